@@ -1,0 +1,7 @@
+// Writes openapi/openapi.json from the app's routes and zod schemas (`npm run openapi`).
+import { writeFile } from 'node:fs/promises';
+import { generateOpenApiDocument, OPENAPI_PATH } from '../src/openapi.js';
+
+const doc = await generateOpenApiDocument();
+await writeFile(OPENAPI_PATH, doc);
+console.log(`wrote ${OPENAPI_PATH}`);

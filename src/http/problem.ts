@@ -1,0 +1,119 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** One failing field of a request (or of one record of a batch). */
+export const problemFieldErrorSchema = z
+  .object({
+    index: z.int().min(0).optional().describe('0-based position of the record in a batch, when the error is about one record'),
+    field: z.string().describe('Where the error is: a dotted path inside the body, or a query/path parameter name'),
+    code: z.string().describe('Stable machine-readable error code'),
+    message: z.string(),
+  })
+  .meta({ id: 'ProblemFieldError' });
+
+/** RFC 9457 problem details, with a stable `code`. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('URI identifying the problem type: urn:pmh-sandbox:problem:<code>'),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string().optional(),
+    instance: z.string().optional().describe('The request path that produced the problem'),
+    code: z.string().describe('Stable machine-readable problem code'),
+    errors: z.array(problemFieldErrorSchema).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details. Served as application/problem+json.' });
+
+export type Problem = z.infer<typeof problemSchema>;
+export type ProblemFieldError = z.infer<typeof problemFieldErrorSchema>;
+
+export const problemType = (code: string) => `urn:pmh-sandbox:problem:${code}`;
+
+/** Thrown by services and routes; turned into a problem+json response. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: ProblemFieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'instance'>, headers?: Record<string, string>) {
+  const body: Problem = { type: problemType(p.code), instance: request.url.split('?')[0], ...p };
+  if (headers) reply.headers(headers);
+  return reply.status(p.status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
+}
+
+/** Fastify's own client errors, mapped to stable codes. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', title: 'The request body is empty' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', title: 'Unsupported content type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', title: 'Content-Length does not match the body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', title: 'The request body is larger than the configured limit' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', title: 'The request body is not valid JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', title: 'The request URL is malformed' },
+};
+
+function validationErrors(err: FastifyError): ProblemFieldError[] {
+  const where = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    const pointer = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const params = v.params as { issue?: { code?: string } } | undefined;
+    return {
+      field: pointer || where,
+      code: params?.issue?.code ?? v.keyword,
+      message: v.message ?? 'invalid',
+    };
+  });
+}
+
+/** Every error leaves the service as application/problem+json. */
+export function registerProblemHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof ProblemError) {
+      return sendProblem(reply, request, { status: err.status, code: err.code, title: err.title, detail: err.detail, errors: err.errors }, err.headers);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as FastifyError).validationContext ?? 'body';
+      return sendProblem(reply, request, {
+        status: 400,
+        code: 'validation_failed',
+        title: 'The request is invalid',
+        detail: `Invalid ${where}: see errors for each failing field`,
+        errors: validationErrors(err as FastifyError),
+      });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err: { message: err.message, issues: err.cause.issues.map((i) => ({ path: i.path, code: i.code })) } }, 'response did not match its schema');
+      return sendProblem(reply, request, { status: 500, code: 'internal_error', title: 'Internal server error' });
+    }
+    const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
+    if (known) return sendProblem(reply, request, { ...known, detail: err.message });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendProblem(reply, request, { status: err.statusCode, code: 'bad_request', title: 'Bad request', detail: err.message });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, request, { status: 500, code: 'internal_error', title: 'Internal server error' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, {
+      status: 404,
+      code: 'route_not_found',
+      title: 'No such route',
+      detail: `${request.method} ${request.url.split('?')[0]} is not a route of this API; see /docs`,
+    }),
+  );
+}
+
+/** Response schemas for documented error statuses, for routes' `response` maps. */
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>;

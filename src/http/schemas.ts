@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Cursor pagination shared by every list endpoint. */
+export const paginationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size (1–1000, default 100)'),
+  cursor: z.string().max(200).optional().describe('Opaque cursor from the previous page’s nextCursor'),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page'),
+  });
+
+export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.js';
+import { configSchema } from './config.js';
+import { createPrisma } from './db/prisma.js';
+import { readMigrations } from './db/migrate.js';
+
+export const OPENAPI_PATH = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
+
+/** The OpenAPI document as committed: generated from the app, no database needed. */
+export async function generateOpenApiDocument(): Promise<string> {
+  // The client connects lazily; generating the document never touches it.
+  const db = createPrisma('postgresql://127.0.0.1:1/unused');
+  const config = configSchema.parse({ LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, db, expectedMigrations: (await readMigrations()).map((m) => m.name) });
+  await app.ready();
+  const doc = JSON.stringify(app.swagger(), null, 2) + '\n';
+  await app.close();
+  return doc;
+}

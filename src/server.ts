@@ -1,0 +1,54 @@
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { catalogueRepository } from './catalogue/repository.js';
+import { seedCatalogue } from './catalogue/seed.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate, readMigrations } from './db/migrate.js';
+import { createPrisma } from './db/prisma.js';
+import { loggerOptions } from './logger.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino(loggerOptions(config.LOG_LEVEL));
+
+  const database = await openDatabase(config, logger);
+  const db = createPrisma(database.url);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app?.close();
+    await db.$disconnect();
+    await database.stop();
+    logger.info('stopped');
+  });
+
+  await migrate(database.url, logger);
+  const seeded = await seedCatalogue(catalogueRepository(db));
+  logger.info(seeded, 'catalogue seeded');
+
+  const expectedMigrations = (await readMigrations()).map((m) => m.name);
+  app = await buildApp({ config, db, expectedMigrations, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info(
+    { startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` },
+    'ready: /ready answers from now on',
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { databaseUrl } from '../../src/db/embedded.js';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function onServer<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject('pgServerUrl') });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh copy of the migrated, seeded template: tests are isolated by database. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `pmh_test_${randomBytes(6).toString('hex')}`;
+  const template = inject('templateDatabase');
+  // CREATE DATABASE … TEMPLATE needs the template to have no other session; retry briefly if another copy is in flight.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await onServer((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+      break;
+    } catch (err) {
+      if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    name,
+    url: databaseUrl(inject('pgServerUrl'), name),
+    drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}

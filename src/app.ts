@@ -15,7 +15,7 @@ import type { Db } from './db/prisma.js';
 import { healthRepository } from './health/repository.js';
 import { healthRoutes } from './health/routes.js';
 import { transformOpenApiObject } from './http/openapi.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
 
 export interface AppDeps {
@@ -38,6 +38,8 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     // Request ids for correlating log lines; never derived from request content.
     genReqId: () => crypto.randomUUID(),
+    // Requests Node's HTTP parser rejects (e.g. raw non-ASCII in the URL) still get a problem.
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

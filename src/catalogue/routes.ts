@@ -21,6 +21,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
     {
       schema: {
         tags,
+        security: [],
         operationId: 'listPrefectures',
         summary: 'List the 47 prefectures',
         description: '都道府県 with their JIS X 0401 codes (01–47), the codes used in 公費負担者番号 and 医療機関コード.',
@@ -35,6 +36,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
     {
       schema: {
         tags,
+        security: [],
         operationId: 'listMunicipalities',
         summary: 'List or search 地方公共団体',
         description:
@@ -52,6 +54,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
     {
       schema: {
         tags,
+        security: [],
         operationId: 'listPrograms',
         summary: 'List the national 公費 programs',
         description: 'Every national 公費負担医療 program by 法別番号, with its implementers, PMH online-eligibility status and co-pay schedule.',
@@ -66,6 +69,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
     {
       schema: {
         tags,
+        security: [],
         operationId: 'getProgram',
         summary: 'Get one national 公費 program',
         description: 'Problem codes: `program_not_found` (404) when the 法別番号 is not a national program; `validation_failed` (400).',
@@ -81,6 +85,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
     {
       schema: {
         tags,
+        security: [],
         operationId: 'decodeInsurerNumber',
         summary: 'Decode a 公費負担者番号',
         description:

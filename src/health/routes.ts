@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
     {
       schema: {
         tags,
+        security: [],
         operationId: 'getHealth',
         summary: 'Liveness',
         description: 'Answers 200 while the process is up, whatever the state of the database.',
@@ -29,6 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
     {
       schema: {
         tags,
+        security: [],
         operationId: 'getReadiness',
         summary: 'Readiness',
         description:

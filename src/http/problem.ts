@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -117,3 +118,21 @@ export function registerProblemHandlers(app: FastifyInstance) {
 /** Response schemas for documented error statuses, for routes' `response` maps. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>;
+
+/** For requests that never reach routing because Node's HTTP parser refused them. */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (!socket.writable) return socket.destroy();
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: problemType(tooLarge ? 'headers_too_large' : 'malformed_request'),
+    title: tooLarge ? 'Request headers too large' : 'Malformed HTTP request',
+    status,
+    code: tooLarge ? 'headers_too_large' : 'malformed_request',
+    detail: 'The HTTP request could not be parsed; percent-encode non-ASCII characters in the URL (e.g. curl -G --data-urlencode).',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -11,9 +11,13 @@ import { catalogueRepository } from './catalogue/repository.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { catalogueService } from './catalogue/service.js';
 import type { Config } from './config.js';
+import { credentialsRepository } from './credentials/repository.js';
+import { credentialRoutes } from './credentials/routes.js';
+import { credentialsService } from './credentials/service.js';
 import type { Db } from './db/prisma.js';
 import { healthRepository } from './health/repository.js';
 import { healthRoutes } from './health/routes.js';
+import { requireMunicipality } from './http/auth.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
@@ -54,7 +58,15 @@ export async function buildApp(deps: AppDeps) {
       tags: [
         { name: 'catalogue', description: 'Public reference data: prefectures, 地方公共団体, national 公費 programs' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'certificate-types', description: 'Municipal API: 制度マスタ, the certificate types a municipality registers' },
+        { name: 'registration', description: 'Municipal API: batch registration of 受給者証 records (PMH postRegistrationTasks) and read-back' },
+        { name: 'sandbox', description: 'Sandbox-only operations that do not exist in PMH: credentials, test tooling' },
       ],
+      components: {
+        securitySchemes: {
+          municipalToken: { type: 'http', scheme: 'bearer', description: 'Municipality token from POST /sandbox/v1/municipalities/{lgCode}/credentials' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: transformOpenApiObject,
@@ -63,6 +75,15 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(healthRoutes, { repo: healthRepository(deps.db), expectedMigrations: deps.expectedMigrations });
   await app.register(catalogueRoutes, { prefix: '/catalogue/v1', service: catalogueService(catalogueRepository(deps.db)) });
+
+  const credentials = credentialsService(credentialsRepository(deps.db));
+  await app.register(credentialRoutes, { prefix: '/sandbox/v1', service: credentials });
+  await app.register(
+    async (municipal) => {
+      requireMunicipality(municipal, credentials);
+    },
+    { prefix: '/municipal/v1' },
+  );
 
   return app;
 }

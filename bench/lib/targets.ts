@@ -1,0 +1,84 @@
+import os from 'node:os';
+import { measure, type MeasureRequest } from './measure.js';
+import type { BenchmarkReport, TargetResult } from './types.js';
+
+export interface Target {
+  name: string;
+  url: string;
+  requests?: MeasureRequest[];
+}
+
+export interface CompareOptions {
+  /** The first target is the baseline every ratio refers to. */
+  targets: [Target, ...Target[]];
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  log?: (line: string) => void;
+}
+
+/** "GET /catalogue/v1/municipalities?q=八王子" from a URL (decoded for reading). */
+export function describeRequest(url: string, method = 'GET'): string {
+  const u = new URL(url);
+  const raw = `${u.pathname}${u.search}`;
+  try {
+    return `${method} ${decodeURIComponent(raw)}`;
+  } catch {
+    return `${method} ${raw}`;
+  }
+}
+
+/** One GET, so a wrong route or a failing dependency is reported with its body, not as N non-2xx. */
+async function preflight(target: Target): Promise<void> {
+  if (target.requests) return;
+  const res = await fetch(target.url, { signal: AbortSignal.timeout(10_000) });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${target.name}: GET ${target.url} answered ${res.status}: ${body.slice(0, 500)}`);
+}
+
+/**
+ * Measures each target with identical settings, one after the other, each
+ * after a warm-up of its own (whose figures are discarded, but which must also
+ * be error-free). Ratios are req/s relative to the first target.
+ */
+export async function compareTargets(opts: CompareOptions): Promise<Pick<BenchmarkReport, 'settings' | 'baseline' | 'targets'>> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const measured: Omit<TargetResult, 'ratioToBaseline'>[] = [];
+  for (const target of opts.targets) {
+    await preflight(target);
+    const common = { url: target.url, connections: opts.connections, ...(target.requests ? { requests: target.requests } : {}) };
+    if (opts.warmupSeconds > 0) {
+      log(`  ${target.name}: warming up ${opts.warmupSeconds} s`);
+      await measure({ ...common, durationSeconds: opts.warmupSeconds });
+    }
+    log(`  ${target.name}: measuring ${opts.durationSeconds} s`);
+    const measurement = await measure({ ...common, durationSeconds: opts.durationSeconds });
+    measured.push({ name: target.name, request: describeRequest(target.url), url: target.url, measurement });
+  }
+  const baseline = measured[0];
+  if (!baseline) throw new Error('no target measured');
+  return {
+    settings: {
+      connections: opts.connections,
+      durationSeconds: opts.durationSeconds,
+      warmupSeconds: opts.warmupSeconds,
+      loadGenerator: 'autocannon 9, 1 worker thread, pipelining 1',
+    },
+    baseline: baseline.name,
+    targets: measured.map((m) => ({
+      ...m,
+      ratioToBaseline: m.measurement.requestsPerSec / baseline.measurement.requestsPerSec,
+    })),
+  };
+}
+
+export function environment(): BenchmarkReport['environment'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: os.platform(),
+    arch: os.arch(),
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+  };
+}

@@ -1,0 +1,59 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
+import { checkLocalGovCode } from '../domain/numbers.js';
+import { ProblemError } from '../http/problem.js';
+import type { CredentialsRepository } from './repository.js';
+
+/** The municipality an API call acts for, resolved from its bearer token. */
+export interface AuthenticatedMunicipality {
+  code: string;
+  prefectureCode: string;
+  name: string;
+  kind: LocalGovernmentKind;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export function credentialsService(repo: CredentialsRepository) {
+  return {
+    /** Issues a new bearer token for a municipality; only its hash is stored, the token is shown once. */
+    async issueMunicipalCredential(lgCode: string) {
+      const check = checkLocalGovCode(lgCode);
+      if (!check.valid) {
+        throw new ProblemError(400, 'invalid_local_gov_code', 'Not a valid 全国地方公共団体コード', check.problems.map((p) => p.message).join('; '), [
+          { field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') },
+        ]);
+      }
+      const lg = await repo.findLocalGovernment(lgCode);
+      if (!lg) throw new ProblemError(404, 'municipality_not_found', 'No 地方公共団体 has this code', `${lgCode} is not in the catalogue`);
+      const token = `pmh_mun_${randomBytes(24).toString('base64url')}`;
+      const id = randomUUID();
+      const row = await repo.create({ id, municipalityCode: lgCode, tokenHash: hashToken(token) });
+      return {
+        id,
+        token,
+        municipality: { code: lg.code, name: lg.name, kind: lg.kind as LocalGovernmentKind, prefectureCode: lg.prefectureCode },
+        createdAt: row.createdAt.toISOString(),
+      };
+    },
+
+    /** Resolves an Authorization header to a municipality, or throws 401. */
+    async authenticateMunicipality(authorization: string | undefined): Promise<AuthenticatedMunicipality> {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+      if (!token) {
+        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the municipality token as `Authorization: Bearer <token>`', undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox"',
+        });
+      }
+      const lg = await repo.findMunicipalityByTokenHash(hashToken(token));
+      if (!lg) {
+        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+        });
+      }
+      return { code: lg.code, prefectureCode: lg.prefectureCode, name: lg.name, kind: lg.kind as LocalGovernmentKind };
+    },
+  };
+}
+
+export type CredentialsService = ReturnType<typeof credentialsService>;

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuthenticatedMunicipality, CredentialsService } from '../credentials/service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the municipal auth hook on every /municipal/v1 route. */
+    municipality: AuthenticatedMunicipality;
+  }
+}
+
+/** onRequest hook for a whole route prefix: every call must carry a municipality's bearer token. */
+export function requireMunicipality(app: FastifyInstance, credentials: CredentialsService) {
+  app.decorateRequest('municipality', null as unknown as AuthenticatedMunicipality);
+  app.addHook('onRequest', async (request) => {
+    request.municipality = await credentials.authenticateMunicipality(request.headers.authorization);
+  });
+}
+
+/** OpenAPI security requirement of municipal routes. */
+export const municipalSecurity = [{ municipalToken: [] }];

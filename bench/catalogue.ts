@@ -1,3 +1,5 @@
+import { createPool } from '../src/db/pool.js';
+import { offlineJobQueue } from '../src/jobs/queue.js';
 import { buildApp } from '../src/app.js';
 import { configSchema } from '../src/config.js';
 import { readMigrations } from '../src/db/migrate.js';
@@ -35,7 +37,9 @@ export const catalogueBenchmark: Benchmark = {
       const db = createPrisma(database.url);
       cleanup.add('Prisma', () => db.$disconnect());
       const config = configSchema.parse({ LOG_LEVEL: 'silent' });
-      const app = await buildApp({ config, db, expectedMigrations: (await readMigrations()).map((m) => m.name) });
+      const pool = createPool(database.url);
+      cleanup.add('pool', () => pool.end());
+      const app = await buildApp({ config, db, pool, jobs: offlineJobQueue, expectedMigrations: (await readMigrations()).map((m) => m.name) });
       cleanup.add('app', () => app.close());
       await app.listen({ host: LOOPBACK, port: 0 });
       const origin = loopbackOrigin(app.server.address());

@@ -16,6 +16,12 @@ export const configSchema = z.object({
   PMH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Largest streamed (NDJSON/CSV) registration upload, in bytes. */
+  UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  /** Most records in one registration task (any format). */
+  MAX_RECORDS_PER_TASK: z.coerce.number().int().positive().default(2_000_000),
+  /** Most records in one JSON-array registration body (use NDJSON or CSV for more). */
+  MAX_JSON_RECORDS: z.coerce.number().int().positive().default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,17 +3,22 @@ import { buildApp } from './app.js';
 import { configSchema } from './config.js';
 import { createPrisma } from './db/prisma.js';
 import { readMigrations } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { offlineJobQueue } from './jobs/queue.js';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
 
 /** The OpenAPI document as committed: generated from the app, no database needed. */
 export async function generateOpenApiDocument(): Promise<string> {
   // The client connects lazily; generating the document never touches it.
-  const db = createPrisma('postgresql://127.0.0.1:1/unused');
+  const url = 'postgresql://127.0.0.1:1/unused';
+  const db = createPrisma(url);
+  const pool = createPool(url);
   const config = configSchema.parse({ LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, db, expectedMigrations: (await readMigrations()).map((m) => m.name) });
+  const app = await buildApp({ config, db, pool, jobs: offlineJobQueue, expectedMigrations: (await readMigrations()).map((m) => m.name) });
   await app.ready();
   const doc = JSON.stringify(app.swagger(), null, 2) + '\n';
   await app.close();
+  await pool.end();
   return doc;
 }

@@ -6,7 +6,9 @@ import { seedCatalogue } from './catalogue/seed.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate, readMigrations } from './db/migrate.js';
+import { createPool } from './db/pool.js';
 import { createPrisma } from './db/prisma.js';
+import { startJobQueue, type JobQueue } from './jobs/queue.js';
 import { loggerOptions } from './logger.js';
 
 async function main() {
@@ -24,12 +26,16 @@ async function main() {
 
   const database = await openDatabase(config, logger);
   const db = createPrisma(database.url);
+  const pool = createPool(database.url);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let jobs: JobQueue | undefined;
 
   closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app?.close();
+    await jobs?.stop();
+    await pool.end();
     await db.$disconnect();
     await database.stop();
     logger.info('stopped');
@@ -40,7 +46,8 @@ async function main() {
   logger.info(seeded, 'catalogue seeded');
 
   const expectedMigrations = (await readMigrations()).map((m) => m.name);
-  app = await buildApp({ config, db, expectedMigrations, logger });
+  jobs = await startJobQueue(database.url, logger);
+  app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info(
     { startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` },

@@ -11,6 +11,7 @@ import { ensureDatabase } from '../src/db/database.js';
 import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPrisma } from '../src/db/prisma.js';
+import { startJobQueue } from '../src/jobs/queue.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -63,6 +64,9 @@ export default async function setup(project: TestProject) {
   const db = createPrisma(templateUrl, 2);
   await seedCatalogue(catalogueRepository(db));
   await db.$disconnect();
+  // pg-boss creates its schema on first start; doing it once here gives every test database a copy.
+  const jobs = await startJobQueue(templateUrl, logger);
+  await jobs.stop();
 
   project.provide('pgServerUrl', serverUrl);
   project.provide('templateDatabase', templateDatabase);

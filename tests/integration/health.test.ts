@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js';
 import { configSchema } from '../../src/config.js';
 import { ensureDatabase } from '../../src/db/database.js';
 import { createPrisma } from '../../src/db/prisma.js';
+import { offlineJobQueue } from '../../src/jobs/queue.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 import { inject } from 'vitest';
@@ -33,7 +34,7 @@ describe('health and readiness', () => {
     const name = `pmh_unmigrated_${process.pid}_${Date.now()}`;
     await ensureDatabase(inject('pgServerUrl'), name);
     const db = createPrisma(databaseUrl(inject('pgServerUrl'), name), 1);
-    const app = await buildApp({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), db, expectedMigrations: ['20261123000000_catalogue'] });
+    const app = await buildApp({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), db, pool: t.pool, jobs: offlineJobQueue, expectedMigrations: ['20261123000000_catalogue'] });
     try {
       const res = await app.inject({ method: 'GET', url: '/ready' });
       expect(res.statusCode).toBe(503);
@@ -56,6 +57,8 @@ describe('health and readiness', () => {
     const app = await buildApp({
       config: configSchema.parse({ LOG_LEVEL: 'silent' }),
       db: t.db,
+      pool: t.pool,
+      jobs: offlineJobQueue,
       expectedMigrations: ['20261123000000_catalogue', '29990101000000_future'],
     });
     const res = await app.inject({ method: 'GET', url: '/ready' });

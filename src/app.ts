@@ -15,16 +15,33 @@ import { credentialsRepository } from './credentials/repository.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { credentialsService } from './credentials/service.js';
 import type { Db } from './db/prisma.js';
+import type pg from 'pg';
+import type { JobQueue } from './jobs/queue.js';
+import { certificateTypesRepository } from './certificate-types/repository.js';
+import { certificateTypeRoutes } from './certificate-types/routes.js';
+import { certificateTypesService } from './certificate-types/service.js';
+import { registrationsRepository } from './registrations/repository.js';
+import { registrationProcessor } from './registrations/processor.js';
+import { registrationRoutes } from './registrations/routes.js';
+import { registrationsService } from './registrations/service.js';
 import { healthRepository } from './health/repository.js';
 import { healthRoutes } from './health/routes.js';
 import { requireMunicipality } from './http/auth.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
+import { recipientsRepository } from './recipients/repository.js';
+import { recipientRoutes } from './recipients/routes.js';
+import { recipientsService } from './recipients/service.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
+  config: Config;
   db: Db;
+  /** node-postgres pool on the same database, for COPY and set-based hot paths. */
+  pool: pg.Pool;
+  /** The job queue; the app sends jobs and, when `runWorkers` is set, works them. */
+  jobs: JobQueue;
+  runWorkers?: boolean;
   /** Migration names this build expects (for /ready). */
   expectedMigrations: string[];
   /** The process logger; without one the app makes its own from the config. */
@@ -78,12 +95,43 @@ export async function buildApp(deps: AppDeps) {
 
   const credentials = credentialsService(credentialsRepository(deps.db));
   await app.register(credentialRoutes, { prefix: '/sandbox/v1', service: credentials });
+  const now = () => new Date();
+  const certificateTypes = certificateTypesRepository(deps.db);
+  const loadRules = (code: string) => certificateTypes.loadRules(code);
+  const registrations = registrationsRepository(deps.db, deps.pool);
+  const registrationsSvc = registrationsService({
+    repo: registrations,
+    jobs: deps.jobs,
+    loadRules,
+    now,
+    limits: { maxBytes: deps.config.UPLOAD_LIMIT_BYTES, maxRecords: deps.config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024 },
+  });
   await app.register(
     async (municipal) => {
       requireMunicipality(municipal, credentials);
+      await municipal.register(certificateTypeRoutes, { service: certificateTypesService(certificateTypes, catalogueRepository(deps.db)) });
+      await municipal.register(recipientRoutes, { service: recipientsService(recipientsRepository(deps.db)) });
+      await municipal.register(registrationRoutes, { service: registrationsSvc, maxJsonRecords: deps.config.MAX_JSON_RECORDS });
     },
     { prefix: '/municipal/v1' },
   );
+
+  if (deps.runWorkers) {
+    const processor = registrationProcessor({ repo: registrations, loadRules, now, logger: app.log, chunkSize: deps.config.REGISTRATION_CHUNK_SIZE });
+    await deps.jobs.work('registration-task', async ({ taskId }, { lastAttempt }) => {
+      try {
+        await processor.process(taskId);
+      } catch (err) {
+        app.log.warn({ err, taskId, lastAttempt }, 'registration task attempt failed');
+        if (lastAttempt) await processor.fail(taskId, `gave up after repeated errors: ${(err as Error).message}`);
+        throw err;
+      }
+    });
+    // Tasks left unfinished by a stopped or crashed process get a new job; processing resumes where it stopped.
+    app.addHook('onReady', async () => {
+      for (const taskId of await registrations.unfinishedTaskIds()) await deps.jobs.send('registration-task', { taskId });
+    });
+  }
 
   return app;
 }

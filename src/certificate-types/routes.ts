@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { municipalSecurity } from '../http/auth.js';
+import { problemResponses } from '../http/problem.js';
+import {
+  certificateTypeDefinitionSchema,
+  certificateTypeListQuerySchema,
+  certificateTypePageSchema,
+  certificateTypeParamsSchema,
+  certificateTypeSchema,
+} from './schemas.js';
+import type { CertificateTypesService } from './service.js';
+
+const tags = ['certificate-types'];
+const AUTH = '`unauthenticated` / `invalid_token` (401)';
+
+/** Municipal API: the municipality's 制度マスタ. Mounted under /municipal/v1, behind the bearer-token hook. */
+export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: CertificateTypesService }> = async (app, { service }) => {
+  app.put(
+    '/certificate-types/:orgSpecificCertificateTypeId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'putCertificateType',
+        summary: 'Create or replace a certificate type (制度マスタ)',
+        description:
+          'Defines the certificate type `orgSpecificCertificateTypeId` of the calling municipality, or replaces it whole. ' +
+          'Answers 201 when it was created, 200 when it replaced one; the body is the type as stored, with defaults applied. ' +
+          'Records already registered under a replaced type are kept as they are.\n\n' +
+          'Rules (422, `code` is the first rule broken and `errors` lists every violation): ' +
+          '`unknown_law_code` — `lawCode` is not a national program of the catalogue; ' +
+          '`implementer_not_allowed` — the municipality’s kind of authority does not implement that program ' +
+          '(e.g. 難病 54 and 精神通院 21 only by 都道府県 and 指定都市, 更生医療 15 by 市区町村; see GET /catalogue/v1/programs/{lawCode}); ' +
+          '`insurer_number_wrong_prefecture` — a 公費負担者番号 of another prefecture; ' +
+          '`insurer_number_wrong_law_code` — for a national type, a 公費負担者番号 whose 法別番号 is not `lawCode`; ' +
+          '`insurer_number_invalid` — wrong 検証番号 (not checked when `checkDigitValidation` is `lenient`); ' +
+          '`duplicate_code` — a code or insurer number given twice in one list.\n\n' +
+          'Other problem codes: `validation_failed` (400: malformed body, unknown field, `lawCode` with `kind: local` or ' +
+          '`localCategory` with `kind: national`, codes not 1–20 半角英数), ' +
+          AUTH +
+          '.',
+        params: certificateTypeParamsSchema,
+        body: certificateTypeDefinitionSchema,
+        response: { 200: certificateTypeSchema, 201: certificateTypeSchema, ...problemResponses(400, 401, 413, 415, 422) },
+      },
+    },
+    async (req, reply) => {
+      const { created, type } = await service.put(req.municipality, req.params.orgSpecificCertificateTypeId, req.body);
+      return reply.status(created ? 201 : 200).send(type);
+    },
+  );
+
+  app.get(
+    '/certificate-types',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'listCertificateTypes',
+        summary: 'List the municipality’s certificate types',
+        description: `Every certificate type of the calling municipality, ordered by id, paginated. Problem codes: \`validation_failed\` / \`invalid_cursor\` (400), ${AUTH}.`,
+        querystring: certificateTypeListQuerySchema,
+        response: { 200: certificateTypePageSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (req) => service.list(req.municipality.code, req.query),
+  );
+
+  app.get(
+    '/certificate-types/:orgSpecificCertificateTypeId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'getCertificateType',
+        summary: 'Get one certificate type',
+        description:
+          'Problem codes: `certificate_type_not_found` (404, also for a type of another municipality), ' +
+          `\`validation_failed\` (400), ${AUTH}.`,
+        params: certificateTypeParamsSchema,
+        response: { 200: certificateTypeSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.get(req.municipality.code, req.params.orgSpecificCertificateTypeId),
+  );
+
+  app.delete(
+    '/certificate-types/:orgSpecificCertificateTypeId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'deleteCertificateType',
+        summary: 'Delete a certificate type',
+        description:
+          'Removes a type that no registered record refers to. Problem codes: `certificate_type_in_use` (409) while 受給者証 records ' +
+          'of the type are registered; `certificate_type_not_found` (404, also for a type of another municipality); ' +
+          `\`validation_failed\` (400), ${AUTH}.`,
+        params: certificateTypeParamsSchema,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await service.remove(req.municipality.code, req.params.orgSpecificCertificateTypeId);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,182 @@
+import type { Program } from '../catalogue/schemas.js';
+import type { AuthenticatedMunicipality } from '../credentials/service.js';
+import { authorityKinds, canImplement, describeAuthority, describeImplementers, programImplementers } from '../domain/implementers.js';
+import { decodeInsurerNumber } from '../domain/numbers.js';
+import { prefectureByCode } from '../domain/prefectures.js';
+import { ProblemError, type ProblemFieldError } from '../http/problem.js';
+import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import type { CertificateTypeRow, CertificateTypesRepository } from './repository.js';
+import type { CertificateType, CertificateTypeDefinition, StoredDefinition } from './schemas.js';
+
+/** Where national programs are looked up (the catalogue repository). */
+export interface ProgramLookup {
+  findProgram(lawCode: string): Promise<{ data: unknown } | null>;
+}
+
+type Municipality = Pick<AuthenticatedMunicipality, 'code' | 'kind' | 'name' | 'prefectureCode'>;
+
+const ID_PATTERN = /^[0-9A-Za-z]{1,50}$/;
+
+/** Codes that appear more than once in a list, reported at every repeat. */
+function duplicates(values: readonly string[], field: (i: number) => string, what: string): ProblemFieldError[] {
+  const first = new Map<string, number>();
+  const errors: ProblemFieldError[] = [];
+  values.forEach((v, i) => {
+    const at = first.get(v);
+    if (at === undefined) first.set(v, i);
+    else errors.push({ field: field(i), code: 'duplicate_code', message: `${what} "${v}" is already defined at ${field(at)}` });
+  });
+  return errors;
+}
+
+/**
+ * Business-rule violations of a definition (422), in the order they are reported. Pure: the
+ * national program (null when its lawCode is not in the catalogue) is looked up by the caller.
+ */
+export function definitionViolations(def: CertificateTypeDefinition, lg: Municipality, program: Program | null): ProblemFieldError[] {
+  const errors: ProblemFieldError[] = [];
+
+  if (def.kind === 'national') {
+    if (!program) {
+      errors.push({
+        field: 'lawCode',
+        code: 'unknown_law_code',
+        message: `法別番号 ${def.lawCode} is not a national program of the catalogue (GET /catalogue/v1/programs); a local program (地単) is kind "local"`,
+      });
+    } else {
+      const implementers = programImplementers(program);
+      if (!canImplement(lg, implementers)) {
+        errors.push({
+          field: 'lawCode',
+          code: 'implementer_not_allowed',
+          message:
+            `法別 ${program.lawCode} ${program.name} is implemented by ${describeImplementers(implementers)}; ` +
+            `${lg.name} (${lg.code}) acts as ${describeAuthority(lg)}`,
+        });
+      }
+    }
+  } else if (authorityKinds(lg).length === 0) {
+    errors.push({
+      field: 'kind',
+      code: 'implementer_not_allowed',
+      message: `${lg.name} (${lg.code}) is a 行政区 of a 指定都市 and implements no 公費 program; define the type as the 指定都市`,
+    });
+  }
+
+  const prefecture = prefectureByCode(lg.prefectureCode);
+  def.insurerNumbers.forEach((number, i) => {
+    const field = `insurerNumbers.${i}`;
+    const decoded = decodeInsurerNumber(number);
+    if (decoded.prefectureCode !== lg.prefectureCode) {
+      errors.push({
+        field,
+        code: 'insurer_number_wrong_prefecture',
+        message: `公費負担者番号 ${number}: 都道府県番号 ${decoded.prefectureCode} is not the municipality's prefecture ${lg.prefectureCode} (${prefecture?.name ?? '?'})`,
+      });
+    }
+    if (def.kind === 'national' && decoded.lawCode !== def.lawCode) {
+      errors.push({
+        field,
+        code: 'insurer_number_wrong_law_code',
+        message: `公費負担者番号 ${number}: 法別番号 ${decoded.lawCode} is not this type's lawCode ${def.lawCode}`,
+      });
+    }
+    const cd = decoded.checkDigit;
+    if (def.checkDigitValidation === 'strict' && cd && cd.given !== cd.expected) {
+      errors.push({
+        field,
+        code: 'insurer_number_invalid',
+        message: `公費負担者番号 ${number}: 検証番号 is ${cd.given}, expected ${cd.expected} (checkDigitValidation "lenient" accepts it)`,
+      });
+    }
+  });
+
+  errors.push(
+    ...duplicates(def.insurerNumbers, (i) => `insurerNumbers.${i}`, '公費負担者番号'),
+    ...duplicates(def.incomeSegments.map((s) => s.code), (i) => `incomeSegments.${i}.code`, '所得区分 code'),
+    ...duplicates(def.segments.map((s) => s.code), (i) => `segments.${i}.code`, '区分 code'),
+    ...duplicates(def.additionalConditionItems.map((s) => s.itemCode), (i) => `additionalConditionItems.${i}.itemCode`, '追加条件 項目コード'),
+    ...def.additionalConditionItems.flatMap((item, j) =>
+      duplicates(item.conditionCodes, (i) => `additionalConditionItems.${j}.conditionCodes.${i}`, `条件コード of item ${item.itemCode}`),
+    ),
+  );
+  return errors;
+}
+
+const TITLES: Record<string, string> = {
+  unknown_law_code: 'The 法別番号 is not a national program',
+  implementer_not_allowed: 'This municipality does not implement that program',
+  insurer_number_wrong_prefecture: 'A 公費負担者番号 belongs to another prefecture',
+  insurer_number_wrong_law_code: 'A 公費負担者番号 has another 法別番号',
+  insurer_number_invalid: 'A 公費負担者番号 has a wrong check digit',
+  duplicate_code: 'A code is defined twice',
+};
+
+function toCertificateType(row: CertificateTypeRow): CertificateType {
+  return {
+    orgSpecificCertificateTypeId: row.id,
+    ...row.definition,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const notFound = (id: string) =>
+  new ProblemError(404, 'certificate_type_not_found', 'No such certificate type', `This municipality has no certificate type "${id}"`);
+
+export function certificateTypesService(repo: CertificateTypesRepository, catalogue: ProgramLookup) {
+  return {
+    /** Creates or replaces a type after checking every rule; `created` tells 201 from 200. */
+    async put(lg: Municipality, id: string, def: CertificateTypeDefinition): Promise<{ created: boolean; type: CertificateType }> {
+      const row = def.kind === 'national' ? await catalogue.findProgram(def.lawCode) : null;
+      const program = row ? (row.data as Program) : null;
+      const errors = definitionViolations(def, lg, program);
+      const first = errors[0];
+      if (first) {
+        const others = errors.length > 1 ? ` (and ${errors.length - 1} more: see errors)` : '';
+        throw new ProblemError(422, first.code, TITLES[first.code] ?? 'A rule rejects the certificate type', `${first.message}${others}`, errors);
+      }
+      const definition: StoredDefinition = {
+        ...def,
+        requiresDesignatedInstitutions: def.requiresDesignatedInstitutions ?? program?.requiresDesignatedInstitution ?? false,
+      };
+      const stored = await repo.upsert(lg.code, id, definition);
+      return { created: stored.created, type: toCertificateType(stored.row) };
+    },
+
+    async get(municipalityCode: string, id: string): Promise<CertificateType> {
+      const row = await repo.find(municipalityCode, id);
+      if (!row) throw notFound(id);
+      return toCertificateType(row);
+    },
+
+    async list(municipalityCode: string, q: { limit: number; cursor?: string }) {
+      const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+      if (after !== undefined && !ID_PATTERN.test(after)) {
+        throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued', undefined, [
+          { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
+        ]);
+      }
+      // One extra row tells whether there is a next page.
+      const rows = await repo.list(municipalityCode, { after, limit: q.limit + 1 });
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      return { items: items.map(toCertificateType), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null };
+    },
+
+    async remove(municipalityCode: string, id: string): Promise<void> {
+      const outcome = await repo.delete(municipalityCode, id);
+      if (outcome === 'not_found') throw notFound(id);
+      if (outcome === 'in_use') {
+        throw new ProblemError(
+          409,
+          'certificate_type_in_use',
+          'The certificate type has registered records',
+          `Registered 受給者証 records refer to "${id}"; delete those records first`,
+        );
+      }
+    },
+  };
+}
+
+export type CertificateTypesService = ReturnType<typeof certificateTypesService>;

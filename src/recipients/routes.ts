@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { municipalSecurity } from '../http/auth.js';
+import { problemResponses } from '../http/problem.js';
+import { recipientCertificatePageSchema, recipientsQuerySchema } from './schemas.js';
+import type { RecipientsService } from './service.js';
+
+/** Municipal API: read-back of the municipality's registered 受給者証 rows. Mounted under /municipal/v1. */
+export const recipientRoutes: FastifyPluginAsyncZod<{ service: RecipientsService }> = async (app, { service }) => {
+  app.get(
+    '/recipients',
+    {
+      schema: {
+        tags: ['registration'],
+        security: municipalSecurity,
+        operationId: 'listRecipients',
+        summary: 'List the municipality’s registered 受給者証 rows',
+        description:
+          'Reads back the history rows the calling municipality has registered, in key order (certificate type, person, ' +
+          'sub-key, history key), paginated; rows of other municipalities are never listed. The 個人番号 is masked except its ' +
+          'last 4 digits and 基本5情報 are left out. Filters combine: `orgSpecificCertificateTypeId`, `recipientNumber` ' +
+          '(exact), `validOn` (rows with validFrom ≤ validOn ≤ validTo). Cursors are opaque and valid only for the ' +
+          'municipality that received them, until the server restarts. Problem codes: `validation_failed` / ' +
+          '`invalid_cursor` (400), `unauthenticated` / `invalid_token` (401).',
+        querystring: recipientsQuerySchema,
+        response: { 200: recipientCertificatePageSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (req) => service.list(req.municipality.code, req.query),
+  );
+};

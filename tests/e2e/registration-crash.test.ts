@@ -1,0 +1,94 @@
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ensureDatabase } from '../../src/db/database.js';
+import { databaseUrl } from '../../src/db/embedded.js';
+import { NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { startServer } from '../helpers/server-process.js';
+
+/**
+ * Kills the real server process (SIGKILL, no shutdown) in the middle of a registration task,
+ * starts it again, and checks that the task completes with exactly the right rows and one
+ * result per record: nothing lost, nothing applied twice.
+ */
+describe('a registration task interrupted by a crash', () => {
+  const name = `pmh_crash_${process.pid}_${Date.now()}`;
+  const server = inject('pgServerUrl');
+  const url = databaseUrl(server, name);
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+  });
+
+  it('resumes after a restart to the same final state', async () => {
+    await ensureDatabase(server, name);
+    const env = { DATABASE_URL: url, REGISTRATION_CHUNK_SIZE: '500', LOG_LEVEL: 'info' };
+    const first = await startServer(env);
+    const total = 20_000;
+    let taskId: string;
+    try {
+      const cred = await (await fetch(`${first.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST' })).json();
+      const headers = { authorization: `Bearer ${cred.token}` };
+      const put = await fetch(`${first.baseUrl}/municipal/v1/certificate-types/NANBYO54`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(NANBYO_TYPE),
+      });
+      expect(put.status).toBe(201);
+      // Every 10th record is invalid, so the result must also be exact about rejections.
+      const lines = Array.from({ length: total }, (_, i) => JSON.stringify(nanbyoRecord(i + 1, i % 10 === 9 ? { validTo: '2020-01-01' } : {}))).join('\n');
+      const res = await fetch(`${first.baseUrl}/municipal/v1/registration-tasks`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-ndjson' },
+        body: lines,
+      });
+      expect(res.status).toBe(202);
+      taskId = (await res.json()).id;
+      // Wait until some chunks, but not all, are applied; then kill without warning.
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        for (let i = 0; i < 400; i++) {
+          const { rows } = await db.query('SELECT processed_count FROM registration_task WHERE id = $1', [taskId]);
+          if (rows[0].processed_count > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await first.stop('SIGKILL');
+        const { rows } = await db.query('SELECT processed_count, status FROM registration_task WHERE id = $1', [taskId]);
+        expect(rows[0].processed_count).toBeGreaterThan(0);
+        expect(rows[0].processed_count).toBeLessThan(total);
+        expect(rows[0].status).toBe('running');
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await first.stop('SIGKILL');
+    }
+
+    const second = await startServer(env);
+    try {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        let status = '';
+        for (let i = 0; i < 600 && !['succeeded', 'completed_with_errors', 'failed'].includes(status); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          status = (await db.query('SELECT status FROM registration_task WHERE id = $1', [taskId!])).rows[0].status;
+        }
+        expect(status).toBe('completed_with_errors');
+        const task = (await db.query('SELECT * FROM registration_task WHERE id = $1', [taskId!])).rows[0];
+        expect(task).toMatchObject({ received_count: total, processed_count: total, created_count: total * 0.9, rejected_count: total * 0.1, updated_count: 0, unchanged_count: 0 });
+        const rows = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT my_number)::int AS d FROM recipient_certificate`)).rows[0];
+        expect(rows).toEqual({ n: total * 0.9, d: total * 0.9 });
+        const results = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT index)::int AS d, min(index) AS lo, max(index) AS hi,
+            count(*) FILTER (WHERE outcome = 'rejected')::int AS rejected FROM registration_task_result WHERE task_id = $1`, [taskId!])).rows[0];
+        expect(results).toEqual({ n: total, d: total, lo: 0, hi: total - 1, rejected: total * 0.1 });
+      } finally {
+        await db.end();
+      }
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});

@@ -30,6 +30,7 @@ import { requireMunicipality } from './http/auth.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
+import { systemClock, type Clock } from './clock/clock.js';
 import { recipientsRepository } from './recipients/repository.js';
 import { recipientRoutes } from './recipients/routes.js';
 import { recipientsService } from './recipients/service.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   runWorkers?: boolean;
   /** Migration names this build expects (for /ready). */
   expectedMigrations: string[];
+  /** The sandbox clock; the system clock unless a test clock replaces it. */
+  clock?: Clock;
   /** The process logger; without one the app makes its own from the config. */
   logger?: FastifyBaseLogger;
 }
@@ -95,7 +98,8 @@ export async function buildApp(deps: AppDeps) {
 
   const credentials = credentialsService(credentialsRepository(deps.db));
   await app.register(credentialRoutes, { prefix: '/sandbox/v1', service: credentials });
-  const now = () => new Date();
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const certificateTypes = certificateTypesRepository(deps.db);
   const loadRules = (code: string) => certificateTypes.loadRules(code);
   const registrations = registrationsRepository(deps.db, deps.pool);

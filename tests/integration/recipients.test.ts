@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
+import { municipality, nanbyoRecord } from '../helpers/municipal.js';
+
+type Municipality = Awaited<ReturnType<typeof municipality>>;
 
 let t: TestApp;
 const tokens: Record<string, string> = {};
 const PATH = '/municipal/v1/recipients';
-const TASK_ID = randomUUID();
-
-async function issueToken(lgCode: string): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: `/sandbox/v1/municipalities/${lgCode}/credentials` });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().token as string;
-}
 
 const get = (query: string, token: string | undefined) =>
   t.app.inject({ method: 'GET', url: `${PATH}${query}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -31,75 +26,83 @@ interface Row {
   certificationName: string;
 }
 
-/**
- * Registration through the API (POST /municipal/v1/registration-tasks) is being built separately;
- * until it can be relied on here, registered rows are inserted with Prisma directly.
- */
-async function insertRow(r: Row) {
-  await t.db.recipientCertificate.create({
-    data: {
-      municipalityCode: r.municipalityCode,
-      certificateTypeId: r.certificateTypeId,
+/** Registers rows through the municipal API (POST /municipal/v1/registration-tasks), as a municipality would. */
+async function register(m: Municipality, rows: Row[]) {
+  const records = rows.map((r) => {
+    const record: Record<string, unknown> = nanbyoRecord(0, {
+      orgSpecificCertificateTypeId: r.certificateTypeId,
       myNumber: r.myNumber,
-      certificationSubKey: r.certificationSubKey ?? '',
+      certificationSubKey: r.certificationSubKey,
       historyKey: r.historyKey,
-      validFrom: new Date(r.validFrom),
-      validTo: new Date(r.validTo),
+      validFrom: r.validFrom,
+      validTo: r.validTo,
       isNotDisclosed: r.isNotDisclosed ?? false,
-      insurerNumber: r.insurerNumber ?? null,
-      recipientNumber: r.recipientNumber ?? null,
-      record: {
-        orgSpecificCertificateTypeId: r.certificateTypeId,
-        myNumber: r.myNumber,
-        basicFiveInfo: { name: '山田　太郎', nameKana: 'ヤマダ　タロウ', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '2015-06-01', sex: '1' },
-        certificationName: r.certificationName,
-      },
-      recordHash: '0'.repeat(64),
-      lastTaskId: TASK_ID,
-    },
+      medicalSubsidyInsurerNumber: r.insurerNumber,
+      medicalSubsidyRecipientNumber: r.recipientNumber,
+      certificationName: r.certificationName,
+      basicFiveInfo: { name: '山田　太郎', nameKana: 'ヤマダ　タロウ', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '2015-06-01', sex: '1' },
+    });
+    delete record.incomeSegment;
+    if (r.certificationSubKey === undefined) delete record.certificationSubKey;
+    return record;
   });
+  const res = await m.upload(records, { query: 'wait=30' });
+  expect(res.json(), res.body).toMatchObject({ status: 'succeeded', counts: { created: rows.length } });
+  return res.json().id as string;
 }
+
+let tokyoTaskId: string;
+let tokyo: Municipality;
+let hachioji: Municipality;
+let chiyoda: Municipality;
 
 beforeAll(async () => {
   t = await createTestApp();
-  tokens.tokyo = await issueToken('130001');
-  tokens.hachioji = await issueToken('132012');
-  tokens.chiyoda = await issueToken('131016');
-  const put = async (token: string, id: string, body: unknown) => {
-    const res = await t.app.inject({ method: 'PUT', url: `/municipal/v1/certificate-types/${id}`, headers: { authorization: `Bearer ${token}` }, payload: body as object });
+  tokyo = await municipality(t.app, '130001');
+  hachioji = await municipality(t.app, '132012');
+  chiyoda = await municipality(t.app, '131016');
+  tokens.tokyo = tokyo.token;
+  tokens.hachioji = hachioji.token;
+  tokens.chiyoda = chiyoda.token;
+  const put = async (m: Municipality, id: string, body: unknown) => {
+    const res = await m.putType(id, body);
     expect(res.statusCode, res.body).toBe(201);
   };
-  await put(tokens.tokyo, 'NANBYO', { kind: 'national', lawCode: '54', name: '特定医療費（指定難病）受給者証', insurerNumbers: ['54130018'] });
-  await put(tokens.tokyo, 'SEISHIN', { kind: 'national', lawCode: '21', name: '自立支援医療受給者証（精神通院）', insurerNumbers: ['21130018'] });
-  await put(tokens.hachioji, 'NYUYOJI', { kind: 'local', localCategory: 'children', name: '乳幼児医療証', insurerNumbers: ['88138243'] });
+  await put(tokyo, 'NANBYO', { kind: 'national', lawCode: '54', name: '特定医療費（指定難病）受給者証', insurerNumbers: ['54130018'] });
+  await put(tokyo, 'SEISHIN', { kind: 'national', lawCode: '21', name: '自立支援医療受給者証（精神通院）', insurerNumbers: ['21130018'] });
+  await put(hachioji, 'NYUYOJI', { kind: 'local', localCategory: 'children', name: '乳幼児医療証', insurerNumbers: ['88138243'] });
 
   const nanbyo = { municipalityCode: '130001', certificateTypeId: 'NANBYO', insurerNumber: '54130018', certificationName: '特定医療費（指定難病）受給者証' };
-  await insertRow({ ...nanbyo, myNumber: '123456789018', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '0000018' });
-  await insertRow({ ...nanbyo, myNumber: '123456789018', historyKey: 'h2025', validFrom: '2025-04-01', validTo: '2026-03-31', recipientNumber: '0000018' });
-  await insertRow({ ...nanbyo, myNumber: '111111111118', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '1234566', isNotDisclosed: true });
-  await insertRow({ ...nanbyo, myNumber: '111111111118', certificationSubKey: 'S2', historyKey: 'h2026', validFrom: '2026-06-01', validTo: '2026-06-30', recipientNumber: '1234566' });
-  await insertRow({
-    municipalityCode: '130001',
-    certificateTypeId: 'SEISHIN',
-    myNumber: '123456789018',
-    historyKey: 'h2026',
-    validFrom: '2026-04-01',
-    validTo: '2027-03-31',
-    insurerNumber: '21130018',
-    recipientNumber: '0000018',
-    certificationName: '自立支援医療受給者証（精神通院）',
-  });
-  await insertRow({
-    municipalityCode: '132012',
-    certificateTypeId: 'NYUYOJI',
-    myNumber: '123456789018',
-    historyKey: 'h1',
-    validFrom: '2026-01-01',
-    validTo: '2026-12-31',
-    insurerNumber: '88138243',
-    recipientNumber: 'A0012',
-    certificationName: '乳幼児医療証',
-  });
+  tokyoTaskId = await register(tokyo, [
+    { ...nanbyo, myNumber: '123456789018', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '0000018' },
+    { ...nanbyo, myNumber: '123456789018', historyKey: 'h2025', validFrom: '2025-04-01', validTo: '2026-03-31', recipientNumber: '0000018' },
+    { ...nanbyo, myNumber: '111111111118', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '1234566', isNotDisclosed: true },
+    { ...nanbyo, myNumber: '111111111118', certificationSubKey: 'S2', historyKey: 'h2026', validFrom: '2026-06-01', validTo: '2026-06-30', recipientNumber: '1234566' },
+    {
+      municipalityCode: '130001',
+      certificateTypeId: 'SEISHIN',
+      myNumber: '123456789018',
+      historyKey: 'h2026',
+      validFrom: '2026-04-01',
+      validTo: '2027-03-31',
+      insurerNumber: '21130018',
+      recipientNumber: '0000018',
+      certificationName: '自立支援医療受給者証（精神通院）',
+    },
+  ]);
+  await register(hachioji, [
+    {
+      municipalityCode: '132012',
+      certificateTypeId: 'NYUYOJI',
+      myNumber: '123456789018',
+      historyKey: 'h1',
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      insurerNumber: '88138243',
+      recipientNumber: 'A0012',
+      certificationName: '乳幼児医療証',
+    },
+  ]);
 });
 afterAll(() => t.close());
 
@@ -143,7 +146,7 @@ describe('GET /municipal/v1/recipients', () => {
       medicalSubsidyRecipientNumber: '1234566',
       certificationName: '特定医療費（指定難病）受給者証',
       updatedAt: expect.any(String),
-      lastTaskId: TASK_ID,
+      lastTaskId: tokyoTaskId,
     });
     for (const secret of ['123456789018', '111111111118', '山田', 'ヤマダ', '八王子市元本郷町', '2015-06-01', 'basicFiveInfo', '"myNumber"']) {
       expect(res.body).not.toContain(secret);

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import { checkCsvHeader, csvRowToRecord } from '../domain/registration-csv.js';
 import { rawRecordKey, type RecordIssue } from '../domain/registration-record.js';
 import { ProblemError } from '../http/problem.js';
@@ -153,18 +153,30 @@ export function csvUpload(stream: Readable, limits: UploadLimits): Upload {
       const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes });
       const decoder = fatalUtf8();
       let line = 0;
+      // Resolves when the parser can take more, or is gone (it failed, or the reader below stopped).
+      const writable = () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            parser.off('drain', done);
+            parser.off('close', done);
+            resolve();
+          };
+          parser.once('drain', done);
+          parser.once('close', done);
+        });
       const feed = (async () => {
         try {
           for await (const chunk of metered(stream, hash, limits)) {
+            if (parser.destroyed) return;
             let text: string;
             try {
               text = decoder.decode(chunk, { stream: true });
             } catch {
               throw new ProblemError(400, 'invalid_utf8', 'The CSV is not valid UTF-8');
             }
-            if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
+            if (!parser.write(text)) await writable();
           }
-          parser.end();
+          if (!parser.destroyed) parser.end();
         } catch (err) {
           parser.destroy(err as Error);
         }
@@ -193,11 +205,13 @@ export function csvUpload(stream: Readable, limits: UploadLimits): Upload {
         }
       } catch (err) {
         if (err instanceof ProblemError) throw err;
-        if ((err as { code?: string }).code?.startsWith('CSV_')) {
+        if (err instanceof CsvError) {
           throw new ProblemError(400, 'malformed_csv', 'The CSV cannot be parsed', `Line ${line + 1}: ${(err as Error).message}`);
         }
         throw err;
       } finally {
+        // The reader stopped (done, a bad header, a parse error): stop the feed too, or it waits forever for 'drain'.
+        if (!parser.destroyed) parser.destroy();
         await feed;
       }
       if (!header) throw new ProblemError(400, 'empty_body', 'The upload has no header row');

@@ -151,6 +151,8 @@ describe('POST /municipal/v1/registration-tasks', () => {
     ['only blank NDJSON lines', '\n\n', 'application/x-ndjson', 400, 'empty_batch'],
     ['invalid UTF-8 in JSON', Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]), 'application/json', 400, 'invalid_utf8'],
     ['invalid UTF-8 in CSV', Buffer.concat([Buffer.from('myNumber\n'), Buffer.from([0xc3, 0x28])]), 'text/csv', 400, 'invalid_utf8'],
+    ['a CSV with a stray quote in the header', 'my"Number,historyKey\n1,2\n', 'text/csv', 400, 'malformed_csv'],
+    ['a CSV with a quote never closed', '"myNumber,historyKey\n1,2\n', 'text/csv', 400, 'malformed_csv'],
     ['an unsupported content type', 'x', 'text/plain', 415, 'unsupported_media_type'],
     ['too many JSON records', JSON.stringify(Array.from({ length: 51 }, (_, i) => nanbyoRecord(i))), 'application/json', 413, 'too_many_records'],
     ['an NDJSON stream over the upload limit', `${JSON.stringify(nanbyoRecord(1))}\n`.repeat(400), 'application/x-ndjson', 413, 'upload_too_large'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -27,6 +28,17 @@ describe('loadConfig', () => {
       expect(msg).toContain('PORT');
       expect(msg).toContain('LOG_LEVEL');
       expect(msg).toContain('DATABASE_URL');
+    }
+  });
+
+  it('documents every variable in the README, with the default the schema applies', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const defaults = configSchema.parse({});
+    for (const name of Object.keys(configSchema.shape)) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+      expect(row, `README has no row for ${name}`).toBeDefined();
+      const value = (defaults as Record<string, unknown>)[name];
+      if (typeof value === 'number' || (typeof value === 'string' && !value.includes('/'))) expect(row, name).toContain(`\`${value}\``);
     }
   });
 });

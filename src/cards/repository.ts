@@ -1,0 +1,38 @@
+import type { Db } from '../db/prisma.js';
+import type { BasicFiveInfo } from '../domain/registration-record.js';
+
+export interface NewCard {
+  id: string;
+  certificateSerialNumber: string;
+  myNumber: string;
+  name: string;
+  nameKana: string;
+  dateOfBirth: string;
+  sex: string;
+  address: string;
+  status: string;
+  certificateExpiresOn: string;
+}
+
+export function cardsRepository(db: Db) {
+  return {
+    /** 基本5情報 of the person's most recently registered or changed record, if any. */
+    async latestBasicFiveInfo(myNumber: string): Promise<Partial<BasicFiveInfo> | null> {
+      const rows = await db.$queryRaw<{ info: Partial<BasicFiveInfo> | null }[]>`
+        SELECT record->'basicFiveInfo' AS info FROM recipient_certificate
+         WHERE my_number = ${myNumber}::char(12)
+         ORDER BY updated_at DESC, valid_from DESC LIMIT 1`;
+      return rows[0]?.info ?? null;
+    },
+
+    async create(c: NewCard) {
+      const row = await db.simulatedCard.create({
+        data: { ...c, dateOfBirth: new Date(`${c.dateOfBirth}T00:00:00Z`), certificateExpiresOn: new Date(`${c.certificateExpiresOn}T00:00:00Z`) },
+        select: { createdAt: true },
+      });
+      return row.createdAt;
+    },
+  };
+}
+
+export type CardsRepository = ReturnType<typeof cardsRepository>;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
+
+const freeText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001F\u007F]*$/, 'must not contain control characters');
+
+/** 電子証明書 serial number as a card reader hands it to the clinic system. */
+export const certificateSerialNumberSchema = z
+  .string()
+  .regex(/^[0-9A-Za-z]{1,32}$/, 'must be 1–32 half-width letters or digits')
+  .describe('Serial number of the card’s 電子証明書, as the card reader returns it (sandbox cards: 20 upper-case hex digits)');
+
+export const sexSchema = z.enum(['1', '2', '3']).describe('"1" male, "2" female, "3" unset');
+
+export const createCardBodySchema = z
+  .strictObject({
+    myNumber: z.string().regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits').describe('個人番号 of the card holder (check digit verified). Never returned.'),
+    name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
+    nameKana: z.string().regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ').optional().describe('Name in 全角カナ; default as for name'),
+    dateOfBirth: z.iso.date().optional().describe('YYYY-MM-DD; default as for name'),
+    sex: sexSchema.optional(),
+    address: freeText(200).optional().describe('券面 address; default as for name'),
+    status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
+    certificateExpiresOn: z.iso.date().optional().describe('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock'),
+  })
+  .meta({
+    id: 'CreateCard',
+    description: 'A simulated マイナンバーカード. Face data (券面) not given is taken from the person’s latest registration, or generated.',
+    example: { myNumber: '123456789018', status: 'active' },
+  });
+
+export type CreateCardBody = z.infer<typeof createCardBodySchema>;
+
+export const cardSchema = z
+  .object({
+    cardId: z.uuid(),
+    certificateSerialNumber: certificateSerialNumberSchema,
+    name: z.string(),
+    nameKana: z.string(),
+    dateOfBirth: z.iso.date(),
+    sex: sexSchema,
+    address: z.string(),
+    status: z.enum(CARD_STATUSES),
+    certificateExpiresOn: z.iso.date(),
+    faceDataSource: z
+      .enum(['request', 'registration', 'generated'])
+      .describe('Where the face data came from: all given in the request; else the latest registration of the person; else generated'),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({
+    id: 'Card',
+    description: 'A simulated マイナンバーカード. Hand `certificateSerialNumber` to the clinic system as a card reader would; the 個人番号 is never returned.',
+    example: {
+      cardId: '5b9a3f0e-8a4c-4a8e-9d51-6a7f0c1e2b3a',
+      certificateSerialNumber: '3F9A0C1D7E2B5A4C8D10',
+      name: '都庁　太郎',
+      nameKana: 'トチョウ　タロウ',
+      dateOfBirth: '1970-01-01',
+      sex: '1',
+      address: '東京都新宿区西新宿二丁目8番1号',
+      status: 'active',
+      certificateExpiresOn: '2031-11-23',
+      faceDataSource: 'registration',
+      createdAt: '2026-11-23T09:00:00.000Z',
+    },
+  });
+
+export type Card = z.infer<typeof cardSchema>;

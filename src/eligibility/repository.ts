@@ -1,0 +1,209 @@
+import type pg from 'pg';
+import type { Db } from '../db/prisma.js';
+import type { CertificationDetailItem, MaxCopaymentAmount } from '../domain/registration-record.js';
+
+export interface CardOnFile {
+  cardId: string;
+  name: string;
+  nameKana: string;
+  dateOfBirth: string;
+  sex: string;
+  status: 'active' | 'expired' | 'revoked';
+  certificateExpiresOn: string;
+}
+
+/** A registered history row of the card holder, with what the answer needs from its type and catalogue; no 個人番号. */
+export interface RegisteredRecord {
+  municipalityCode: string;
+  municipalityName: string;
+  certificateTypeId: string;
+  certificationSubKey: string;
+  historyKey: string;
+  validFrom: string;
+  validTo: string;
+  isNotDisclosed: boolean;
+  insurerNumber: string | null;
+  recipientNumber: string | null;
+  programKind: 'national' | 'local';
+  lawCode: string | null;
+  localCategory: string | null;
+  /** Catalogue name of a national program, else the certificate type's name. */
+  programName: string;
+  /** The registered record without myNumber and basicFiveInfo. */
+  record: {
+    certificationName?: string;
+    segment?: string;
+    incomeSegment?: string;
+    additionalConditions?: string;
+    designatedMedicalInstitutions?: string;
+    maxCopaymentAmount?: MaxCopaymentAmount;
+    isAlwaysReimbursement?: '0' | '1';
+    certificationDetail?: CertificationDetailItem[];
+  };
+}
+
+export interface CheckWrite {
+  id: string;
+  institutionCode: string;
+  cardId: string;
+  checkedAt: Date;
+  serviceDate: string;
+  consent: boolean;
+  subsidyCount: number;
+  outcome: string;
+  /** JSON text of the response body */
+  result: string;
+  /** JSON text of the explanation */
+  explanation: string;
+}
+
+interface CardRecordRow {
+  serial: string;
+  card_id: string;
+  name: string;
+  name_kana: string;
+  date_of_birth: string;
+  sex: string;
+  status: CardOnFile['status'];
+  certificate_expires_on: string;
+  municipality_code: string | null;
+  municipality_name: string | null;
+  certificate_type_id: string;
+  certification_sub_key: string;
+  history_key: string;
+  valid_from: string;
+  valid_to: string;
+  is_not_disclosed: boolean;
+  insurer_number: string | null;
+  recipient_number: string | null;
+  record: RegisteredRecord['record'];
+  program_kind: 'national' | 'local';
+  law_code: string | null;
+  local_category: string | null;
+  program_name: string | null;
+  type_name: string | null;
+}
+
+/**
+ * Data access of eligibility checks. The check itself is the hot path (see
+ * bench/eligibility.ts): one prepared statement reads the cards with every
+ * registered row of their holders, one writes the checks. The 個人番号 is
+ * joined on inside PostgreSQL and never selected.
+ */
+export function eligibilityRepository(db: Db, pool: pg.Pool) {
+  return {
+    async loadCards(serials: string[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
+      const { rows } = await pool.query<CardRecordRow>({
+        name: 'eligibility_cards_with_records',
+        text: `SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
+                      c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
+                      r.municipality_code, lg.name AS municipality_name, r.certificate_type_id, r.certification_sub_key, r.history_key,
+                      r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
+                      r.record - 'myNumber' - 'basicFiveInfo' AS record,
+                      ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
+                      ct.definition->>'localCategory' AS local_category, p.data->>'name' AS program_name, ct.definition->>'name' AS type_name
+                 FROM simulated_card c
+                 LEFT JOIN recipient_certificate r ON r.my_number = c.my_number
+                 LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id
+                 LEFT JOIN program p ON p.law_code = ct.definition->>'lawCode'
+                 LEFT JOIN local_government lg ON lg.code = r.municipality_code
+                WHERE c.certificate_serial_number = ANY($1::text[])`,
+        values: [serials],
+      });
+      const out = new Map<string, { card: CardOnFile; records: RegisteredRecord[] }>();
+      for (const r of rows) {
+        let entry = out.get(r.serial);
+        if (!entry) {
+          entry = {
+            card: {
+              cardId: r.card_id,
+              name: r.name,
+              nameKana: r.name_kana,
+              dateOfBirth: r.date_of_birth,
+              sex: r.sex,
+              status: r.status,
+              certificateExpiresOn: r.certificate_expires_on,
+            },
+            records: [],
+          };
+          out.set(r.serial, entry);
+        }
+        if (r.municipality_code === null) continue;
+        entry.records.push({
+          municipalityCode: r.municipality_code,
+          municipalityName: r.municipality_name ?? r.municipality_code,
+          certificateTypeId: r.certificate_type_id,
+          certificationSubKey: r.certification_sub_key,
+          historyKey: r.history_key,
+          validFrom: r.valid_from,
+          validTo: r.valid_to,
+          isNotDisclosed: r.is_not_disclosed,
+          insurerNumber: r.insurer_number,
+          recipientNumber: r.recipient_number,
+          programKind: r.program_kind === 'national' ? 'national' : 'local',
+          lawCode: r.law_code,
+          localCategory: r.local_category,
+          programName: (r.program_kind === 'national' ? r.program_name : null) ?? r.type_name ?? '',
+          record: r.record,
+        });
+      }
+      return out;
+    },
+
+    async insertChecks(checks: CheckWrite[]): Promise<void> {
+      if (checks.length === 0) return;
+      await pool.query({
+        name: 'eligibility_insert_checks',
+        text: `INSERT INTO eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation)
+               SELECT * FROM unnest($1::uuid[], $2::char(10)[], $3::uuid[], $4::timestamptz[], $5::date[], $6::boolean[], $7::int[], $8::text[], $9::jsonb[], $10::jsonb[])`,
+        values: [
+          checks.map((c) => c.id),
+          checks.map((c) => c.institutionCode),
+          checks.map((c) => c.cardId),
+          checks.map((c) => c.checkedAt),
+          checks.map((c) => c.serviceDate),
+          checks.map((c) => c.consent),
+          checks.map((c) => c.subsidyCount),
+          checks.map((c) => c.outcome),
+          checks.map((c) => c.result),
+          checks.map((c) => c.explanation),
+        ],
+      });
+    },
+
+    /** The stored answer of a check, only for the institution that asked. */
+    async findResult(institutionCode: string, checkId: string): Promise<unknown | null> {
+      const row = await db.eligibilityCheck.findFirst({ where: { id: checkId, institutionCode }, select: { result: true } });
+      return row?.result ?? null;
+    },
+
+    async findExplanation(checkId: string) {
+      const row = await db.eligibilityCheck.findUnique({ where: { id: checkId } });
+      if (!row) return null;
+      const inst = await db.medicalInstitution.findUnique({ where: { code: row.institutionCode }, select: { name: true } });
+      return { ...row, institutionName: inst?.name ?? '' };
+    },
+
+    /** Access log, newest first: (checkedAt, id) descending, those before `before`. */
+    async listChecks(f: { institutionCode?: string; before?: { checkedAt: Date; id: string }; limit: number }) {
+      const rows = await db.eligibilityCheck.findMany({
+        where: {
+          institutionCode: f.institutionCode,
+          ...(f.before
+            ? { OR: [{ checkedAt: { lt: f.before.checkedAt } }, { checkedAt: f.before.checkedAt, id: { lt: f.before.id } }] }
+            : {}),
+        },
+        select: { id: true, institutionCode: true, checkedAt: true, serviceDate: true, subsidyCount: true },
+        orderBy: [{ checkedAt: 'desc' }, { id: 'desc' }],
+        take: f.limit,
+      });
+      const codes = [...new Set(rows.map((r) => r.institutionCode))];
+      const names = new Map(
+        (await db.medicalInstitution.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } })).map((i) => [i.code, i.name]),
+      );
+      return rows.map((r) => ({ ...r, institutionName: names.get(r.institutionCode) ?? '' }));
+    },
+  };
+}
+
+export type EligibilityRepository = ReturnType<typeof eligibilityRepository>;

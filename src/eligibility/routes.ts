@@ -1,0 +1,90 @@
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { institutionSecurity } from '../http/auth.js';
+import { problemResponses } from '../http/problem.js';
+import {
+  checkIdParamsSchema,
+  eligibilityBatchEnvelopeSchema,
+  eligibilityBatchRequestSchema,
+  eligibilityBatchResponseSchema,
+  eligibilityCheckRequestSchema,
+  eligibilityCheckSchema,
+  SUBSIDY_ORDER_RULE,
+} from './schemas.js';
+import type { EligibilityService } from './service.js';
+
+const EMPTY_RULE =
+  '`medicalSubsidies` is `[]`, in a response of the same shape, when the patient declined, when no record is valid on the ' +
+  'service date, when every valid record is 不開示, and when no municipality registered anything: the clinic cannot tell ' +
+  'which (the sandbox can: `GET /sandbox/v1/eligibility-checks/{checkId}/explanation`).';
+
+const CARD_CODES =
+  '`unknown_certificate_serial` / `certificate_expired` / `certificate_revoked` (422: no card with that serial; the card’s ' +
+  '電子証明書 is expired — by status or past certificateExpiresOn — or revoked)';
+
+/** Clinic API: オンライン資格確認 of medical subsidies. Mounted under /clinic/v1 behind the institution token hook. */
+export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
+  app.post(
+    '/eligibility-checks',
+    {
+      schema: {
+        tags: ['eligibility'],
+        security: institutionSecurity,
+        operationId: 'createEligibilityCheck',
+        summary: 'Check a patient’s medical subsidies for a date of service',
+        description:
+          'What the clinic system does after the card reader: sends the card’s 電子証明書 serial number, the date of service ' +
+          '(default: today, JST, by the sandbox clock) and the patient’s consent, and receives the patient as printed on the ' +
+          'card and every subsidy record valid on that date (validFrom ≤ serviceDate ≤ validTo), exactly as the municipalities ' +
+          `registered them, never with the 個人番号. Order: ${SUBSIDY_ORDER_RULE}. ${EMPTY_RULE} Past dates are answered ` +
+          'from the registered history; every check is stored (`GET /clinic/v1/eligibility-checks/{checkId}`) and written ' +
+          `to the access log. Problem codes: \`validation_failed\` (400), \`unauthenticated\` / \`invalid_token\` (401), ${CARD_CODES}.`,
+        body: eligibilityCheckRequestSchema,
+        response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (req) => service.check(req.institution, req.body),
+  );
+
+  app.post(
+    '/eligibility-checks/batch',
+    {
+      schema: {
+        tags: ['eligibility'],
+        security: institutionSecurity,
+        operationId: 'createEligibilityCheckBatch',
+        summary: 'Check up to 1,000 patients at once',
+        description:
+          'For pharmacies and home-care providers re-checking their patients: each item is checked exactly as ' +
+          '`POST /clinic/v1/eligibility-checks` would (and stored and logged as its own check), and answered in request order ' +
+          'with its status and either its result or its problem; one bad item never fails the others. Item problem codes: ' +
+          `\`validation_failed\` (400), ${CARD_CODES}. Problem codes of the whole request: \`validation_failed\` (400: not ` +
+          'an object with 1–1000 `items`), `unauthenticated` / `invalid_token` (401).',
+        body: eligibilityBatchRequestSchema,
+        response: { 200: eligibilityBatchResponseSchema, ...problemResponses(400, 401) },
+      },
+      // The documented body is strict per item; only the envelope is checked up front so a bad item fails alone.
+      validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
+    },
+    async (req) => service.checkBatch(req.institution, req.body.items as unknown[], req.url.split('?')[0]!),
+  );
+
+  app.get(
+    '/eligibility-checks/:checkId',
+    {
+      schema: {
+        tags: ['eligibility'],
+        security: institutionSecurity,
+        operationId: 'getEligibilityCheck',
+        summary: 'Read an earlier check’s answer',
+        description:
+          'The answer of an earlier check by this institution, exactly as it was returned: records changed or deleted since do ' +
+          'not change it (a new check sees the current registrations). Problem codes: `validation_failed` (400), ' +
+          '`unauthenticated` / `invalid_token` (401), `eligibility_check_not_found` (404: no such check by this institution).',
+        params: checkIdParamsSchema,
+        response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.findCheck(req.institution, req.params.checkId),
+  );
+};

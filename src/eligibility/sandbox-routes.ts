@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemResponses } from '../http/problem.js';
+import { adminSecurity } from '../sandbox/scope.js';
+import { accessLogPageSchema, accessLogQuerySchema, checkIdParamsSchema, eligibilityExplanationSchema } from './schemas.js';
+import type { EligibilityService } from './service.js';
+
+/** Sandbox: the eligibility access log and explanations. Mounted under /sandbox/v1. */
+export const eligibilitySandboxRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
+  app.get(
+    '/eligibility-checks',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'listEligibilityChecks',
+        summary: 'Access log of eligibility checks',
+        description:
+          'Sandbox only. Every eligibility check answered, newest first: which institution asked, when, for which service date, ' +
+          'and how many subsidies it returned — not their content. Filter by `institutionCode`; cursor-paginated. ' +
+          'Problem codes: `validation_failed` / `invalid_cursor` (400), `unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+        querystring: accessLogQuerySchema,
+        response: { 200: accessLogPageSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (req) => service.accessLog(req.query),
+  );
+
+  app.get(
+    '/eligibility-checks/:checkId/explanation',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'explainEligibilityCheck',
+        summary: 'Why an eligibility check answered what it did',
+        description:
+          'Sandbox only — PMH never tells the clinic why `medicalSubsidies` is empty. The outcome (returned, no_consent, no_records, ' +
+          'none_valid_on_service_date, all_not_disclosed) and every registered row of the card holder as the check saw it, ' +
+          'with the decision on each; never the 個人番号. Problem codes: `validation_failed` (400), `unauthenticated` / `invalid_token` (401, no or wrong admin token), `eligibility_check_not_found` (404).',
+        params: checkIdParamsSchema,
+        response: { 200: eligibilityExplanationSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.explain(req.params.checkId),
+  );
+};

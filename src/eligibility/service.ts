@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { jstDate } from '../domain/dates.js';
+import {
+  certificateState,
+  decideEligibility,
+  designatedHere,
+  parseAdditionalConditions,
+  type EligibilityOutcome,
+} from '../domain/eligibility.js';
+import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { ProblemError, problemType, type Problem } from '../http/problem.js';
+import type { CheckWrite, EligibilityRepository, RegisteredRecord } from './repository.js';
+import {
+  eligibilityCheckRequestSchema,
+  type ConsideredRecord,
+  type EligibilityCheck,
+  type EligibilityExplanation,
+  type MedicalSubsidy,
+} from './schemas.js';
+
+/** The institution asking (from its token). */
+export interface Asker {
+  code: string;
+}
+
+const SUMMARIES: Record<EligibilityOutcome, string> = {
+  returned: 'Subsidies valid on the service date were returned.',
+  no_consent: 'The patient did not consent to share medical-subsidy data, so none was returned (whatever is registered).',
+  no_records: 'No municipality has registered any record for the card holder.',
+  none_valid_on_service_date: 'The card holder has registered records, but none is valid on the service date.',
+  all_not_disclosed: 'Every record valid on the service date is 不開示 (isNotDisclosed), so none was returned.',
+};
+
+function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy {
+  const rec = r.record;
+  return {
+    medicalSubsidyInsurerNumber: r.insurerNumber,
+    medicalSubsidyRecipientNumber: r.recipientNumber,
+    certificationName: rec.certificationName ?? '',
+    program: {
+      kind: r.programKind,
+      lawCode: r.programKind === 'national' ? r.lawCode : null,
+      localCategory: r.programKind === 'local' ? (r.localCategory as MedicalSubsidy['program']['localCategory']) : null,
+      name: r.programName,
+    },
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    segment: rec.segment ?? null,
+    incomeSegment: rec.incomeSegment ?? null,
+    additionalConditions: rec.additionalConditions ?? null,
+    additionalConditionPairs: parseAdditionalConditions(rec.additionalConditions),
+    maxCopaymentAmount: rec.maxCopaymentAmount ?? null,
+    isAlwaysReimbursement: rec.isAlwaysReimbursement ?? '0',
+    designatedHere: designatedHere(rec.designatedMedicalInstitutions, institutionCode),
+    certificationDetail: rec.certificationDetail ?? [],
+    registeringMunicipality: { code: r.municipalityCode, name: r.municipalityName },
+  };
+}
+
+function toConsidered(r: RegisteredRecord, decision: ConsideredRecord['decision']): ConsideredRecord {
+  return {
+    registeringMunicipality: { code: r.municipalityCode, name: r.municipalityName },
+    orgSpecificCertificateTypeId: r.certificateTypeId,
+    certificationSubKey: r.certificationSubKey === '' ? null : r.certificationSubKey,
+    historyKey: r.historyKey,
+    certificationName: r.record.certificationName ?? '',
+    medicalSubsidyInsurerNumber: r.insurerNumber,
+    medicalSubsidyRecipientNumber: r.recipientNumber,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    isNotDisclosed: r.isNotDisclosed,
+    decision,
+  };
+}
+
+const CARD_PROBLEMS = {
+  unknown: { status: 422, code: 'unknown_certificate_serial', title: 'No card has this 電子証明書 serial number' },
+  expired: { status: 422, code: 'certificate_expired', title: 'The card’s 電子証明書 has expired' },
+  revoked: { status: 422, code: 'certificate_revoked', title: 'The card’s 電子証明書 has been revoked (失効)' },
+} as const;
+
+export type ItemOutcome = { ok: true; check: EligibilityCheck } | { ok: false; problem: Omit<Problem, 'type' | 'instance'> };
+
+interface StoredExplanation {
+  consent: boolean;
+  outcome: EligibilityOutcome;
+  records: ConsideredRecord[];
+}
+
+export function eligibilityService(repo: EligibilityRepository, now: () => Date) {
+  /** Checks several requests (already validated) for one institution; one write for all that succeed. */
+  async function checkMany(asker: Asker, requests: ({ certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } } | ItemOutcome)[]) {
+    const checkedAt = now();
+    const today = jstDate(checkedAt);
+    const serials = [...new Set(requests.flatMap((r) => ('certificateSerialNumber' in r ? [r.certificateSerialNumber] : [])))];
+    const cards: Awaited<ReturnType<EligibilityRepository['loadCards']>> = serials.length > 0 ? await repo.loadCards(serials) : new Map();
+    const writes: CheckWrite[] = [];
+    const outcomes = requests.map((req): ItemOutcome => {
+      if (!('certificateSerialNumber' in req)) return req;
+      const found = cards.get(req.certificateSerialNumber);
+      if (!found) return { ok: false, problem: { ...CARD_PROBLEMS.unknown, detail: 'Check the serial number the card reader returned' } };
+      const state = certificateState(found.card, today);
+      if (state !== 'valid') return { ok: false, problem: { ...CARD_PROBLEMS[state], detail: 'Ask the patient to renew the card’s 電子証明書' } };
+      const serviceDate = req.serviceDate ?? today;
+      const decision = decideEligibility({ serviceDate, consent: req.consent.medicalSubsidy, records: found.records });
+      const { card } = found;
+      const check: EligibilityCheck = {
+        checkId: randomUUID(),
+        checkedAt: checkedAt.toISOString(),
+        serviceDate,
+        patient: { name: card.name, nameKana: card.nameKana, dateOfBirth: card.dateOfBirth, sex: card.sex as EligibilityCheck['patient']['sex'] },
+        medicalSubsidies: decision.returned.map((r) => toSubsidy(r, asker.code)),
+      };
+      const explanation: StoredExplanation = {
+        consent: req.consent.medicalSubsidy,
+        outcome: decision.outcome,
+        records: decision.considered.map((c) => toConsidered(c.record, c.decision)),
+      };
+      writes.push({
+        id: check.checkId,
+        institutionCode: asker.code,
+        cardId: card.cardId,
+        checkedAt,
+        serviceDate,
+        consent: req.consent.medicalSubsidy,
+        subsidyCount: check.medicalSubsidies.length,
+        outcome: decision.outcome,
+        result: JSON.stringify(check),
+        explanation: JSON.stringify(explanation),
+      });
+      return { ok: true, check };
+    });
+    await repo.insertChecks(writes);
+    return outcomes;
+  }
+
+  return {
+    /** One check; card problems are thrown as 422 problems. */
+    async check(asker: Asker, req: { certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } }): Promise<EligibilityCheck> {
+      const [outcome] = await checkMany(asker, [req]);
+      if (!outcome) throw new Error('no outcome');
+      if (!outcome.ok) throw new ProblemError(outcome.problem.status, outcome.problem.code, outcome.problem.title, outcome.problem.detail);
+      return outcome.check;
+    },
+
+    /** Up to MAX_BATCH_ITEMS checks; every item is validated and answered on its own, in order. */
+    async checkBatch(asker: Asker, items: unknown[], instance: string) {
+      const parsed = items.map((item, index): Parameters<typeof checkMany>[1][number] => {
+        const r = eligibilityCheckRequestSchema.safeParse(item);
+        if (r.success) return r.data;
+        return {
+          ok: false,
+          problem: {
+            status: 400,
+            code: 'validation_failed',
+            title: 'The request is invalid',
+            detail: `Invalid item ${index}: see errors for each failing field`,
+            errors: r.error.issues.map((i) => ({ index, field: i.path.join('.') || 'item', code: i.code, message: i.message })),
+          },
+        };
+      });
+      const outcomes = await checkMany(asker, parsed);
+      return {
+        items: outcomes.map((o, index) =>
+          o.ok
+            ? { index, status: 200, result: o.check, problem: null }
+            : { index, status: o.problem.status, result: null, problem: { type: problemType(o.problem.code), instance, ...o.problem } },
+        ),
+      };
+    },
+
+    /** An earlier check's stored answer, for the institution that asked. */
+    async findCheck(asker: Asker, checkId: string): Promise<EligibilityCheck> {
+      const result = await repo.findResult(asker.code, checkId);
+      if (result === null) throw new ProblemError(404, 'eligibility_check_not_found', 'No eligibility check of this institution has this checkId');
+      return result as EligibilityCheck;
+    },
+
+    async explain(checkId: string): Promise<EligibilityExplanation> {
+      const row = await repo.findExplanation(checkId);
+      if (!row) throw new ProblemError(404, 'eligibility_check_not_found', 'No eligibility check has this checkId');
+      const e = row.explanation as unknown as StoredExplanation;
+      return {
+        checkId: row.id,
+        institution: { code: row.institutionCode, name: row.institutionName },
+        checkedAt: row.checkedAt.toISOString(),
+        serviceDate: row.serviceDate.toISOString().slice(0, 10),
+        consent: e.consent,
+        subsidyCount: row.subsidyCount,
+        outcome: e.outcome,
+        summary: SUMMARIES[e.outcome],
+        records: e.records,
+      };
+    },
+
+    async accessLog(q: { institutionCode?: string; limit: number; cursor?: string }) {
+      let before: { checkedAt: Date; id: string } | undefined;
+      if (q.cursor !== undefined) {
+        const [at, id] = decodeCursor(q.cursor).split('|');
+        const checkedAt = new Date(at ?? '');
+        if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(checkedAt.getTime())) {
+          throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued', undefined, [
+            { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
+          ]);
+        }
+        before = { checkedAt, id };
+      }
+      const rows = await repo.listChecks({ institutionCode: q.institutionCode, before, limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => ({
+          checkId: r.id,
+          institution: { code: r.institutionCode, name: r.institutionName },
+          checkedAt: r.checkedAt.toISOString(),
+          serviceDate: r.serviceDate.toISOString().slice(0, 10),
+          subsidyCount: r.subsidyCount,
+        })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(`${last.checkedAt.toISOString()}|${last.id}`) : null,
+      };
+    },
+  };
+}
+
+export type EligibilityService = ReturnType<typeof eligibilityService>;

@@ -1,0 +1,68 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashToken } from '../credentials/service.js';
+import { checkMedicalInstitutionCode, medicalInstitutionKind, type MedicalInstitutionKind } from '../domain/numbers.js';
+import { ProblemError } from '../http/problem.js';
+import type { InstitutionsRepository } from './repository.js';
+import type { CreateMedicalInstitutionBody } from './schemas.js';
+
+/** The medical institution a clinic API call acts for, resolved from its bearer token. */
+export interface AuthenticatedInstitution {
+  /** 医療機関コード */
+  code: string;
+  name: string;
+  kind: MedicalInstitutionKind;
+}
+
+export function institutionsService(repo: InstitutionsRepository) {
+  return {
+    /**
+     * Creates (or renames) a sandbox institution and issues it a bearer token; only the
+     * token's hash is stored, the token is shown once. The code must pass every
+     * 医療機関コード rule and agree with `kind` (its 点数表 digit).
+     */
+    async createInstitution(body: CreateMedicalInstitutionBody) {
+      const check = checkMedicalInstitutionCode(body.code);
+      if (!check.valid) {
+        const message = check.problems.map((p) => p.message).join('; ');
+        throw new ProblemError(400, 'invalid_medical_institution_code', 'Not a valid 医療機関コード', message, [
+          { field: 'code', code: check.problems[0]?.code ?? 'invalid', message },
+        ]);
+      }
+      const codeKind = medicalInstitutionKind(body.code);
+      if (codeKind !== body.kind) {
+        const message = `the 点数表 digit ${body.code.charAt(2)} of the code means ${codeKind}, not ${body.kind}`;
+        throw new ProblemError(400, 'institution_kind_mismatch', 'The kind does not match the 医療機関コード', message, [
+          { field: 'kind', code: 'institution_kind_mismatch', message },
+        ]);
+      }
+      const token = `pmh_ins_${randomBytes(24).toString('base64url')}`;
+      const id = randomUUID();
+      const { institution, createdAt } = await repo.upsertWithCredential({ code: body.code, name: body.name, kind: body.kind }, { id, tokenHash: hashToken(token) });
+      return {
+        id,
+        token,
+        institution: { code: institution.code, name: institution.name, kind: institution.kind as MedicalInstitutionKind },
+        createdAt: createdAt.toISOString(),
+      };
+    },
+
+    /** Resolves an Authorization header to an institution, or throws 401. */
+    async authenticate(authorization: string | undefined): Promise<AuthenticatedInstitution> {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+      if (!token) {
+        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the institution token as `Authorization: Bearer <token>`', undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox"',
+        });
+      }
+      const row = await repo.findByTokenHash(hashToken(token));
+      if (!row) {
+        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+        });
+      }
+      return { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };
+    },
+  };
+}
+
+export type InstitutionsService = ReturnType<typeof institutionsService>;

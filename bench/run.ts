@@ -4,11 +4,12 @@
  * bench/results/<name>-<timestamp>.json. Exit code 1 if any benchmark failed.
  */
 import { catalogueBenchmark } from './catalogue.js';
+import { ingestBenchmark } from './ingest.js';
 import { formatReport, writeReport } from './lib/report.js';
 import type { Benchmark } from './lib/types.js';
 
 /** Every benchmark, in run order. Add new ones here. */
-const benchmarks: Benchmark[] = [catalogueBenchmark];
+const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark];
 
 function select(names: string[]): Benchmark[] {
   if (names.length === 0) return benchmarks;
@@ -20,11 +21,14 @@ function select(names: string[]): Benchmark[] {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a) => a !== '--');
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(`usage: npm run bench [-- <name>...]\nbenchmarks: ${benchmarks.map((b) => b.name).join(', ')}`);
+  const all = process.argv.slice(2).filter((a) => a !== '--');
+  if (all.includes('--help') || all.includes('-h')) {
+    console.log(`usage: npm run bench [-- <name>... [--option=value...]]\nbenchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n` +
+      'ingest options: --count=N (or BENCH_INGEST_COUNT; default 1000000), --oversize (or BENCH_INGEST_OVERSIZE=1: also a 2 GiB stream at the upload limit)');
     return 0;
   }
+  // Options (--x, --x=y) are read by the benchmarks themselves; the rest are names.
+  const args = all.filter((a) => !a.startsWith('-'));
   let selected: Benchmark[];
   try {
     selected = select(args);

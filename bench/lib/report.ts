@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchmarkReport } from './types.js';
+import type { BenchmarkReport, IngestReport } from './types.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -39,7 +39,51 @@ function table(header: string[], rows: string[][], align: ('left' | 'right')[]):
 const fmt = (n: number, digits: number) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-export function formatReport(report: BenchmarkReport): string {
+function formatIngestReport(r: IngestReport): string {
+  const e = r.environment;
+  const sv = r.service;
+  const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 0);
+  const lines = [
+    `== ${r.benchmark} — ${r.startedAt}`,
+    `   ${fmt(r.settings.records, 0)} ${r.settings.format} records (${mb(r.settings.uploadBytes)} MB), chunk size ${r.settings.chunkSize}; RSS of ${r.settings.rssOf}`,
+    `   Node ${e.node} on ${e.platform}/${e.arch}, ${e.cpus} × ${e.cpuModel}`,
+    ...(e.database ? [`   PostgreSQL ${e.database.serverVersion}: ${e.database.description}`] : []),
+    '',
+    table(
+      ['phase', 'seconds', 'records/s', 'peak RSS MB'],
+      [
+        ['service: upload + staging', fmt(sv.uploadSeconds, 1), fmt(r.settings.records / sv.uploadSeconds, 0), fmt(sv.rssMB.upload, 0)],
+        ['service: validate + apply', fmt(sv.processingSeconds, 1), fmt(r.settings.records / sv.processingSeconds, 0), fmt(sv.rssMB.processing, 0)],
+        ['service: total', fmt(sv.totalSeconds, 1), fmt(sv.recordsPerSec, 0), fmt(sv.rssMB.hwm, 0)],
+        [`raw COPY into ${r.copy.table}`, fmt(r.copy.seconds, 1), fmt(r.copy.rowsPerSec, 0), ''],
+      ],
+      ['left', 'right', 'right', 'right'],
+    ),
+    '',
+    `   task ${sv.status}: ${Object.entries(sv.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `   service ÷ COPY: ${fmt(r.ratioToCopy, 2)}; idle RSS ${fmt(sv.rssMB.idle, 0)} MB`,
+    ...(r.oversize
+      ? [
+          `   over-limit stream: ${mb(r.oversize.sentBytes)} MB sent against a ${mb(r.oversize.limitBytes)} MB limit → ${r.oversize.status} ${r.oversize.code ?? ''} ` +
+            `after ${fmt(r.oversize.seconds, 1)} s, peak RSS ${fmt(r.oversize.peakRssMB, 0)} MB, tasks afterwards ${r.oversize.tasksAfter}`,
+        ]
+      : []),
+    '',
+    table(
+      ['target', 'wanted', 'actual', 'met'],
+      r.targets.map((t) => [t.name, t.target, t.actual, t.met ? 'yes' : 'NO']),
+      ['left', 'left', 'right', 'left'],
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export function formatReport(report: BenchmarkReport | IngestReport): string {
+  if ('kind' in report && report.kind === 'ingest') return formatIngestReport(report);
+  return formatThroughputReport(report as BenchmarkReport);
+}
+
+function formatThroughputReport(report: BenchmarkReport): string {
   const { settings: s, environment: e } = report;
   const head = [
     `== ${report.benchmark} — ${report.startedAt}`,
@@ -70,7 +114,7 @@ export function formatReport(report: BenchmarkReport): string {
 }
 
 /** Writes bench/results/<name>-<timestamp>.json (ISO 8601, ':' as '-' so the name is valid everywhere). */
-export async function writeReport(report: BenchmarkReport): Promise<string> {
+export async function writeReport(report: BenchmarkReport | IngestReport): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.replace(/:/g, '-');
   const file = path.join(RESULTS_DIR, `${report.benchmark}-${stamp}.json`);

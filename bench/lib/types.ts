@@ -29,8 +29,43 @@ export interface BenchmarkReport {
   targets: TargetResult[];
 }
 
+/** Phase timings of a batch ingest through the service, against a raw COPY of the same rows. */
+export interface IngestReport {
+  benchmark: string;
+  kind: 'ingest';
+  startedAt: string;
+  finishedAt: string;
+  environment: BenchmarkReport['environment'];
+  settings: {
+    records: number;
+    /** Bytes of the NDJSON upload. */
+    uploadBytes: number;
+    format: 'ndjson';
+    chunkSize: number;
+    /** Which process the RSS figures are of. */
+    rssOf: string;
+  };
+  service: {
+    /** POST until the 202 (streaming the body, parsing, staging with COPY). */
+    uploadSeconds: number;
+    /** 202 until the task is finished (validation and apply by the worker). */
+    processingSeconds: number;
+    totalSeconds: number;
+    recordsPerSec: number;
+    status: string;
+    counts: Record<string, number>;
+    rssMB: { idle: number; upload: number; processing: number; peakSampled: number; hwm: number };
+  };
+  copy: { table: string; seconds: number; rowsPerSec: number };
+  /** service records/s ÷ COPY rows/s. */
+  ratioToCopy: number;
+  targets: { name: string; target: string; actual: string; met: boolean }[];
+  /** The over-limit stream check, when run. */
+  oversize?: { sentBytes: number; limitBytes: number; status: number; code: string | undefined; seconds: number; peakRssMB: number; tasksAfter: number };
+}
+
 export interface Benchmark {
   /** Selects the benchmark on the command line; also the results file prefix. */
   name: string;
-  run(): Promise<BenchmarkReport>;
+  run(): Promise<BenchmarkReport | IngestReport>;
 }

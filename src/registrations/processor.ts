@@ -32,25 +32,41 @@ const keyFields = (k: RecordKey): KeyFields => ({
   historyKey: k.historyKey,
 });
 
+/** A chunk of staged records, validated; only the parts that depend on the stored rows remain. */
+interface PreparedChunk {
+  from: number;
+  /** Index after the chunk's last record. */
+  end: number;
+  results: ResultWrite[];
+  upserts: (Pending & { write: RecipientWrite })[];
+  deletes: (Pending & { key: KeyFields })[];
+  rejectedKeys: KeyFields[];
+}
+type Pending = { index: number; historyKey: string | null; warnings: RecordIssue[] };
+
 /**
  * Validates and applies a task's staged records in chunks. Each chunk — its rows written,
  * its per-record results and the task's progress — commits in one transaction, so a task
  * interrupted at any point resumes from the first record without a result, and no record
  * is ever half-applied. Tasks of one municipality run one at a time (advisory lock), which
  * also makes a task's job safe to deliver twice.
+ *
+ * Reading and validating a chunk needs only the staged upload, which never changes once the
+ * task exists, so the next chunk is read (on a second connection) and validated while the
+ * current one is written: the Node process and PostgreSQL work at the same time.
  */
 export function registrationProcessor(deps: ProcessorDeps) {
   const { repo } = deps;
   const chunkSize = deps.chunkSize ?? 2000;
 
-  async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', rules: Map<string, CertificateTypeRules>, from: number) {
-    const inputs = await repo.readInputs(client, taskId, from, chunkSize);
-    const firstIndex = await repo.firstIndexOfKeys(client, taskId, [...new Set(inputs.map((i) => i.key).filter((k): k is string => k !== null))]);
+  /** Reads and validates staged records `from` … `from + chunkSize - 1`, outside any transaction. */
+  async function prepareChunk(reader: pg.ClientBase, taskId: string, rules: Map<string, CertificateTypeRules>, from: number): Promise<PreparedChunk> {
+    const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
+    const firstIndex = await repo.firstIndexOfKeys(reader, taskId, [...new Set(inputs.map((i) => i.key).filter((k): k is string => k !== null))]);
 
-    type Pending = { index: number; historyKey: string | null; warnings: RecordIssue[] };
     const results: ResultWrite[] = [];
-    const upserts: (Pending & { write: RecipientWrite })[] = [];
-    const deletes: (Pending & { key: KeyFields })[] = [];
+    const upserts: PreparedChunk['upserts'] = [];
+    const deletes: PreparedChunk['deletes'] = [];
     const rejectedKeys: KeyFields[] = [];
 
     for (const input of inputs) {
@@ -99,15 +115,24 @@ export function registrationProcessor(deps: ProcessorDeps) {
         },
       });
     }
+    const last = inputs.at(-1);
+    if (!last) throw new Error(`task ${taskId}: no staged record at index ${from}`);
+    return { from, end: last.index + 1, results, upserts, deletes, rejectedKeys };
+  }
 
+  /** Writes a prepared chunk in `client`'s open transaction; returns the task's new processed count. */
+  async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', chunk: PreparedChunk) {
+    const { results, upserts, deletes, rejectedKeys } = chunk;
     const existing = await repo.existingRecipients(client, municipalityCode, [...upserts.map((u) => u.write), ...deletes.map((d) => d.key)]);
-    const toWrite: RecipientWrite[] = [];
+    const toCreate: RecipientWrite[] = [];
+    const toUpdate: RecipientWrite[] = [];
     const toTouch: KeyFields[] = [];
     for (const u of upserts) {
       const hash = existing.get(repo.keyOf(u.write));
       const outcome: Outcome = hash === undefined ? 'created' : hash === u.write.recordHash ? 'unchanged' : 'updated';
-      if (outcome === 'unchanged') toTouch.push(u.write);
-      else toWrite.push(u.write);
+      if (outcome === 'created') toCreate.push(u.write);
+      else if (outcome === 'updated') toUpdate.push(u.write);
+      else toTouch.push(u.write);
       results.push({ index: u.index, historyKey: u.historyKey, outcome, errors: null, warnings: u.warnings });
     }
     const toDelete: KeyFields[] = [];
@@ -126,17 +151,18 @@ export function registrationProcessor(deps: ProcessorDeps) {
       }
     }
 
-    await repo.upsertRecipients(client, municipalityCode, taskId, toWrite);
+    await repo.insertRecipients(client, municipalityCode, taskId, toCreate);
+    await repo.upsertRecipients(client, municipalityCode, taskId, toUpdate);
     // In replace mode, rows confirmed unchanged — and rows whose new record was rejected — are kept.
     if (mode === 'replace') await repo.touchRecipients(client, municipalityCode, taskId, [...toTouch, ...rejectedKeys]);
     await repo.deleteRecipients(client, municipalityCode, toDelete);
+    results.sort((a, b) => a.index - b.index);
     await repo.insertResults(client, taskId, results);
 
     const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, rejected: 0 };
     for (const r of results) counts[r.outcome]++;
-    const processed = from + inputs.length;
-    await repo.advanceTask(client, taskId, processed, counts);
-    return processed;
+    await repo.advanceTask(client, taskId, chunk.end, counts);
+    return chunk.end;
   }
 
   return {
@@ -160,17 +186,35 @@ export function registrationProcessor(deps: ProcessorDeps) {
         const rules = await deps.loadRules(task.municipalityCode);
 
         let processed = current.processedCount;
-        while (processed < current.receivedCount) {
-          await client.query('BEGIN');
+        const received = current.receivedCount;
+        if (processed < received) {
+          const reader = await repo.pool.connect();
+          let next: Promise<PreparedChunk> | undefined;
           try {
-            await repo.lockTaskRow(client, taskId);
-            processed = await applyChunk(client, taskId, task.municipalityCode, task.mode, rules, processed);
-            await client.query('COMMIT');
-          } catch (err) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw err;
+            next = prepareChunk(reader, taskId, rules, processed);
+            while (next) {
+              const chunk = await next;
+              next = undefined;
+              if (chunk.end < received) {
+                next = prepareChunk(reader, taskId, rules, chunk.end);
+                // Awaited in the next round; if this round fails first, the finally below waits for it.
+                next.catch(() => undefined);
+              }
+              await client.query('BEGIN');
+              try {
+                await repo.lockTaskRow(client, taskId);
+                processed = await applyChunk(client, taskId, task.municipalityCode, task.mode, chunk);
+                await client.query('COMMIT');
+              } catch (err) {
+                await client.query('ROLLBACK').catch(() => undefined);
+                throw err;
+              }
+              await deps.afterChunk?.(taskId, processed);
+            }
+          } finally {
+            await next?.catch(() => undefined);
+            reader.release();
           }
-          await deps.afterChunk?.(taskId, processed);
         }
 
         await client.query('BEGIN');

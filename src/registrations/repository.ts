@@ -42,8 +42,13 @@ export interface NewTask {
 }
 
 /** A PostgreSQL text-format COPY field. */
+const COPY_SPECIAL = /[\\\n\r\t]/;
 const copyField = (v: string | null) =>
-  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  v === null
+    ? '\\N'
+    : COPY_SPECIAL.test(v)
+      ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
+      : v;
 
 export interface StoredRecipient {
   key: string;
@@ -70,6 +75,27 @@ export interface ResultWrite {
   outcome: Outcome;
   errors: RecordIssue[] | null;
   warnings: RecordIssue[] | null;
+}
+
+/** Streams COPY text lines into `sql` (… FROM STDIN) on `client`, in ~256 kB writes with backpressure. */
+async function copyIn(client: pg.ClientBase, sql: string, lines: Iterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  let buffer = '';
+  try {
+    for (const line of lines) {
+      buffer += line;
+      if (buffer.length > 256 * 1024) {
+        if (!stream.write(buffer)) await once(stream, 'drain');
+        buffer = '';
+      }
+    }
+    stream.end(buffer);
+    await once(stream, 'finish');
+  } catch (err) {
+    stream.destroy(err as Error);
+    await once(stream, 'close').catch(() => undefined);
+    throw err;
+  }
 }
 
 const keyOf = (r: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }) =>
@@ -140,11 +166,15 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
         take: f.limit,
       }),
 
-    /** Staged records of a task from `fromIndex` on. */
+    /**
+     * Staged records `fromIndex` … `fromIndex + limit - 1` of a task. A bounded range, not
+     * `index >= $2 … LIMIT`: right after a big upload the table's statistics are stale, and the
+     * planner then read and sorted the whole rest of the upload for every chunk.
+     */
     async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number) {
       const { rows } = await client.query<{ index: number; raw: string | null; parse_error: string | null; key: string | null }>(
         `SELECT index, raw, parse_error, key FROM registration_task_input
-          WHERE task_id = $1 AND index >= $2 ORDER BY index LIMIT $3`,
+          WHERE task_id = $1 AND index >= $2 AND index < $2 + $3 ORDER BY index`,
         [taskId, fromIndex, limit],
       );
       return rows;
@@ -153,29 +183,59 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     /** For each key, the first index at which it appears in the task's upload. */
     async firstIndexOfKeys(client: pg.ClientBase, taskId: string, keys: string[]): Promise<Map<string, number>> {
       if (keys.length === 0) return new Map();
+      // One index probe per key (task_id, key, index), whatever the statistics say.
       const { rows } = await client.query<{ key: string; first: number }>(
-        `SELECT key, min(index) AS first FROM registration_task_input WHERE task_id = $1 AND key = ANY($2::text[]) GROUP BY key`,
+        `SELECT k.key, (SELECT i.index FROM registration_task_input i WHERE i.task_id = $1 AND i.key = k.key ORDER BY i.index LIMIT 1) AS first
+           FROM unnest($2::text[]) AS k(key)`,
         [taskId, keys],
       );
       return new Map(rows.map((r) => [r.key, r.first]));
     },
 
-    /** Existing rows (by key) among the given keys, locked for this transaction. */
+    /**
+     * Existing rows (by key) among the given keys, locked for this transaction. One primary-key
+     * probe per key (a LATERAL subquery, and my_number compared as char(12) so the key index
+     * applies): a join was planned from stale statistics as a scan and sort of the whole table per chunk.
+     */
     async existingRecipients(client: pg.ClientBase, municipalityCode: string, keys: RecipientWrite[] | { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
       if (keys.length === 0) return new Map<string, string>();
-      const { rows } = await client.query<{ t: string; m: string; s: string; h: string; record_hash: string }>(
-        `SELECT r.certificate_type_id AS t, r.my_number AS m, r.certification_sub_key AS s, r.history_key AS h, r.record_hash
-           FROM recipient_certificate r
-           JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(t, m, s, h)
-             ON r.certificate_type_id = k.t AND r.my_number = k.m AND r.certification_sub_key = k.s AND r.history_key = k.h
-          WHERE r.municipality_code = $1
-          FOR UPDATE OF r`,
+      const { rows } = await client.query<{ i: string; record_hash: string }>(
+        `SELECT k.i, r.record_hash
+           FROM unnest($2::text[], $3::bpchar[], $4::text[], $5::text[]) WITH ORDINALITY AS k(t, m, s, h, i)
+           CROSS JOIN LATERAL (
+             SELECT record_hash FROM recipient_certificate r
+              WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
+                AND r.certification_sub_key = k.s AND r.history_key = k.h
+              FOR UPDATE) r`,
         [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
       );
-      return new Map(rows.map((r) => [keyOf({ certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h }), r.record_hash]));
+      return new Map(rows.map((r) => [keyOf(keys[Number(r.i) - 1]!), r.record_hash]));
     },
 
     keyOf,
+
+    /**
+     * Rows whose keys are known to be absent (checked in this transaction, under the municipality's
+     * task lock), with COPY: the bulk of a first load. A row inserted meanwhile by anything else
+     * fails the chunk on the primary key, and the retried chunk then sees it as existing.
+     */
+    async insertRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, rows: RecipientWrite[]) {
+      if (rows.length === 0) return;
+      const m = copyField(municipalityCode);
+      const t = copyField(taskId);
+      await copyIn(
+        client,
+        `COPY recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
+           valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id) FROM STDIN`,
+        (function* () {
+          for (const r of rows) {
+            yield `${m}\t${copyField(r.certificateTypeId)}\t${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t${copyField(r.historyKey)}\t` +
+              `${copyField(r.validFrom)}\t${copyField(r.validTo)}\t${r.isNotDisclosed ? 't' : 'f'}\t${copyField(r.insurerNumber)}\t` +
+              `${copyField(r.recipientNumber)}\t${copyField(r.record)}\t${r.recordHash}\t${t}\n`;
+          }
+        })(),
+      );
+    },
 
     async upsertRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, rows: RecipientWrite[]) {
       if (rows.length === 0) return;
@@ -234,17 +294,16 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
 
     async insertResults(client: pg.ClientBase, taskId: string, results: ResultWrite[]) {
       if (results.length === 0) return;
-      await client.query(
-        `INSERT INTO registration_task_result (task_id, index, history_key, outcome, errors, warnings)
-         SELECT $1, i, h, o, e::jsonb, w::jsonb FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(i, h, o, e, w)`,
-        [
-          taskId,
-          results.map((r) => r.index),
-          results.map((r) => r.historyKey),
-          results.map((r) => r.outcome),
-          results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)),
-          results.map((r) => (r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : null)),
-        ],
+      const t = copyField(taskId);
+      await copyIn(
+        client,
+        'COPY registration_task_result (task_id, index, history_key, outcome, errors, warnings) FROM STDIN',
+        (function* () {
+          for (const r of results) {
+            yield `${t}\t${r.index}\t${copyField(r.historyKey)}\t${r.outcome}\t${copyField(r.errors ? JSON.stringify(r.errors) : null)}\t` +
+              `${copyField(r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : null)}\n`;
+          }
+        })(),
       );
     },
 

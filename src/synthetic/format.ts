@@ -32,19 +32,29 @@ export function csvCell(value: string): string {
 
 const BASIC = 'basicFiveInfo.';
 
-function cellOf(record: PmhRecord, column: string): string {
-  const value: unknown = column.startsWith(BASIC)
-    ? (record.basicFiveInfo as Record<string, unknown> | undefined)?.[column.slice(BASIC.length)]
-    : (record as unknown as Record<string, unknown>)[column];
+/** One reader per CSV column, worked out once. */
+const READERS: readonly ((r: PmhRecord) => unknown)[] = CSV_COLUMNS.map((column) => {
+  if (column.startsWith(BASIC)) {
+    const sub = column.slice(BASIC.length);
+    return (r: PmhRecord) => (r.basicFiveInfo as Record<string, unknown> | undefined)?.[sub];
+  }
+  return (r: PmhRecord) => (r as unknown as Record<string, unknown>)[column];
+});
+
+function cell(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return csvCell(value);
-  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   return csvCell(JSON.stringify(value));
 }
 
 export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\r\n`;
 
-export const csvRow = (record: PmhRecord): string => `${CSV_COLUMNS.map((c) => cellOf(record, c)).join(',')}\r\n`;
+export function csvRow(record: PmhRecord): string {
+  let line = cell(READERS[0]!(record));
+  for (let i = 1; i < READERS.length; i++) line += `,${cell(READERS[i]!(record))}`;
+  return `${line}\r\n`;
+}
 
 /**
  * The text of `records` in `format`, in chunks of about `batch` records, pulled

@@ -64,31 +64,49 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
 }
 
-/** sfc32 seeded with four 32-bit words, warmed up as its author recommends. */
-export function sfc32(seed: SeedWords): Rng {
-  let [a, b, c, d] = seed;
-  const u32 = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+/** sfc32 (a class, not closures: streams are created per resident, millions of times). */
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: SeedWords) {
+    [this.a, this.b, this.c, this.d] = seed;
+    // Warm-up, as the author recommends.
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  u32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
     return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) u32();
-  const next = () => u32() / 4294967296;
-  return {
-    u32,
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    chance: (p) => next() < p,
-    pick<T>(items: readonly T[]): T {
-      if (items.length === 0) throw new RangeError('pick from an empty list');
-      return items[Math.floor(next() * items.length)] as T;
-    },
-  };
+  }
+
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick from an empty list');
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
 }
+
+/** sfc32 seeded with four 32-bit words. */
+export const sfc32 = (seed: SeedWords): Rng => new Sfc32(seed);
 
 /**
  * An independent generator for one (index, purpose) of a seed. `index` may be

@@ -9,7 +9,7 @@ import type { Program } from '../../src/catalogue/schemas.js';
 import { checkMedicalInstitutionCode, checkMyNumber, completeMedicalInstitutionCode, checkRecipientNumber, decodeInsurerNumber } from '../../src/domain/numbers.js';
 import { csvRowToRecord } from '../../src/domain/registration-csv.js';
 import { validateRecord, type PmhActiveRecord } from '../../src/domain/registration-record.js';
-import { ageOn } from '../../src/synthetic/calendar.js';
+import { addYears, ageOn, dayNumber, fromDayNumber } from '../../src/synthetic/calendar.js';
 import { formatRecords, type OutputFormat } from '../../src/synthetic/format.js';
 import {
   createGenerator,
@@ -228,6 +228,19 @@ describe('synthetic registration records', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual(records);
     expect(JSON.parse(text(options, 500, 'json'))).toEqual(records);
     expect(JSON.parse(text(options, 0, 'json'))).toEqual([]);
+  });
+
+  it('calendar arithmetic agrees with Date over 1900–2199 and rejects impossible dates', () => {
+    for (let day = dayNumber('1900-01-01'); day <= dayNumber('2199-12-31'); day += 13) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(fromDayNumber(day)).toBe(iso);
+      expect(dayNumber(iso)).toBe(day);
+    }
+    for (const bad of ['2026-02-29', '2100-02-29', '2026-13-01', '2026-04-31', '2026-4-1']) expect(() => dayNumber(bad)).toThrow(RangeError);
+    expect(dayNumber('2000-02-29')).toBe(11_016);
+    expect(addYears('2024-02-29', 1)).toBe('2025-02-28');
+    expect(ageOn('2024-02-29', '2025-02-28')).toBe(0);
+    expect(ageOn('2024-02-29', '2025-03-01')).toBe(1);
   });
 
   it('rejects bad options with a RangeError', () => {

@@ -57,6 +57,8 @@ Options:
       --institutions <codes>   comma-separated 医療機関コード to draw
                                designatedMedicalInstitutions from (default:
                                synthetic codes in the municipality's prefecture)
+      --print-type             write the certificate type's PUT body (JSON) instead
+                               of records, to define the type before uploading
       --progress / --no-progress
                                progress bar on stderr (default: when stderr is
                                a terminal)
@@ -66,6 +68,7 @@ Presets (the type is defined for the chosen municipality's prefecture):
 ${presetLines}
 
 Examples:
+  pmh-sandbox generate --type nanbyo54 --municipality 130001 --print-type > type.json
   pmh-sandbox generate --count 100000 --municipality 130001 --type nanbyo54 --seed 42 > nanbyo.csv
   pmh-sandbox generate -n 5000 -f ndjson -m 132012 -t kodomo --history-share 0.2 > kodomo.ndjson
 `;
@@ -121,6 +124,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       'always-reimbursement-share': { type: 'string' },
       institutions: { type: 'string' },
       progress: { type: 'boolean' },
+      'print-type': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,6 +144,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const certificateType = await loadType(values.type, typeId, municipality, io.cwd);
   if (!/^[0-9A-Za-z]{1,50}$/.test(certificateType.id)) {
     throw new UsageError(`orgSpecificCertificateTypeId ${JSON.stringify(certificateType.id)} (from the file) is not 1–50 half-width letters or digits: give --type-id`);
+  }
+
+  if (values['print-type']) {
+    io.stdout.write(`${JSON.stringify(certificateType.definition, null, 2)}\n`);
+    return 0;
   }
 
   let generator: SyntheticGenerator;

@@ -56,8 +56,10 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
     const gen = await cli(['generate', '--count', '2000', '--format', format, '--municipality', '130001', '--type', 'nanbyo54', '--type-id', typeId, '--seed', format, ...SHARES]);
     expect(gen.stderr).toBe('');
     expect(gen.code).toBe(0);
-    // The type the records were generated for is the preset's definition, sent as the PUT body.
-    expect((await tokyo.putType(typeId, PRESETS.nanbyo54!.definition({ code: '130001', prefectureCode: '13' }))).statusCode).toBe(201);
+    // The type the records were generated for, as --print-type gives its PUT body.
+    const type = await cli(['generate', '--municipality', '130001', '--type', 'nanbyo54', '--print-type']);
+    expect(type.code).toBe(0);
+    expect((await tokyo.putType(typeId, JSON.parse(type.stdout.toString()))).statusCode).toBe(201);
 
     const res = await tokyo.upload(gen.stdout, { contentType, query: 'wait=30' });
     expect(res.statusCode, res.body).toBe(200);
@@ -67,7 +69,7 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
       counts: { received: 2000, processed: 2000, accepted: 2000, rejected: 0, created: 2000 },
     });
     expect(await rowCount('130001', typeId)).toBe(2000);
-  });
+  }, 60_000);
 
   it('a type from a JSON file (a local こども type of 八王子市) in CSV: all created', async () => {
     const file = path.join(dir, 'kodomo.json');
@@ -80,7 +82,7 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
     expect((await hachioji.putType('KODOMOFILE', definition)).statusCode).toBe(201);
     const res = await hachioji.upload(gen.stdout, { contentType: 'text/csv', query: 'wait=30' });
     expect(res.json()).toMatchObject({ status: 'succeeded', counts: { received: 1500, accepted: 1500, rejected: 0, created: 1500 } });
-  });
+  }, 60_000);
 
   it('writes the same bytes for the same seed in two runs; another seed differs', async () => {
     const args = ['generate', '-n', '300', '-f', 'ndjson', '-t', 'shoman52', '-s', '42'];
@@ -88,7 +90,7 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
     expect(a.stdout.length).toBeGreaterThan(0);
     expect(a.stdout.equals(b.stdout)).toBe(true);
     expect(a.stdout.equals(c.stdout)).toBe(false);
-  });
+  }, 60_000);
 
   it('--help, usage errors (exit 2), JSON output, and a reader that stops early', async () => {
     const help = await cli(['generate', '--help']);

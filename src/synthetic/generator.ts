@@ -231,7 +231,7 @@ export function createGenerator(options: GeneratorOptions): SyntheticGenerator {
     const [given, givenKana] = rng.pick(givenNames);
     const area = rng.pick(municipality.areas);
     const town = rng.pick(TOWN_NAMES);
-    const chome = rng.pick(CHOME.slice(0, 5));
+    const chome = rng.pick(CHOME);
     const address = `${municipality.prefectureName}${area}${town}${chome}丁目${rng.int(1, 30)}番${rng.int(1, 20)}号`;
     return {
       index,

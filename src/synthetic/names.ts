@@ -88,7 +88,7 @@ export const TOWN_NAMES: readonly string[] = [
 ];
 
 /** 丁目 in kanji numerals, as addresses print them. */
-export const CHOME: readonly string[] = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
+export const CHOME: readonly string[] = ['一', '二', '三', '四', '五'];
 
 /** 指定難病 names (難病 54) printed as 疾病名. */
 export const DESIGNATED_INTRACTABLE_DISEASES: readonly string[] = [

@@ -30,7 +30,9 @@ import { requireMunicipality } from './http/auth.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
-import { systemClock, type Clock } from './clock/clock.js';
+import type { Clock } from './clock/clock.js';
+import { sandboxScope, SANDBOX_PREFIX } from './sandbox/scope.js';
+import { sandboxTooling } from './sandbox/tooling.js';
 import { recipientsRepository } from './recipients/repository.js';
 import { recipientRoutes } from './recipients/routes.js';
 import { recipientsService } from './recipients/service.js';
@@ -69,6 +71,10 @@ export async function buildApp(deps: AppDeps) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  // Fault injection and the request journal are app-level hooks: installed before any route, every route inherits them.
+  const sandbox = sandboxTooling({ config: deps.config, db: deps.db, pool: deps.pool, clock: deps.clock });
+  sandbox.installHooks(app);
+  const clock = sandbox.clock;
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -85,6 +91,11 @@ export async function buildApp(deps: AppDeps) {
       components: {
         securitySchemes: {
           municipalToken: { type: 'http', scheme: 'bearer', description: 'Municipality token from POST /sandbox/v1/municipalities/{lgCode}/credentials' },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Sandbox admin token for /sandbox/v1/...: SANDBOX_ADMIN_TOKEN, or the one the service generated and logged once at its first start',
+          },
         },
       },
     },
@@ -96,9 +107,12 @@ export async function buildApp(deps: AppDeps) {
   await app.register(healthRoutes, { repo: healthRepository(deps.db), expectedMigrations: deps.expectedMigrations });
   await app.register(catalogueRoutes, { prefix: '/catalogue/v1', service: catalogueService(catalogueRepository(deps.db)) });
 
-  const credentials = credentialsService(credentialsRepository(deps.db));
-  await app.register(credentialRoutes, { prefix: '/sandbox/v1', service: credentials });
-  const clock = deps.clock ?? systemClock;
+  const credentialsRepo = credentialsRepository(deps.db);
+  const credentials = credentialsService(credentialsRepo);
+  sandbox.actors.register(async (tokenHash) => {
+    const lg = await credentialsRepo.findMunicipalityByTokenHash(tokenHash);
+    return lg ? `municipality:${lg.code}` : null;
+  });
   const now = () => clock.now();
   const certificateTypes = certificateTypesRepository(deps.db);
   const loadRules = (code: string) => certificateTypes.loadRules(code);
@@ -118,6 +132,15 @@ export async function buildApp(deps: AppDeps) {
       await municipal.register(registrationRoutes, { service: registrationsSvc, maxJsonRecords: deps.config.MAX_JSON_RECORDS });
     },
     { prefix: '/municipal/v1' },
+  );
+
+  // Everything under /sandbox/v1 requires the admin token: sandbox features register their routes in this scope.
+  await app.register(
+    sandboxScope(sandbox.adminAuth, async (scope) => {
+      await scope.register(credentialRoutes, { service: credentials });
+      await sandbox.registerRoutes(scope);
+    }),
+    { prefix: SANDBOX_PREFIX },
   );
 
   if (deps.runWorkers) {

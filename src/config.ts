@@ -24,6 +24,18 @@ export const configSchema = z.object({
   MAX_JSON_RECORDS: z.coerce.number().int().positive().default(10_000),
   /** Records a registration task validates and applies per transaction. */
   REGISTRATION_CHUNK_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
+  /**
+   * Bearer token of the sandbox admin API (/sandbox/v1/...). Unset: one is generated on first
+   * start, logged once, and only its SHA-256 is stored (table sandbox_setting).
+   */
+  SANDBOX_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  /** `true`: generate a new admin token at this start (the old one stops working), and log it once. */
+  SANDBOX_ROTATE_ADMIN_TOKEN: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Requests kept by the request journal (GET /sandbox/v1/requests), in memory; oldest dropped first. */
+  SANDBOX_JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

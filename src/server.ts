@@ -10,6 +10,9 @@ import { createPool } from './db/pool.js';
 import { createPrisma } from './db/prisma.js';
 import { startJobQueue, type JobQueue } from './jobs/queue.js';
 import { loggerOptions } from './logger.js';
+import { ensureAdminToken } from './sandbox/admin/service.js';
+import { loadSandboxClock } from './sandbox/clock/service.js';
+import { sandboxSettingsRepository } from './sandbox/settings.js';
 
 async function main() {
   let config;
@@ -45,9 +48,15 @@ async function main() {
   const seeded = await seedCatalogue(catalogueRepository(db));
   logger.info(seeded, 'catalogue seeded');
 
+  const settings = sandboxSettingsRepository(db);
+  await ensureAdminToken(settings, config, logger);
+  // The test clock as last set, so that it survives a restart (everything using the app's clock follows it).
+  const clock = await loadSandboxClock(settings);
+  if (clock.state().frozenAt) logger.info({ sandboxClock: clock.now().toISOString() }, 'sandbox clock is frozen (DELETE /sandbox/v1/clock for real time)');
+
   const expectedMigrations = (await readMigrations()).map((m) => m.name);
   jobs = await startJobQueue(database.url, logger);
-  app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations, logger });
+  app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations, logger, clock });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info(
     { startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` },

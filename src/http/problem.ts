@@ -25,6 +25,13 @@ export const problemSchema = z
     instance: z.string().optional().describe('The request path that produced the problem'),
     code: z.string().describe('Stable machine-readable problem code'),
     errors: z.array(problemFieldErrorSchema).optional(),
+    injected: z
+      .object({
+        by: z.enum(['fault', 'prefer', 'maintenance']).describe('A fault of POST /sandbox/v1/faults, the request’s own `Prefer: sandbox-fault=…`, or the maintenance window'),
+        faultId: z.uuid().optional().describe('The fault, when by = fault'),
+      })
+      .optional()
+      .describe('Sandbox only: present when the sandbox injected this error on purpose (fault injection), absent on real errors'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details. Served as application/problem+json.' });
 

@@ -203,7 +203,11 @@ export function registrationProcessor(deps: ProcessorDeps) {
               }
               await client.query('BEGIN');
               try {
-                await repo.lockTaskRow(client, taskId);
+                // Gone (a sandbox reset deleted it): stop rather than apply what was read before, or chunks of nothing forever.
+                if (!(await repo.lockTaskRow(client, taskId))) {
+                  await client.query('ROLLBACK');
+                  return;
+                }
                 processed = await applyChunk(client, taskId, task.municipalityCode, task.mode, chunk);
                 await client.query('COMMIT');
               } catch (err) {

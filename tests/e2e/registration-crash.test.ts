@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
+import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/app.js';
 import { NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 import { startServer } from '../helpers/server-process.js';
 
@@ -23,12 +24,12 @@ describe('a registration task interrupted by a crash', () => {
 
   it('resumes after a restart to the same final state', async () => {
     await ensureDatabase(server, name);
-    const env = { DATABASE_URL: url, REGISTRATION_CHUNK_SIZE: '500', LOG_LEVEL: 'info' };
+    const env = { DATABASE_URL: url, REGISTRATION_CHUNK_SIZE: '500', LOG_LEVEL: 'info', SANDBOX_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
     const first = await startServer(env);
     const total = 20_000;
     let taskId: string;
     try {
-      const cred = await (await fetch(`${first.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST' })).json();
+      const cred = await (await fetch(`${first.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: adminHeaders })).json();
       const headers = { authorization: `Bearer ${cred.token}` };
       const put = await fetch(`${first.baseUrl}/municipal/v1/certificate-types/NANBYO54`, {
         method: 'PUT',

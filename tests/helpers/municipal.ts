@@ -1,9 +1,10 @@
 import { completeMyNumber } from '../../src/domain/numbers.js';
 import type { App } from '../../src/app.js';
+import { adminHeaders } from './app.js';
 
 /** A municipality acting through the real API: a token from the sandbox endpoint. */
 export async function municipality(app: App, code: string) {
-  const res = await app.inject({ method: 'POST', url: `/sandbox/v1/municipalities/${code}/credentials` });
+  const res = await app.inject({ method: 'POST', url: `/sandbox/v1/municipalities/${code}/credentials`, headers: adminHeaders });
   if (res.statusCode !== 201) throw new Error(`credentials for ${code}: ${res.statusCode} ${res.body}`);
   const token: string = res.json().token;
   const headers = { authorization: `Bearer ${token}` };

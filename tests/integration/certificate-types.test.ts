@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/numbers.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 
 let t: TestApp;
@@ -13,7 +13,7 @@ const ONE = '/municipal/v1/certificate-types/{orgSpecificCertificateTypeId}';
 const LIST = '/municipal/v1/certificate-types';
 
 async function issueToken(lgCode: string): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: `/sandbox/v1/municipalities/${lgCode}/credentials` });
+  const res = await t.app.inject({ method: 'POST', url: `/sandbox/v1/municipalities/${lgCode}/credentials`, headers: adminHeaders });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().token as string;
 }

@@ -1,0 +1,86 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashToken } from '../../credentials/service.js';
+import { ProblemError } from '../../http/problem.js';
+import type { SandboxSettingsRepository } from '../settings.js';
+
+const ADMIN_KEY = 'admin_token_sha256';
+
+export const bearerToken = (authorization: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+
+function sameHash(a: string, b: string) {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AdminTokenLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * At start, without SANDBOX_ADMIN_TOKEN: makes sure an admin token exists. The first start (or a start with
+ * SANDBOX_ROTATE_ADMIN_TOKEN=true) generates one, logs it once and stores only its SHA-256; later starts reuse
+ * the stored hash and log nothing secret.
+ */
+export async function ensureAdminToken(
+  settings: SandboxSettingsRepository,
+  config: { SANDBOX_ADMIN_TOKEN?: string; SANDBOX_ROTATE_ADMIN_TOKEN: boolean },
+  logger: AdminTokenLogger,
+): Promise<'configured' | 'stored' | 'generated'> {
+  if (config.SANDBOX_ADMIN_TOKEN) return 'configured';
+  const stored = await settings.get(ADMIN_KEY);
+  if (typeof stored === 'string' && !config.SANDBOX_ROTATE_ADMIN_TOKEN) {
+    logger.info({}, 'sandbox admin token: using the stored one (set SANDBOX_ROTATE_ADMIN_TOKEN=true to get a new one)');
+    return 'stored';
+  }
+  const token = `pmh_adm_${randomBytes(24).toString('base64url')}`;
+  await settings.set(ADMIN_KEY, hashToken(token));
+  logger.warn(
+    { sandboxAdminToken: token },
+    `sandbox admin token generated: ${token} — shown once; send it as "Authorization: Bearer <token>" to /sandbox/v1/...`,
+  );
+  return 'generated';
+}
+
+/** Authenticates calls of the sandbox admin API against SANDBOX_ADMIN_TOKEN or the stored hash. */
+export function sandboxAdminAuth(deps: { configuredToken?: string; settings: SandboxSettingsRepository }) {
+  const configuredHash = deps.configuredToken ? hashToken(deps.configuredToken) : undefined;
+  let storedHash: string | undefined;
+
+  async function expectedHash(): Promise<string | undefined> {
+    if (configuredHash) return configuredHash;
+    // The stored hash only changes at start (rotation), so it is read once.
+    if (!storedHash) {
+      const v = await deps.settings.get(ADMIN_KEY);
+      if (typeof v === 'string') storedHash = v;
+    }
+    return storedHash;
+  }
+
+  return {
+    /** Whether a token hash is the admin token's (for naming the actor of a request). */
+    async isAdminHash(tokenHash: string): Promise<boolean> {
+      const expected = await expectedHash();
+      return !!expected && sameHash(tokenHash, expected);
+    },
+
+    /** Throws 401 `unauthenticated` (no bearer token) or `invalid_token` (not the admin token). */
+    async authenticate(authorization: string | undefined): Promise<void> {
+      const token = bearerToken(authorization);
+      if (!token) {
+        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the sandbox admin token as `Authorization: Bearer <token>`', undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox-admin"',
+        });
+      }
+      const expected = await expectedHash();
+      if (!expected || !sameHash(hashToken(token), expected)) {
+        throw new ProblemError(401, 'invalid_token', 'Not the sandbox admin token', undefined, undefined, {
+          'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"',
+        });
+      }
+    },
+  };
+}
+
+export type SandboxAdminAuth = ReturnType<typeof sandboxAdminAuth>;

@@ -1,0 +1,72 @@
+import { globMatches } from '../faults/match.js';
+
+export interface JournalEntry {
+  /** Increasing sequence number, as a string (also the cursor). */
+  id: string;
+  /** When the request arrived (real time). */
+  at: Date;
+  method: string;
+  /** Path without the query string, 12-digit runs (個人番号) masked. */
+  path: string;
+  /** The route template that handled it, e.g. /municipal/v1/registration-tasks/:taskId; null when no route matched. */
+  route: string | null;
+  status: number;
+  actor: string;
+  durationMs: number;
+  problemCode: string | null;
+  requestId: string;
+}
+
+export interface JournalQuery {
+  actor?: string;
+  path?: string;
+  since?: Date;
+  limit: number;
+  /** Only entries older than this id. */
+  before?: number;
+}
+
+/** Masks what could be personal in a path: the query string is dropped and any run of 12 digits (a 個人番号) hidden. */
+export const maskPath = (url: string) => url.split('?')[0]!.replace(/(?<![0-9])[0-9]{12}(?![0-9])/g, '************');
+
+/**
+ * The request journal: the last `capacity` requests in memory (a ring buffer), newest first. No bodies,
+ * no query strings, no headers are kept. Lost on restart — it is a debugging aid, not an audit log.
+ */
+export class RequestJournal {
+  private readonly ring: (JournalEntry | undefined)[];
+  private next = 0;
+  private seq = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array(capacity);
+  }
+
+  add(entry: Omit<JournalEntry, 'id'>) {
+    if (this.capacity === 0) return;
+    this.seq += 1;
+    this.ring[this.next] = { ...entry, id: String(this.seq) };
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  clear() {
+    this.ring.fill(undefined);
+  }
+
+  /** Newest first; `more` tells whether older matching entries remain. */
+  list(q: JournalQuery): { items: JournalEntry[]; more: boolean } {
+    const items: JournalEntry[] = [];
+    for (let i = 1; i <= this.capacity; i++) {
+      const e = this.ring[(this.next - i + this.capacity * 2) % this.capacity];
+      if (!e) break;
+      const seq = Number(e.id);
+      if (q.before !== undefined && seq >= q.before) continue;
+      if (q.since && e.at.getTime() < q.since.getTime()) continue;
+      if (q.actor && !globMatches(q.actor, e.actor)) continue;
+      if (q.path && !globMatches(q.path, e.path)) continue;
+      if (items.length === q.limit) return { items, more: true };
+      items.push(e);
+    }
+    return { items, more: false };
+  }
+}

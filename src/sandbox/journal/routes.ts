@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ProblemError, problemResponses } from '../../http/problem.js';
+import { adminSecurity } from '../scope.js';
+import type { RequestJournal } from './journal.js';
+import { journalPageSchema, journalQuerySchema } from './schemas.js';
+
+/** The request journal. Mounted in the sandbox scope (/sandbox/v1). */
+export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJournal }> = async (app, { journal }) => {
+  app.get(
+    '/requests',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'listSandboxRequests',
+        summary: 'List recent requests (request journal)',
+        description:
+          'What the sandbox received, newest first, so an integrator can see what their system really sent: method, path, status, ' +
+          'caller, duration and problem code. Bodies, query strings and headers are never kept, and runs of 12 digits in a path ' +
+          '(個人番号) are masked. The journal keeps the last SANDBOX_JOURNAL_SIZE requests (default 10000) in memory: it is emptied by a ' +
+          'restart or by `POST /sandbox/v1/reset?include=requests`. Reads of this endpoint and `/docs` assets are not journaled. ' +
+          'Filters combine. Problem codes: `validation_failed` / `invalid_cursor` (400), ' +
+          '`unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+        querystring: journalQuerySchema,
+        response: { 200: journalPageSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (req) => {
+      const { actor, path, since, limit, cursor } = req.query;
+      let before: number | undefined;
+      if (cursor !== undefined) {
+        if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this endpoint gave', undefined, [{ field: 'cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }]);
+        before = Number(cursor);
+      }
+      const page = journal.list({ actor, path, since: since ? new Date(since) : undefined, limit, before });
+      return {
+        items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })),
+        nextCursor: page.more ? page.items[page.items.length - 1]!.id : null,
+      };
+    },
+  );
+};

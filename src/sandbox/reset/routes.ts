@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemResponses } from '../../http/problem.js';
+import { adminSecurity } from '../scope.js';
+import { resetQuerySchema, resetResultSchema } from './schemas.js';
+import type { ResetService } from './service.js';
+
+export const sandboxResetRoutes: FastifyPluginAsyncZod<{ service: ResetService }> = async (app, { service }) => {
+  app.post(
+    '/reset',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'resetSandbox',
+        summary: 'Empty tenant data (all, one municipality or one institution)',
+        description:
+          'Deletes tenant data — registration tasks with their inputs and results, registered 受給者証 rows, certificate types ' +
+          '(制度マスタ), credentials, and every table other sandbox features register (src/sandbox/reset/tables.ts) — and keeps the ' +
+          'catalogue. Without a scope every tenant table is truncated (constant time, whatever the size); `municipality` or ' +
+          '`institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
+          'The sandbox’s own state (clock, faults, maintenance window, request journal) is left alone unless named in `include`; ' +
+          '`keep=credentials` keeps issued tokens working. A registration task running on deleted data stops. ' +
+          'Problem codes: `validation_failed` / `conflicting_reset_scope` (400), `unauthenticated` / `invalid_token` (401, no or ' +
+          'wrong admin token), `reset_busy` (409, the tables stayed locked for 5 s).',
+        querystring: resetQuerySchema,
+        response: { 200: resetResultSchema, ...problemResponses(400, 401, 409) },
+      },
+    },
+    async (req) => service.reset(req.query),
+  );
+};

@@ -1,0 +1,58 @@
+import { ProblemError } from '../../http/problem.js';
+import type { ActorDirectory } from '../actors.js';
+import type { SandboxClockService } from '../clock/service.js';
+import type { FaultsService } from '../faults/service.js';
+import type { RequestJournal } from '../journal/journal.js';
+import type { ResetRepository } from './repository.js';
+import type { RESET_EXTRAS } from './schemas.js';
+import { TENANT_TABLES, type TenantTable } from './tables.js';
+
+type Extra = (typeof RESET_EXTRAS)[number];
+
+export function resetService(deps: {
+  repo: ResetRepository;
+  tables?: TenantTable[];
+  actors: ActorDirectory;
+  clock: SandboxClockService;
+  faults: FaultsService;
+  journal: RequestJournal;
+}) {
+  const registry = deps.tables ?? TENANT_TABLES;
+  return {
+    async reset(q: { municipality?: string; institution?: string; include?: Extra[]; keep?: 'credentials'[] }) {
+      const started = performance.now();
+      if (q.municipality && q.institution) {
+        throw new ProblemError(400, 'conflicting_reset_scope', 'Give municipality or institution, not both', undefined, [
+          { field: 'institution', code: 'conflicting_reset_scope', message: 'cannot be combined with municipality' },
+        ]);
+      }
+      const tables = registry.filter((t) => !(t.credential && q.keep?.includes('credentials')));
+      const scope = q.municipality ? 'municipality' : q.institution ? 'institution' : 'all';
+      const code = q.municipality ?? q.institution ?? null;
+      let counts: { table: string; rows: number | null }[];
+      if (scope === 'all') {
+        await deps.repo.truncate(tables);
+        counts = tables.map((t) => ({ table: t.table, rows: null }));
+      } else {
+        const scoped = tables.flatMap((t) => {
+          const where = scope === 'municipality' ? t.municipality : t.institution;
+          return where ? [{ table: t.table, where }] : [];
+        });
+        counts = await deps.repo.deleteTenant(scoped, code!);
+      }
+      // Tokens that were reset away must stop resolving to their old actor.
+      deps.actors.clearCache();
+
+      const cleared = [...new Set(q.include ?? [])];
+      for (const extra of cleared) {
+        if (extra === 'clock') await deps.clock.reset();
+        if (extra === 'faults') await deps.faults.clearFaults();
+        if (extra === 'maintenance') await deps.faults.clearMaintenance();
+        if (extra === 'requests') deps.journal.clear();
+      }
+      return { scope, code, tables: counts, cleared, durationMs: Math.round((performance.now() - started) * 10) / 10 } as const;
+    },
+  };
+}
+
+export type ResetService = ReturnType<typeof resetService>;

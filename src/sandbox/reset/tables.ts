@@ -1,0 +1,33 @@
+/**
+ * The registry of tenant data that `POST /sandbox/v1/reset` empties. The catalogue (prefecture,
+ * local_government, program) and the sandbox's own settings are not tenant data and are never listed.
+ *
+ * To add a feature's tables, append entries here — children before the tables they reference, since a
+ * one-tenant reset deletes in this order. `municipality` / `institution` are SQL conditions selecting one
+ * tenant's rows, with `$1` the 地方公共団体コード / 医療機関コード; a table without a condition for a scope
+ * keeps its rows when that scope is reset (a full reset truncates every table listed).
+ */
+export interface TenantTable {
+  table: string;
+  municipality?: string;
+  institution?: string;
+  /** Credentials survive a reset with `keep=credentials`. */
+  credential?: boolean;
+  /**
+   * A full reset locks this table before the others: set it on the table a background job locks first in
+   * each of its transactions (registration tasks lock their task row), so that reset waits for the job's
+   * transaction instead of deadlocking with it.
+   */
+  lockFirst?: boolean;
+}
+
+const TASKS_OF_MUNICIPALITY = 'task_id IN (SELECT id FROM registration_task WHERE municipality_code = $1)';
+
+export const TENANT_TABLES: TenantTable[] = [
+  { table: 'registration_task_result', municipality: TASKS_OF_MUNICIPALITY },
+  { table: 'registration_task_input', municipality: TASKS_OF_MUNICIPALITY },
+  { table: 'registration_task', municipality: 'municipality_code = $1', lockFirst: true },
+  { table: 'recipient_certificate', municipality: 'municipality_code = $1' },
+  { table: 'certificate_type', municipality: 'municipality_code = $1' },
+  { table: 'municipal_credential', municipality: 'municipality_code = $1', credential: true },
+];

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
+import { expectMatchesOpenApi } from '../helpers/contract.js';
+import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+const clock = (method: 'GET' | 'PUT' | 'DELETE', payload?: object) => t.app.inject({ method, url: '/sandbox/v1/clock', headers: adminHeaders, payload });
+
+describe('/sandbox/v1/clock', () => {
+  it('follows real time until set', async () => {
+    const res = await clock('GET');
+    expect(res.statusCode).toBe(200);
+    expectMatchesOpenApi(res, 'GET', '/sandbox/v1/clock');
+    const body = res.json();
+    expect(body).toMatchObject({ real: true, frozenAt: null });
+    expect(Math.abs(Date.parse(body.now) - Date.now())).toBeLessThan(5000);
+  });
+
+  it('freezes at the instant set (any offset), and stays there', async () => {
+    const res = await clock('PUT', { now: '2027-04-01T09:00:00+09:00' });
+    expect(res.statusCode).toBe(200);
+    expectMatchesOpenApi(res, 'PUT', '/sandbox/v1/clock');
+    expect(res.json()).toMatchObject({ now: '2027-04-01T00:00:00.000Z', real: false, frozenAt: '2027-04-01T00:00:00.000Z' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await clock('GET')).json().now).toBe('2027-04-01T00:00:00.000Z');
+  });
+
+  it('is what registration tasks are stamped with', async () => {
+    const m = await municipality(t.app, '130001');
+    expect((await m.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
+    const res = await m.upload([nanbyoRecord(1)], { query: 'wait=10' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'succeeded', createdAt: '2027-04-01T00:00:00.000Z', startedAt: '2027-04-01T00:00:00.000Z', finishedAt: '2027-04-01T00:00:00.000Z' });
+  });
+
+  it('survives a restart of the service', async () => {
+    t = await t.restart();
+    expect((await clock('GET')).json()).toMatchObject({ real: false, now: '2027-04-01T00:00:00.000Z' });
+  });
+
+  it('returns to real time with DELETE, also across a restart', async () => {
+    const res = await clock('DELETE');
+    expect(res.statusCode).toBe(200);
+    expectMatchesOpenApi(res, 'DELETE', '/sandbox/v1/clock');
+    expect(res.json()).toMatchObject({ real: true, frozenAt: null });
+    expect(Math.abs(Date.parse(res.json().now) - Date.now())).toBeLessThan(5000);
+    expect((await clock('DELETE')).statusCode).toBe(200);
+    t = await t.restart();
+    expect((await clock('GET')).json().real).toBe(true);
+  });
+
+  it.each([[{}], [{ now: 'tomorrow' }], [{ now: '2027-04-01' }], [{ now: '2027-02-30T00:00:00Z' }]])('refuses %j with 400 validation_failed', async (body) => {
+    const res = await clock('PUT', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('validation_failed');
+    expectMatchesOpenApi(res, 'PUT', '/sandbox/v1/clock');
+  });
+});

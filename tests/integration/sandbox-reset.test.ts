@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/domain/numbers.js';
+import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
+import { expectMatchesOpenApi } from '../helpers/contract.js';
+import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ REGISTRATION_CHUNK_SIZE: '500' });
+});
+afterAll(() => t.close());
+
+const reset = (query = '') => t.app.inject({ method: 'POST', url: `/sandbox/v1/reset${query}`, headers: adminHeaders });
+const admin = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, headers: adminHeaders, payload });
+
+async function count(table: string, municipalityCode?: string) {
+  const where = municipalityCode ? ` WHERE municipality_code = '${municipalityCode}'` : '';
+  return (await t.pool.query(`SELECT count(*)::int AS n FROM ${table}${where}`)).rows[0].n as number;
+}
+
+/** 難病 公費負担者番号 of the prefecture (東京都 130001, 大阪府 270008), with its check digit. */
+const insurerOf = (code: string) => withCheckDigit('insurerNumber', `54${code.slice(0, 2)}001`);
+
+/** A prefecture with a 難病 type and `n` registered records, through the API. */
+async function registered(code: string, n = 2) {
+  const m = await municipality(t.app, code);
+  const insurer = insurerOf(code);
+  expect((await m.putType('NANBYO54', { ...NANBYO_TYPE, insurerNumbers: [insurer] })).statusCode).toBe(201);
+  const res = await m.upload(Array.from({ length: n }, (_, i) => nanbyoRecord(i + 1, { medicalSubsidyInsurerNumber: insurer })), { query: 'wait=20' });
+  expect(res.json().status).toBe('succeeded');
+  return m;
+}
+
+describe('POST /sandbox/v1/reset', () => {
+  it('?municipality= deletes that municipality’s data and credentials only', async () => {
+    const a = await registered('130001');
+    const b = await registered('270008');
+    const res = await reset('?municipality=130001');
+    expect(res.statusCode).toBe(200);
+    expectMatchesOpenApi(res, 'POST', '/sandbox/v1/reset');
+    const body = res.json();
+    expect(body).toMatchObject({ scope: 'municipality', code: '130001', cleared: [] });
+    expect(body.tables).toEqual(
+      expect.arrayContaining([
+        { table: 'recipient_certificate', rows: 2 },
+        { table: 'certificate_type', rows: 1 },
+        { table: 'registration_task', rows: 1 },
+        { table: 'registration_task_result', rows: 2 },
+        { table: 'municipal_credential', rows: 1 },
+      ]),
+    );
+    expect((await a.get('/municipal/v1/recipients')).json().code).toBe('invalid_token');
+    expect((await b.get('/municipal/v1/recipients')).json().items).toHaveLength(2);
+    expect(await count('recipient_certificate', '130001')).toBe(0);
+    expect(await count('registration_task', '270008')).toBe(1);
+  });
+
+  it('keep=credentials keeps the tokens working', async () => {
+    const a = await registered('130001');
+    const res = await reset('?municipality=130001&keep=credentials');
+    expect(res.json().tables.map((x: { table: string }) => x.table)).not.toContain('municipal_credential');
+    const types = await a.get('/municipal/v1/certificate-types');
+    expect(types.statusCode).toBe(200);
+    expect(types.json().items).toEqual([]);
+  });
+
+  it('without a scope empties every tenant table and keeps the catalogue; clock and faults stay unless included', async () => {
+    await registered('130001');
+    await admin('PUT', '/sandbox/v1/clock', { now: '2027-04-01T00:00:00Z' });
+    await admin('POST', '/sandbox/v1/faults', { match: { path: '/catalogue/v1/programs' }, effect: { status: 503 } });
+
+    const res = await reset();
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ scope: 'all', code: null, cleared: [] });
+    expect(res.json().tables).toContainEqual({ table: 'recipient_certificate', rows: null });
+    for (const table of ['recipient_certificate', 'certificate_type', 'registration_task', 'registration_task_input', 'registration_task_result', 'municipal_credential']) {
+      expect(await count(table), table).toBe(0);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/catalogue/v1/prefectures' })).json().items).toHaveLength(47);
+    expect((await admin('GET', '/sandbox/v1/clock')).json().real).toBe(false);
+    expect((await t.app.inject({ method: 'GET', url: '/catalogue/v1/programs' })).statusCode).toBe(503);
+
+    const all = await reset('?include=clock,faults,maintenance,requests');
+    expect(all.json().cleared).toEqual(['clock', 'faults', 'maintenance', 'requests']);
+    expect((await admin('GET', '/sandbox/v1/clock')).json().real).toBe(true);
+    expect((await admin('GET', '/sandbox/v1/faults')).json().items).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/catalogue/v1/programs' })).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['?municipality=130001&institution=1312345678', 'conflicting_reset_scope'],
+    ['?municipality=13001', 'validation_failed'],
+    ['?institution=abc', 'validation_failed'],
+    ['?include=clock,everything', 'validation_failed'],
+    ['?keep=tasks', 'validation_failed'],
+  ])('refuses %s with 400 %s', async (query, code) => {
+    const res = await reset(query);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe(code);
+    expectMatchesOpenApi(res, 'POST', '/sandbox/v1/reset');
+  });
+
+  it('stops a registration task whose data it deleted, so the municipality’s next task runs', async () => {
+    const m = await municipality(t.app, '130001');
+    expect((await m.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
+    const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify(nanbyoRecord(i + 1))).join('\n');
+    const big = await m.upload(lines, { contentType: 'application/x-ndjson' });
+    expect(big.statusCode).toBe(202);
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await t.pool.query('SELECT processed_count FROM registration_task WHERE id = $1', [big.json().id]);
+      if (!rows[0] || rows[0].processed_count > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await reset('?keep=credentials')).statusCode).toBe(200);
+
+    expect((await m.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
+    const next = await m.upload([nanbyoRecord(1)], { query: 'wait=20' });
+    expect(next.json().status).toBe('succeeded');
+    expect(await count('recipient_certificate', '130001')).toBe(1);
+    await reset();
+  });
+
+  it('takes well under a second on a loaded sandbox, for all and for one tenant', async () => {
+    // 100,000 registered rows (with their task inputs and results) of one municipality, a small one beside it.
+    const n = 100_000;
+    await t.pool.query(`INSERT INTO certificate_type (municipality_code, id, definition) VALUES ('270008', 'BULK', '{}')`);
+    await t.pool.query(
+      `INSERT INTO registration_task (id, municipality_code, status, mode, format, body_sha256, received_count, created_at)
+       VALUES ('00000000-0000-4000-8000-000000000001', '270008', 'succeeded', 'upsert', 'ndjson', repeat('0', 64), $1, now())`,
+      [n],
+    );
+    await t.pool.query(
+      `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to,
+              is_not_disclosed, record, record_hash, last_task_id)
+       SELECT '270008', 'BULK', lpad(g::text, 12, '0'), '', 'H1', '2026-04-01', '2027-03-31', false, '{"x":1}', repeat('0', 64), '00000000-0000-4000-8000-000000000001'
+         FROM generate_series(1, $1) g`,
+      [n],
+    );
+    await t.pool.query(`INSERT INTO registration_task_input (task_id, index, raw, key) SELECT '00000000-0000-4000-8000-000000000001', g, '{}', g::text FROM generate_series(0, $1 - 1) g`, [n]);
+    await t.pool.query(`INSERT INTO registration_task_result (task_id, index, outcome) SELECT '00000000-0000-4000-8000-000000000001', g, 'created' FROM generate_series(0, $1 - 1) g`, [n]);
+    await t.pool.query('ANALYZE');
+    await registered('130001', 20);
+
+    let started = performance.now();
+    const one = await reset('?municipality=130001');
+    const oneMs = performance.now() - started;
+    expect(one.json().tables).toContainEqual({ table: 'recipient_certificate', rows: 20 });
+    expect(oneMs).toBeLessThan(1000);
+    expect(await count('recipient_certificate', '270008')).toBe(n);
+
+    started = performance.now();
+    expect((await reset()).statusCode).toBe(200);
+    const allMs = performance.now() - started;
+    expect(allMs).toBeLessThan(1000);
+    expect(await count('recipient_certificate')).toBe(0);
+    console.log(`reset of one small municipality beside ${n} rows: ${oneMs.toFixed(0)} ms; reset of all: ${allMs.toFixed(0)} ms`);
+  }, 120_000);
+});

@@ -4,12 +4,13 @@
  * bench/results/<name>-<timestamp>.json. Exit code 1 if any benchmark failed.
  */
 import { catalogueBenchmark } from './catalogue.js';
+import { eligibilityBenchmark } from './eligibility.js';
 import { ingestBenchmark } from './ingest.js';
 import { formatReport, writeReport } from './lib/report.js';
 import type { Benchmark } from './lib/types.js';
 
 /** Every benchmark, in run order. Add new ones here. */
-const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark];
+const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark];
 
 function select(names: string[]): Benchmark[] {
   if (names.length === 0) return benchmarks;

@@ -26,7 +26,17 @@ import { registrationRoutes } from './registrations/routes.js';
 import { registrationsService } from './registrations/service.js';
 import { healthRepository } from './health/repository.js';
 import { healthRoutes } from './health/routes.js';
-import { requireMunicipality } from './http/auth.js';
+import { requireInstitution, requireMunicipality } from './http/auth.js';
+import { cardsRepository } from './cards/repository.js';
+import { cardRoutes } from './cards/routes.js';
+import { cardsService } from './cards/service.js';
+import { eligibilityRepository } from './eligibility/repository.js';
+import { clinicEligibilityRoutes } from './eligibility/routes.js';
+import { eligibilitySandboxRoutes } from './eligibility/sandbox-routes.js';
+import { eligibilityService } from './eligibility/service.js';
+import { institutionsRepository } from './institutions/repository.js';
+import { institutionRoutes } from './institutions/routes.js';
+import { institutionsService } from './institutions/service.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { loggerOptions } from './logger.js';
@@ -86,6 +96,7 @@ export async function buildApp(deps: AppDeps) {
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'certificate-types', description: 'Municipal API: 制度マスタ, the certificate types a municipality registers' },
         { name: 'registration', description: 'Municipal API: batch registration of 受給者証 records (PMH postRegistrationTasks) and read-back' },
+        { name: 'eligibility', description: 'Clinic API: オンライン資格確認 of medical subsidies with a マイナンバーカード, for a date of service' },
         { name: 'sandbox', description: 'Sandbox-only operations that do not exist in PMH: credentials, test tooling' },
       ],
       components: {
@@ -96,6 +107,7 @@ export async function buildApp(deps: AppDeps) {
             scheme: 'bearer',
             description: 'Sandbox admin token for /sandbox/v1/...: SANDBOX_ADMIN_TOKEN, or the one the service generated and logged once at its first start',
           },
+          institutionToken: { type: 'http', scheme: 'bearer', description: 'Medical institution token from POST /sandbox/v1/medical-institutions' },
         },
       },
     },
@@ -134,13 +146,30 @@ export async function buildApp(deps: AppDeps) {
     { prefix: '/municipal/v1' },
   );
 
+  const institutionsRepo = institutionsRepository(deps.db, deps.pool);
+  const institutions = institutionsService(institutionsRepo);
+  sandbox.actors.register(async (tokenHash) => {
+    const institution = await institutionsRepo.findByTokenHash(tokenHash);
+    return institution ? `institution:${institution.code}` : null;
+  });
+  const eligibility = eligibilityService(eligibilityRepository(deps.db, deps.pool), now);
   // Everything under /sandbox/v1 requires the admin token: sandbox features register their routes in this scope.
   await app.register(
     sandboxScope(sandbox.adminAuth, async (scope) => {
       await scope.register(credentialRoutes, { service: credentials });
       await sandbox.registerRoutes(scope);
+      await scope.register(cardRoutes, { service: cardsService(cardsRepository(deps.db), now) });
+      await scope.register(institutionRoutes, { service: institutions });
+      await scope.register(eligibilitySandboxRoutes, { service: eligibility });
     }),
     { prefix: SANDBOX_PREFIX },
+  );
+  await app.register(
+    async (clinic) => {
+      requireInstitution(clinic, institutions);
+      await clinic.register(clinicEligibilityRoutes, { service: eligibility });
+    },
+    { prefix: '/clinic/v1' },
   );
 
   if (deps.runWorkers) {

@@ -53,7 +53,7 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
     }
     log(`  ${target.name}: measuring ${opts.durationSeconds} s`);
     const measurement = await measure({ ...common, durationSeconds: opts.durationSeconds });
-    measured.push({ name: target.name, request: describeRequest(target.url), url: target.url, measurement });
+    measured.push({ name: target.name, request: describeRequest(target.url, target.requests?.[0]?.method), url: target.url, measurement });
   }
   const baseline = measured[0];
   if (!baseline) throw new Error('no target measured');

@@ -1,4 +1,5 @@
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { institutionSecurity } from '../http/auth.js';
 import { problemResponses } from '../http/problem.js';
@@ -22,6 +23,13 @@ const CARD_CODES =
   '`unknown_certificate_serial` / `certificate_expired` / `certificate_revoked` (422: no card with that serial; the card’s ' +
   '電子証明書 is expired — by status or past certificateExpiresOn — or revoked)';
 
+/**
+ * Answers are sent as the JSON text the service built and stored, not re-serialised: a stored
+ * check read again is the same bytes, and the hot path serialises once. Their shape is the
+ * documented schema's (the tests validate every answer against openapi.json).
+ */
+const sendJsonText = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json);
+
 /** Clinic API: オンライン資格確認 of medical subsidies. Mounted under /clinic/v1 behind the institution token hook. */
 export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
   app.post(
@@ -43,7 +51,7 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 422) },
       },
     },
-    async (req) => service.check(req.institution, req.body),
+    async (req, reply) => sendJsonText(reply, await service.check(req.institution, req.body)),
   );
 
   app.post(
@@ -66,7 +74,7 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
       // The documented body is strict per item; only the envelope is checked up front so a bad item fails alone.
       validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
     },
-    async (req) => service.checkBatch(req.institution, req.body.items as unknown[], req.url.split('?')[0]!),
+    async (req, reply) => sendJsonText(reply, await service.checkBatch(req.institution, req.body.items as unknown[], req.url.split('?')[0]!)),
   );
 
   app.get(
@@ -85,6 +93,6 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 404) },
       },
     },
-    async (req) => service.findCheck(req.institution, req.params.checkId),
+    async (req, reply) => sendJsonText(reply, await service.findCheck(req.institution, req.params.checkId)),
   );
 };

@@ -136,7 +136,16 @@ export const eligibilityBatchRequestSchema = z
   .strictObject({
     items: z.array(eligibilityCheckRequestSchema).min(1).max(MAX_BATCH_ITEMS).describe(`1–${MAX_BATCH_ITEMS} checks`),
   })
-  .meta({ id: 'EligibilityBatchRequest', description: 'Several eligibility checks in one call (e.g. a pharmacy re-checking its patients)' });
+  .meta({
+    id: 'EligibilityBatchRequest',
+    description: 'Several eligibility checks in one call (e.g. a pharmacy re-checking its patients)',
+    example: {
+      items: [
+        { certificateSerialNumber: '3F9A0C1D7E2B5A4C8D10', serviceDate: '2026-11-23', consent: { medicalSubsidy: true } },
+        { certificateSerialNumber: '0000000000000000DEAD', serviceDate: '2026-11-23', consent: { medicalSubsidy: true } },
+      ],
+    },
+  });
 
 /** What the batch route validates as a whole; each item is validated on its own so one bad item fails only itself. */
 export const eligibilityBatchEnvelopeSchema = z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS) });
@@ -152,7 +161,26 @@ export const eligibilityBatchItemResultSchema = z
 
 export const eligibilityBatchResponseSchema = z
   .object({ items: z.array(eligibilityBatchItemResultSchema).describe('One result per request item, in request order') })
-  .meta({ id: 'EligibilityBatchResponse' });
+  .meta({
+    id: 'EligibilityBatchResponse',
+    example: {
+      items: [
+        { index: 0, status: 200, result: z.globalRegistry.get(eligibilityCheckSchema)?.example, problem: null },
+        {
+          index: 1,
+          status: 422,
+          result: null,
+          problem: {
+            type: 'urn:pmh-sandbox:problem:unknown_certificate_serial',
+            title: 'No card has this 電子証明書 serial number',
+            status: 422,
+            code: 'unknown_certificate_serial',
+            instance: '/clinic/v1/eligibility-checks/batch',
+          },
+        },
+      ],
+    },
+  });
 
 export const checkIdParamsSchema = z.object({ checkId: z.uuid().describe('checkId of an earlier check') });
 
@@ -198,6 +226,31 @@ export const eligibilityExplanationSchema = z
   .meta({
     id: 'EligibilityExplanation',
     description: 'Sandbox only: why an eligibility check answered what it did. Never visible to the clinic.',
+    example: {
+      checkId: '0b9f5a2e-4c1d-4e8a-9f3b-2d7c6e1a5b40',
+      institution: { code: '1311234566', name: 'サンドボックス内科クリニック' },
+      checkedAt: '2026-11-23T10:15:00.000+09:00',
+      serviceDate: '2026-11-23',
+      consent: true,
+      subsidyCount: 0,
+      outcome: 'all_not_disclosed',
+      summary: 'The only record valid on 2026-11-23 is marked 不開示, so nothing was returned',
+      records: [
+        {
+          registeringMunicipality: { code: '130001', name: '東京都' },
+          orgSpecificCertificateTypeId: 'NANBYO54',
+          certificationSubKey: null,
+          historyKey: 'H2026',
+          certificationName: '特定医療費（指定難病）受給者証',
+          medicalSubsidyInsurerNumber: '54130018',
+          medicalSubsidyRecipientNumber: '0000018',
+          validFrom: '2026-04-01',
+          validTo: '2027-03-31',
+          isNotDisclosed: true,
+          decision: 'not_disclosed',
+        },
+      ],
+    },
   });
 
 export type EligibilityExplanation = z.infer<typeof eligibilityExplanationSchema>;
@@ -215,6 +268,16 @@ export const accessLogEntrySchema = z
     serviceDate: z.iso.date(),
     subsidyCount: z.int().min(0).describe('Number of medicalSubsidies returned (not their content)'),
   })
-  .meta({ id: 'EligibilityAccessLogEntry', description: 'One eligibility check in the access log: who asked, when, for which date, how many subsidies' });
+  .meta({
+    id: 'EligibilityAccessLogEntry',
+    description: 'One eligibility check in the access log: who asked, when, for which date, how many subsidies',
+    example: {
+      checkId: '0b9f5a2e-4c1d-4e8a-9f3b-2d7c6e1a5b40',
+      institution: { code: '1311234566', name: 'サンドボックス内科クリニック' },
+      checkedAt: '2026-11-23T10:15:00.000+09:00',
+      serviceDate: '2026-11-23',
+      subsidyCount: 1,
+    },
+  });
 
 export const accessLogPageSchema = pageOf(accessLogEntrySchema).meta({ id: 'EligibilityAccessLogPage' });

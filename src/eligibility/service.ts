@@ -49,12 +49,22 @@ function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy
     incomeSegment: rec.incomeSegment ?? null,
     additionalConditions: rec.additionalConditions ?? null,
     additionalConditionPairs: parseAdditionalConditions(rec.additionalConditions),
-    maxCopaymentAmount: rec.maxCopaymentAmount ?? null,
+    maxCopaymentAmount: rec.maxCopaymentAmount ? copayInSchemaOrder(rec.maxCopaymentAmount) : null,
     isAlwaysReimbursement: rec.isAlwaysReimbursement ?? '0',
     designatedHere: designatedHere(rec.designatedMedicalInstitutions, institutionCode),
     certificationDetail: rec.certificationDetail ?? [],
     registeringMunicipality: { code: r.municipalityCode, name: r.municipalityName },
   };
+}
+
+/** The stored record's keys are sorted (canonical JSON); answers list them in the documented order. */
+function copayInSchemaOrder(m: NonNullable<RegisteredRecord['record']['maxCopaymentAmount']>): MedicalSubsidy['maxCopaymentAmount'] {
+  const out: NonNullable<MedicalSubsidy['maxCopaymentAmount']> = {};
+  if (m.monthly !== undefined) out.monthly = m.monthly;
+  if (m.daily !== undefined) out.daily = m.daily;
+  if (m.perVisit !== undefined) out.perVisit = m.perVisit;
+  if (m.inpatientOutpatientCombined !== undefined) out.inpatientOutpatientCombined = m.inpatientOutpatientCombined;
+  return out;
 }
 
 function toConsidered(r: RegisteredRecord, decision: ConsideredRecord['decision']): ConsideredRecord {
@@ -79,7 +89,11 @@ const CARD_PROBLEMS = {
   revoked: { status: 422, code: 'certificate_revoked', title: 'The card’s 電子証明書 has been revoked (失効)' },
 } as const;
 
-export type ItemOutcome = { ok: true; check: EligibilityCheck } | { ok: false; problem: Omit<Problem, 'type' | 'instance'> };
+/**
+ * An answered check carries its JSON text: the exact bytes stored and sent, so reading the check
+ * again (GET, batch item) gives the same bytes, and the hot path serialises once.
+ */
+export type ItemOutcome = { ok: true; check: EligibilityCheck; json: string } | { ok: false; problem: Omit<Problem, 'type' | 'instance'> };
 
 interface StoredExplanation {
   consent: boolean;
@@ -116,6 +130,7 @@ export function eligibilityService(repo: EligibilityRepository, now: () => Date)
         outcome: decision.outcome,
         records: decision.considered.map((c) => toConsidered(c.record, c.decision)),
       };
+      const json = JSON.stringify(check);
       writes.push({
         id: check.checkId,
         institutionCode: asker.code,
@@ -125,26 +140,26 @@ export function eligibilityService(repo: EligibilityRepository, now: () => Date)
         consent: req.consent.medicalSubsidy,
         subsidyCount: check.medicalSubsidies.length,
         outcome: decision.outcome,
-        result: JSON.stringify(check),
+        result: json,
         explanation: JSON.stringify(explanation),
       });
-      return { ok: true, check };
+      return { ok: true, check, json };
     });
     await repo.insertChecks(writes);
     return outcomes;
   }
 
   return {
-    /** One check; card problems are thrown as 422 problems. */
-    async check(asker: Asker, req: { certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } }): Promise<EligibilityCheck> {
+    /** One check, as the JSON text of the answer; card problems are thrown as 422 problems. */
+    async check(asker: Asker, req: { certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } }): Promise<string> {
       const [outcome] = await checkMany(asker, [req]);
       if (!outcome) throw new Error('no outcome');
       if (!outcome.ok) throw new ProblemError(outcome.problem.status, outcome.problem.code, outcome.problem.title, outcome.problem.detail);
-      return outcome.check;
+      return outcome.json;
     },
 
-    /** Up to MAX_BATCH_ITEMS checks; every item is validated and answered on its own, in order. */
-    async checkBatch(asker: Asker, items: unknown[], instance: string) {
+    /** Up to MAX_BATCH_ITEMS checks; every item is validated and answered on its own, in order. JSON text of the answer. */
+    async checkBatch(asker: Asker, items: unknown[], instance: string): Promise<string> {
       const parsed = items.map((item, index): Parameters<typeof checkMany>[1][number] => {
         const r = eligibilityCheckRequestSchema.safeParse(item);
         if (r.success) return r.data;
@@ -160,20 +175,20 @@ export function eligibilityService(repo: EligibilityRepository, now: () => Date)
         };
       });
       const outcomes = await checkMany(asker, parsed);
-      return {
-        items: outcomes.map((o, index) =>
-          o.ok
-            ? { index, status: 200, result: o.check, problem: null }
-            : { index, status: o.problem.status, result: null, problem: { type: problemType(o.problem.code), instance, ...o.problem } },
-        ),
-      };
+      // Assembled as text so each result is the stored answer byte for byte (EligibilityBatchResponse).
+      const parts = outcomes.map((o, index) =>
+        o.ok
+          ? `{"index":${index},"status":200,"result":${o.json},"problem":null}`
+          : `{"index":${index},"status":${o.problem.status},"result":null,"problem":${JSON.stringify({ type: problemType(o.problem.code), instance, ...o.problem })}}`,
+      );
+      return `{"items":[${parts.join(',')}]}`;
     },
 
-    /** An earlier check's stored answer, for the institution that asked. */
-    async findCheck(asker: Asker, checkId: string): Promise<EligibilityCheck> {
+    /** An earlier check's stored answer (its JSON text as sent), for the institution that asked. */
+    async findCheck(asker: Asker, checkId: string): Promise<string> {
       const result = await repo.findResult(asker.code, checkId);
       if (result === null) throw new ProblemError(404, 'eligibility_check_not_found', 'No eligibility check of this institution has this checkId');
-      return result as EligibilityCheck;
+      return result;
     },
 
     async explain(checkId: string): Promise<EligibilityExplanation> {

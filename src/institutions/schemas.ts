@@ -22,7 +22,7 @@ export const createMedicalInstitutionBodySchema = z
   .meta({
     id: 'CreateMedicalInstitution',
     description: 'A sandbox medical institution (clinic, dental clinic, pharmacy or 訪問看護 station)',
-    example: { code: '1311234567', name: 'サンドボックス内科クリニック', kind: 'medical' },
+    example: { code: '1311234566', name: 'サンドボックス内科クリニック', kind: 'medical' },
   });
 
 export type CreateMedicalInstitutionBody = z.infer<typeof createMedicalInstitutionBodySchema>;
@@ -48,7 +48,7 @@ export const institutionCredentialSchema = z
     example: {
       id: '6e0c2a0e-3f43-4c52-9a55-0d3c0e6b7f11',
       token: 'pmh_ins_Yk3q0V9mX2cH1fQw8rT5zL7nB4dS6aJe',
-      institution: { code: '1311234567', name: 'サンドボックス内科クリニック', kind: 'medical' },
+      institution: { code: '1311234566', name: 'サンドボックス内科クリニック', kind: 'medical' },
       createdAt: '2026-11-23T09:00:00.000Z',
     },
   });

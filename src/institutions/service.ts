@@ -13,7 +13,16 @@ export interface AuthenticatedInstitution {
   kind: MedicalInstitutionKind;
 }
 
-export function institutionsService(repo: InstitutionsRepository) {
+/**
+ * Token lookups are cached for a few seconds: a clinic token is checked on every call (the
+ * eligibility hot path, bench/eligibility.ts) and tokens are never revoked through the API;
+ * a sandbox reset that removes institutions is seen within AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 5_000;
+const AUTH_CACHE_SIZE = 10_000;
+
+export function institutionsService(repo: InstitutionsRepository, now: () => number = () => performance.now()) {
+  const cache = new Map<string, { institution: AuthenticatedInstitution; until: number }>();
   return {
     /**
      * Creates (or renames) a sandbox institution and issues it a bearer token; only the
@@ -54,13 +63,19 @@ export function institutionsService(repo: InstitutionsRepository) {
           'www-authenticate': 'Bearer realm="pmh-sandbox"',
         });
       }
-      const row = await repo.findByTokenHash(hashToken(token));
+      const hash = hashToken(token);
+      const cached = cache.get(hash);
+      if (cached && cached.until > now()) return cached.institution;
+      const row = await repo.findByTokenHash(hash);
       if (!row) {
         throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
           'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
         });
       }
-      return { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };
+      const institution = { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };
+      if (cache.size >= AUTH_CACHE_SIZE) cache.clear();
+      cache.set(hash, { institution, until: now() + AUTH_CACHE_MS });
+      return institution;
     },
   };
 }

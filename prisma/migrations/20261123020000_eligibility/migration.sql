@@ -47,7 +47,7 @@ CREATE TABLE "eligibility_check" (
     "consent" BOOLEAN NOT NULL,
     "subsidy_count" INTEGER NOT NULL,
     "outcome" TEXT NOT NULL,
-    "result" JSONB NOT NULL,
+    "result" TEXT NOT NULL,
     "explanation" JSONB NOT NULL,
 
     CONSTRAINT "eligibility_check_pkey" PRIMARY KEY ("id")

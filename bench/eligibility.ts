@@ -1,0 +1,188 @@
+import { pino } from 'pino';
+import { buildApp } from '../src/app.js';
+import { configSchema } from '../src/config.js';
+import { readMigrations } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { createPrisma } from '../src/db/prisma.js';
+import { completeMedicalInstitutionCode, completeMyNumber } from '../src/domain/numbers.js';
+import { startJobQueue } from '../src/jobs/queue.js';
+import { startBareServer } from './lib/bare.js';
+import { Cleanup } from './lib/cleanup.js';
+import type { MeasureRequest } from './lib/measure.js';
+import { LOOPBACK, loopbackOrigin } from './lib/net.js';
+import { startBenchDatabase } from './lib/postgres.js';
+import { compareTargets, environment } from './lib/targets.js';
+import type { Benchmark, BenchmarkReport } from './lib/types.js';
+
+const RECORDS = Number(process.env.BENCH_ELIGIBILITY_RECORDS ?? 1_000_000);
+/** Distinct cards the load cycles through, spread evenly over the registered persons. */
+const CARDS = 500;
+const CONNECTIONS = 10;
+const DURATION_SECONDS = 10;
+const WARMUP_SECONDS = 3;
+const SERVICE_DATE = '2026-06-01';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const TARGET_RATIO = 0.25;
+const TARGET_P99_MS = 20;
+
+const NANBYO_TYPE = {
+  name: '特定医療費（指定難病）受給者証',
+  kind: 'national',
+  lawCode: '54',
+  insurerNumbers: ['54130018'],
+  incomeSegments: [{ code: 'IPPAN1', name: '一般所得Ⅰ', monthlyCap: 10000 }],
+  additionalConditionItems: [{ itemCode: 'A1', name: '人工呼吸器', conditionCodes: ['1', '2'] }],
+  requiresDesignatedInstitutions: true,
+};
+
+/** A person's record as a municipality registers it (the shape of the 1,000,000 generated rows too). */
+function record(n: number, over: Record<string, unknown> = {}) {
+  return {
+    orgSpecificCertificateTypeId: 'NANBYO54',
+    myNumber: completeMyNumber(String(n).padStart(11, '0')),
+    basicFiveInfo: { name: '都庁 太郎', nameKana: 'トチョウ　タロウ', address: '東京都新宿区西新宿二丁目8番1号', dateOfBirth: '1970-01-01', sex: '1' },
+    isNotDisclosed: false,
+    medicalSubsidyInsurerNumber: '54130018',
+    certificationName: '特定医療費（指定難病）受給者証',
+    medicalSubsidyRecipientNumber: '0000018',
+    incomeSegment: 'IPPAN1',
+    additionalConditions: 'A1-1',
+    isAlwaysReimbursement: '0',
+    maxCopaymentAmount: { monthly: 10000 },
+    validFrom: '2026-04-01',
+    validTo: '2027-03-31',
+    historyKey: 'H1',
+    isDeleted: false,
+    certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
+    ...over,
+  };
+}
+
+/**
+ * The clinic eligibility check (POST /clinic/v1/eligibility-checks) of the real app on a
+ * database of 1,000,000 registered 受給者証 rows, against plain Fastify in the same run.
+ *
+ * Loading: a handful of records go through the municipal API (registration task, worker);
+ * the 1,000,000 bulk rows are written straight into recipient_certificate with one
+ * INSERT … SELECT generate_series — the same columns and record JSON the registration worker
+ * writes, with valid 個人番号 check digits computed in SQL — because going through the API
+ * would benchmark ingest, not eligibility (bench/ingest.ts does that). Cards for CARDS persons
+ * spread over the range are issued through the sandbox API.
+ */
+export const eligibilityBenchmark: Benchmark = {
+  name: 'eligibility',
+  async run(): Promise<BenchmarkReport> {
+    const startedAt = new Date().toISOString();
+    const cleanup = new Cleanup();
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    try {
+      log('  starting PostgreSQL, migrating, seeding…');
+      const database = await startBenchDatabase();
+      cleanup.add('database', () => database.close());
+      log(`  ${database.description}`);
+      const bare = await startBareServer();
+      cleanup.add('bare Fastify server', () => bare.close());
+      const db = createPrisma(database.url);
+      cleanup.add('Prisma', () => db.$disconnect());
+      const pool = createPool(database.url);
+      cleanup.add('pool', () => pool.end());
+      const jobs = await startJobQueue(database.url, pino({ level: 'warn' }));
+      cleanup.add('job queue', () => jobs.stop());
+      const config = configSchema.parse({ LOG_LEVEL: 'silent', SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN });
+      const app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations: (await readMigrations()).map((m) => m.name) });
+      cleanup.add('app', () => app.close());
+      await app.listen({ host: LOOPBACK, port: 0 });
+      const origin = loopbackOrigin(app.server.address());
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+      const post = async (path: string, body: unknown, headers: Record<string, string>, method = 'POST') => {
+        const res = await fetch(`${origin}${path}`, { method, headers, body: JSON.stringify(body) });
+        const json = await res.json();
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+        return json;
+      };
+
+      // Through the API: credentials, the type, and a few records (two subsidies for person 1).
+      const cred = await fetch(`${origin}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: { authorization: admin.authorization } }).then((r) => r.json());
+      const municipal = { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json' };
+      await post('/municipal/v1/certificate-types/NANBYO54', NANBYO_TYPE, municipal, 'PUT');
+      const institutionCode = completeMedicalInstitutionCode('131000001');
+      const apiRecords = [
+        ...Array.from({ length: 10 }, (_, i) => record(RECORDS + 1 + i, { designatedMedicalInstitutions: institutionCode })),
+        record(RECORDS + 1, { historyKey: 'H0', validFrom: '2025-04-01', validTo: '2026-03-31' }),
+      ];
+      const task = await post('/municipal/v1/registration-tasks?wait=30', apiRecords, municipal);
+      if (task.status !== 'succeeded') throw new Error(`registration task ${task.status}: ${JSON.stringify(task.counts)}`);
+
+      log(`  inserting ${RECORDS.toLocaleString('en-US')} records with INSERT … SELECT generate_series…`);
+      const t0 = performance.now();
+      const recordTemplate = record(0, { designatedMedicalInstitutions: institutionCode });
+      const { myNumber: _m, ...withoutNumber } = recordTemplate;
+      // The 個人番号 check digit (pmh.md §4) computed in SQL over the zero-padded serial.
+      const weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+      const weighted = weights.map((w, k) => `${w} * ((i / ${10 ** (10 - k)}) % 10)`).join(' + ');
+      await pool.query(
+        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
+                valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id)
+         SELECT '130001', 'NANBYO54', mn, '', 'H1', '2026-04-01', '2027-03-31', false, '54130018', '0000018',
+                $1::jsonb || jsonb_build_object('myNumber', mn), md5(mn) || md5(mn || 'x'), $2::uuid
+           FROM (SELECT lpad(i::text, 11, '0') || (CASE WHEN r <= 1 THEN 0 ELSE 11 - r END)::text AS mn
+                   FROM (SELECT i, (${weighted}) % 11 AS r FROM generate_series(1::bigint, $3::bigint) AS i) AS s) AS g`,
+        [JSON.stringify(withoutNumber), task.id, RECORDS],
+      );
+      await pool.query('ANALYZE recipient_certificate');
+      const loadSeconds = (performance.now() - t0) / 1000;
+      const { rows: countRows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM recipient_certificate');
+      const total = Number(countRows[0]!.n);
+      log(`  ${total.toLocaleString('en-US')} rows in recipient_certificate (bulk insert ${loadSeconds.toFixed(1)} s)`);
+
+      const inst = await post('/sandbox/v1/medical-institutions', { code: institutionCode, name: 'ベンチ内科', kind: 'medical' }, admin);
+      const clinic = { authorization: `Bearer ${inst.token}`, 'content-type': 'application/json' };
+      const serials: string[] = [];
+      for (let c = 0; c < CARDS; c++) {
+        const person = c === 0 ? RECORDS + 1 : 1 + Math.floor((c * RECORDS) / CARDS) + (c % 97);
+        const card = await post('/sandbox/v1/cards', { myNumber: completeMyNumber(String(person).padStart(11, '0')) }, admin);
+        serials.push(card.certificateSerialNumber);
+      }
+      const body = (serial: string) => JSON.stringify({ certificateSerialNumber: serial, serviceDate: SERVICE_DATE, consent: { medicalSubsidy: true } });
+      // Preflight: the load must be real answers, each with the person's subsidy.
+      for (const serial of [serials[0]!, serials[1]!, serials.at(-1)!]) {
+        const res = await fetch(`${origin}/clinic/v1/eligibility-checks`, { method: 'POST', headers: clinic, body: body(serial) });
+        const json = await res.json();
+        if (res.status !== 200 || json.medicalSubsidies?.length !== 1 || json.medicalSubsidies[0].designatedHere !== true) {
+          throw new Error(`preflight check: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
+        }
+      }
+      const requests: MeasureRequest[] = serials.map((s) => ({ method: 'POST', path: '/clinic/v1/eligibility-checks', headers: clinic, body: body(s) }));
+
+      const compared = await compareTargets({
+        targets: [
+          { name: 'bare', url: bare.url },
+          { name: `eligibility check (${(total / 1e6).toFixed(2)} M rows)`, url: `${origin}/clinic/v1/eligibility-checks`, requests },
+        ],
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        log,
+      });
+      const check = compared.targets[1]!;
+      const { rows: logged } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM eligibility_check');
+      log(`  ${Number(logged[0]!.n).toLocaleString('en-US')} checks written to the access log`);
+      log(
+        `  targets: ratio ≥ ${TARGET_RATIO}: ${check.ratioToBaseline.toFixed(3)} ${check.ratioToBaseline >= TARGET_RATIO ? 'met' : 'NOT MET'}; ` +
+          `p99 < ${TARGET_P99_MS} ms: ${check.measurement.p99} ms ${check.measurement.p99 < TARGET_P99_MS ? 'met' : 'NOT MET'}`,
+      );
+      return {
+        benchmark: this.name,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        environment: {
+          ...environment(),
+          database: { kind: database.kind, description: database.description, serverVersion: database.serverVersion },
+        },
+        ...compared,
+      };
+    } finally {
+      await cleanup.run();
+    }
+  },
+};

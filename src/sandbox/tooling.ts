@@ -35,13 +35,19 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
   const clockService = sandboxClockService(clock, settings);
   const faults = faultsService({ repo: faultsRepository(deps.db), settings, clock, actors });
   const journal = new RequestJournal(deps.config.SANDBOX_JOURNAL_SIZE);
-  const reset = resetService({ repo: resetRepository(deps.pool), actors, clock: clockService, faults, journal });
+  const afterReset: (() => void)[] = [];
+  const reset = resetService({ repo: resetRepository(deps.pool), actors, clock: clockService, faults, journal, afterReset });
 
   return {
     clock,
     adminAuth,
     /** Register a resolver per kind of credential, so faults and the journal can name callers. */
     actors,
+
+    /** Runs `listener` after every POST /sandbox/v1/reset (e.g. to clear an auth cache of deleted tokens). */
+    afterReset(listener: () => void) {
+      afterReset.push(listener);
+    },
 
     /** App-level hooks; call before registering feature plugins so that every route inherits them. */
     installHooks(app: FastifyInstance) {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/numbers.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
-import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { card, institution } from '../helpers/clinic.js';
+import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -85,6 +86,35 @@ describe('POST /sandbox/v1/reset', () => {
     expect((await admin('GET', '/sandbox/v1/clock')).json().real).toBe(true);
     expect((await admin('GET', '/sandbox/v1/faults')).json().items).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: '/catalogue/v1/programs' })).statusCode).toBe(200);
+  });
+
+  it('?institution= deletes that institution’s checks and credentials only; a full reset also removes simulated cards', async () => {
+    const a = await institution(t.app);
+    const b = await institution(t.app);
+    const c = await card(t.app, myNumber(4242));
+    for (const i of [a, b]) expect((await i.check({ certificateSerialNumber: c.certificateSerialNumber, consent: { medicalSubsidy: true } })).statusCode).toBeLessThan(300);
+    const checks = async (code: string) => (await t.pool.query('SELECT count(*)::int AS n FROM eligibility_check WHERE institution_code = $1', [code])).rows[0].n;
+    expect(await checks(a.code)).toBe(1);
+
+    const res = await reset(`?institution=${a.code}`);
+    expect(res.json()).toMatchObject({ scope: 'institution', code: a.code });
+    expect(res.json().tables).toEqual(
+      expect.arrayContaining([
+        { table: 'eligibility_check', rows: 1 },
+        { table: 'institution_credential', rows: 1 },
+        { table: 'medical_institution', rows: 1 },
+      ]),
+    );
+    expect(await checks(a.code)).toBe(0);
+    expect(await checks(b.code)).toBe(1);
+    expect((await t.pool.query('SELECT count(*)::int AS n FROM institution_credential WHERE institution_code = $1', [a.code])).rows[0].n).toBe(0);
+    const unknownCheck = '/clinic/v1/eligibility-checks/00000000-0000-4000-8000-000000000000';
+    expect((await t.app.inject({ method: 'GET', url: unknownCheck, headers: b.headers })).statusCode).toBe(404);
+    expect(await count('simulated_card')).toBe(1);
+
+    await reset();
+    expect(await count('simulated_card')).toBe(0);
+    expect(await count('medical_institution')).toBe(0);
   });
 
   it.each([

@@ -14,12 +14,13 @@ export const sandboxResetRoutes: FastifyPluginAsyncZod<{ service: ResetService }
         operationId: 'resetSandbox',
         summary: 'Empty tenant data (all, one municipality or one institution)',
         description:
-          'Deletes tenant data — registration tasks with their inputs and results, registered 受給者証 rows, certificate types ' +
-          '(制度マスタ), credentials, and every table other sandbox features register (src/sandbox/reset/tables.ts) — and keeps the ' +
-          'catalogue. Without a scope every tenant table is truncated (constant time, whatever the size); `municipality` or ' +
-          '`institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
+          'Deletes tenant data — municipalities’ registration tasks (with inputs and results), registered 受給者証 rows, certificate ' +
+          'types (制度マスタ) and credentials; medical institutions with their credentials and eligibility checks; simulated cards ' +
+          '(full reset only) — and keeps the catalogue. Without a scope every tenant table is truncated (constant time, whatever ' +
+          'the size); `municipality` or `institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
           'The sandbox’s own state (clock, faults, maintenance window, request journal) is left alone unless named in `include`; ' +
-          '`keep=credentials` keeps issued tokens working. A registration task running on deleted data stops. ' +
+          '`keep=credentials` keeps issued tokens (and the institutions they belong to) working. A registration task running on ' +
+          'deleted data stops. ' +
           'Problem codes: `validation_failed` / `conflicting_reset_scope` (400), `unauthenticated` / `invalid_token` (401, no or ' +
           'wrong admin token), `reset_busy` (409, the tables stayed locked for 5 s).',
         querystring: resetQuerySchema,

@@ -16,6 +16,8 @@ export function resetService(deps: {
   clock: SandboxClockService;
   faults: FaultsService;
   journal: RequestJournal;
+  /** Called after every reset, e.g. to drop caches of what was deleted (auth caches). */
+  afterReset?: (() => void)[];
 }) {
   const registry = deps.tables ?? TENANT_TABLES;
   return {
@@ -42,6 +44,7 @@ export function resetService(deps: {
       }
       // Tokens that were reset away must stop resolving to their old actor.
       deps.actors.clearCache();
+      for (const listener of deps.afterReset ?? []) listener();
 
       const cleared = [...new Set(q.include ?? [])];
       for (const extra of cleared) {

@@ -30,4 +30,10 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: 'recipient_certificate', municipality: 'municipality_code = $1' },
   { table: 'certificate_type', municipality: 'municipality_code = $1' },
   { table: 'municipal_credential', municipality: 'municipality_code = $1', credential: true },
+  // Clinic eligibility. An institution is its credential's owner (deleting it cascades to its tokens), so
+  // keep=credentials keeps both. Simulated cards belong to no tenant: only a full reset removes them.
+  { table: 'eligibility_check', institution: 'institution_code = $1' },
+  { table: 'institution_credential', institution: 'institution_code = $1', credential: true },
+  { table: 'medical_institution', institution: 'code = $1', credential: true },
+  { table: 'simulated_card' },
 ];

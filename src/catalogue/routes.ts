@@ -41,7 +41,8 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
         summary: 'List or search 地方公共団体',
         description:
           'Every 地方公共団体 of Japan (prefectures, 政令指定都市 and their wards, cities, 特別区, towns, villages) with its ' +
-          '6-digit 全国地方公共団体コード, ordered by code. `q` matches a substring of the name or kana, or a code prefix.',
+          '6-digit 全国地方公共団体コード, ordered by code. `q` matches a substring of the name or kana, or a code prefix.\n\n' +
+          'Problem codes: `validation_failed` (400: bad filter, limit or cursor).',
         querystring: municipalitiesQuerySchema,
         response: { 200: localGovernmentPageSchema, ...problemResponses(400) },
       },
@@ -91,7 +92,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
         description:
           'Takes any 8-digit 公費負担者番号 apart (法別番号, 都道府県番号, 実施機関番号, 検証番号) and says whether it is valid. ' +
           'An invalid number still answers 200 with `valid: false` and the problems found (`check_digit_mismatch`, `unknown_prefecture`). ' +
-          'Anything that is not 8 half-width digits is a 400 problem (`validation_failed`).',
+          'Anything that is not 8 half-width digits is a 400 problem.\n\nProblem codes: `validation_failed` (400).',
         params: insurerNumberParamsSchema,
         response: { 200: insurerNumberDecodingSchema, ...problemResponses(400) },
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROGRAMS } from './programs-data.js';
 import { pageOf, paginationQuerySchema } from '../http/schemas.js';
 import { LOCAL_GOVERNMENT_KINDS } from './local-governments.js';
 
@@ -107,7 +108,12 @@ export const programSchema = z
       .nullable(),
     note: z.string().optional(),
   })
-  .meta({ id: 'Program', description: 'A national 公費負担医療 program, keyed by its 法別番号' });
+  .meta({
+    id: 'Program',
+    description: 'A national 公費負担医療 program, keyed by its 法別番号',
+    // The catalogue's own entry for 難病 (54), so the example is real data.
+    example: PROGRAMS.find((p) => p.lawCode === '54'),
+  });
 
 export const lawCodeParamsSchema = z.object({
   lawCode: z.string().regex(/^[0-9]{2}$/, 'must be 2 half-width digits').describe('法別番号'),
@@ -132,6 +138,17 @@ export const insurerNumberDecodingSchema = z
   .meta({
     id: 'InsurerNumberDecoding',
     description: 'A 公費負担者番号 taken apart: 法別番号 2 + 都道府県番号 2 + 実施機関番号 3 + 検証番号 1',
+    example: {
+      number: '81136244',
+      valid: true,
+      lawCode: '81',
+      program: null,
+      prefectureCode: '13',
+      prefectureName: '東京都',
+      institutionNumber: '624',
+      checkDigit: { given: '4', expected: '4' },
+      problems: [],
+    },
   });
 
 export type Program = z.infer<typeof programSchema>;

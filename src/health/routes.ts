@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getHealth',
         summary: 'Liveness',
         description: 'Answers 200 while the process is up, whatever the state of the database.',
-        response: { 200: z.object({ status: z.literal('ok') }) },
+        response: { 200: z.object({ status: z.literal('ok') }).meta({ example: { status: 'ok' } }) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -35,7 +35,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         summary: 'Readiness',
         description:
           'Answers 200 when the database is reachable and every migration of this build is applied; otherwise 503 with problem code `not_ready`.',
-        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }), ...problemResponses(503) },
+        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...problemResponses(503) },
       },
     },
     async () => {

@@ -33,14 +33,28 @@ function collectRefs(node: unknown, into: Set<string>) {
 }
 
 /**
- * The zod transform, then three corrections for SDK generators: error responses are
- * served as application/problem+json, responses get real descriptions, and the
+ * Request bodies that a route reads itself (streamed or validated record by record, so Fastify
+ * must not validate them) but that the document still has to describe for SDK generators.
+ * Keyed by operationId; schemas refer to named components.
+ */
+const documentedRequestBodies = new Map<string, Json>();
+
+export function documentRequestBody(operationId: string, requestBody: Json) {
+  documentedRequestBodies.set(operationId, requestBody);
+}
+
+/**
+ * The zod transform, then four corrections for SDK generators: error responses are
+ * served as application/problem+json, responses get real descriptions, bodies a route
+ * reads itself are documented (documentRequestBody), and the
  * unreferenced `…Input` copies of output-only schemas are dropped.
  */
 export const transformOpenApiObject: SwaggerTransformObject = (input) => {
   const doc = jsonSchemaTransformObject(input) as Json;
   for (const item of Object.values<Json>(doc.paths ?? {})) {
     for (const op of Object.values<Json>(item)) {
+      const body = documentedRequestBodies.get(op.operationId);
+      if (body && !op.requestBody) op.requestBody = body;
       for (const [status, res] of Object.entries<Json>(op.responses ?? {})) {
         if (res.description === 'Default Response') res.description = STATUS_TEXT[status] ?? 'Response';
         if (Number(status) >= 400 && res.content?.['application/json']) {
@@ -50,9 +64,25 @@ export const transformOpenApiObject: SwaggerTransformObject = (input) => {
     }
   }
   const schemas: Json = doc.components?.schemas ?? {};
+  // A list or page of items ({ items, nextCursor? }) gets its example from its item schema's example.
+  const exampleOf = (schema: Json | undefined) => schema?.example ?? schema?.examples?.[0];
+  const deriveListExample = (schema: Json) => {
+    const itemRef = schema?.properties?.items?.items?.$ref;
+    if (!itemRef || exampleOf(schema) !== undefined) return;
+    const example = exampleOf(schemas[String(itemRef).replace('#/components/schemas/', '')]);
+    if (example === undefined) return;
+    schema.example = schema.properties.nextCursor ? { items: [example], nextCursor: null } : { items: [example] };
+  };
+  Object.values<Json>(schemas).forEach(deriveListExample);
+  for (const item of Object.values<Json>(doc.paths ?? {})) {
+    for (const op of Object.values<Json>(item)) {
+      for (const res of Object.values<Json>(op.responses ?? {})) deriveListExample(res.content?.['application/json']?.schema);
+    }
+  }
   // Schemas reachable from paths, following refs between schemas.
   const reachable = new Set<string>();
   collectRefs(doc.paths, reachable);
+  collectRefs(doc.webhooks, reachable);
   let frontier = [...reachable];
   while (frontier.length > 0) {
     const next = new Set<string>();

@@ -1,3 +1,4 @@
+import { documentRequestBody } from '../http/openapi.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
@@ -59,6 +60,21 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     done(null, { json: value, bytes: body });
   });
   app.addContentTypeParser([...NDJSON_TYPES, 'text/csv'], (_req, payload, done) => done(null, payload));
+
+  documentRequestBody('createRegistrationTask', {
+    required: true,
+    description: 'The records: a JSON array, NDJSON (one record per line) or CSV (header row of PMH field names).',
+    content: {
+      'application/json': { schema: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/PmhRegistrationRecord' } } },
+      'application/x-ndjson': { schema: { type: 'string', description: 'One PmhRegistrationRecord as JSON per line; blank lines are skipped' } },
+      'text/csv': {
+        schema: {
+          type: 'string',
+          description: 'Header row of PMH field names (basicFiveInfo.name, … for the 基本5情報; certificationDetail and maxCopaymentAmount as JSON in one column), then one record per row',
+        },
+      },
+    },
+  });
 
   app.post(
     '/registration-tasks',

@@ -60,7 +60,16 @@ export const taskResultSchema = z
     errors: z.array(recordErrorSchema).describe('Why the record was rejected (all problems at once); empty unless rejected'),
     warnings: z.array(recordErrorSchema).describe('e.g. check_digit_not_verified when the certificate type is lenient'),
   })
-  .meta({ id: 'RegistrationTaskResult' });
+  .meta({
+    id: 'RegistrationTaskResult',
+    example: {
+      index: 1,
+      historyKey: 'H2026',
+      outcome: 'rejected',
+      errors: [{ field: 'medicalSubsidyRecipientNumber', code: 'check_digit_mismatch', message: 'medicalSubsidyRecipientNumber: check digit does not match (PMH’s own example number 0000002)' }],
+      warnings: [],
+    },
+  });
 
 export const taskResultPageSchema = z
   .object({ items: z.array(taskResultSchema), nextCursor: z.string().nullable() })

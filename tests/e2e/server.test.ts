@@ -30,7 +30,7 @@ describe('the service as a real process', () => {
     await chmod(dir, 0o755);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const pgPort = await freePort();
-    const env = { DATABASE_URL: undefined, PMH_PG_DATA_DIR: path.join(dir, 'pg'), PMH_PG_PORT: String(pgPort) };
+    const env = { DATABASE_URL: undefined, SANDBOX_ADMIN_TOKEN: undefined, PMH_PG_DATA_DIR: path.join(dir, 'pg'), PMH_PG_PORT: String(pgPort) };
 
     const first = await startServer(env);
     try {
@@ -42,6 +42,9 @@ describe('the service as a real process', () => {
     } finally {
       expect(await first.stop('SIGINT')).toBe(0);
     }
+    // Without SANDBOX_ADMIN_TOKEN the first start generated an admin token and logged it, once.
+    const adminToken = first.logs.find((l) => typeof l.sandboxAdminToken === 'string')?.sandboxAdminToken as string;
+    expect(adminToken).toMatch(/^pmh_adm_/);
     expect(first.logs.some((l) => l.msg === 'stopped')).toBe(true);
     expect(await portOpen(pgPort)).toBe(false);
 
@@ -49,6 +52,10 @@ describe('the service as a real process', () => {
     try {
       expect(second.logs.find((l) => l.msg === 'embedded PostgreSQL started')).toMatchObject({ initdb: false });
       expect(second.logs.some((l) => l.msg === 'applied migrations')).toBe(false);
+      // The restart reuses the stored admin token and does not print one.
+      expect(second.output()).not.toContain('pmh_adm_');
+      const clock = await fetch(`${second.baseUrl}/sandbox/v1/clock`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(clock.status).toBe(200);
       // Seeding again at start never duplicates rows: the full list is the same size.
       const count = async () => {
         let n = 0;

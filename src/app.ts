@@ -46,6 +46,9 @@ import { sandboxTooling } from './sandbox/tooling.js';
 import { recipientsRepository } from './recipients/repository.js';
 import { recipientRoutes } from './recipients/routes.js';
 import { recipientsService } from './recipients/service.js';
+import { webhooksRepository } from './webhooks/repository.js';
+import { WEBHOOK_SEMANTICS, webhookRoutes } from './webhooks/routes.js';
+import { webhooksService } from './webhooks/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -97,8 +100,32 @@ export async function buildApp(deps: AppDeps) {
         { name: 'certificate-types', description: 'Municipal API: 制度マスタ, the certificate types a municipality registers' },
         { name: 'registration', description: 'Municipal API: batch registration of 受給者証 records (PMH postRegistrationTasks) and read-back' },
         { name: 'eligibility', description: 'Clinic API: オンライン資格確認 of medical subsidies with a マイナンバーカード, for a date of service' },
+        { name: 'webhooks', description: 'Municipal API, sandbox only (PMH has none): signed callbacks when a registration task finishes, and their deliveries' },
         { name: 'sandbox', description: 'Sandbox-only operations that do not exist in PMH: credentials, test tooling' },
       ],
+      // Requests the sandbox sends, not receives (OpenAPI 3.1 webhooks): SDK generators give the event a named type.
+      webhooks: {
+        'registration_task.finished': {
+          post: {
+            operationId: 'registrationTaskFinishedWebhook',
+            summary: 'A registration task finished (sent to your webhook endpoint)',
+            description: WEBHOOK_SEMANTICS,
+            tags: ['webhooks'],
+            parameters: [
+              { name: 'PMH-Sandbox-Signature', in: 'header', required: true, schema: { type: 'string' }, example: 't=1795424400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd' },
+              { name: 'PMH-Sandbox-Event-Id', in: 'header', required: true, schema: { type: 'string', format: 'uuid' } },
+            ],
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } } },
+            // The signature is the authentication: no bearer token is sent.
+            security: [],
+            responses: {
+              '2XX': { description: 'Any 2xx answer within WEBHOOK_TIMEOUT_MS marks the delivery succeeded' },
+              '4XX': { description: 'Retried with backoff, like any non-2xx answer, a timeout or a refused connection' },
+              '5XX': { description: 'Retried with backoff' },
+            },
+          },
+        },
+      },
       components: {
         securitySchemes: {
           municipalToken: { type: 'http', scheme: 'bearer', description: 'Municipality token from POST /sandbox/v1/municipalities/{lgCode}/credentials' },
@@ -136,12 +163,20 @@ export async function buildApp(deps: AppDeps) {
     now,
     limits: { maxBytes: deps.config.UPLOAD_LIMIT_BYTES, maxRecords: deps.config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024 },
   });
+  const webhooks = webhooksService({
+    repo: webhooksRepository(deps.db, deps.pool),
+    jobs: deps.jobs,
+    now,
+    logger: app.log,
+    policy: { maxAttempts: deps.config.WEBHOOK_MAX_ATTEMPTS, retryBaseSeconds: deps.config.WEBHOOK_RETRY_BASE_SECONDS, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS },
+  });
   await app.register(
     async (municipal) => {
       requireMunicipality(municipal, credentials);
       await municipal.register(certificateTypeRoutes, { service: certificateTypesService(certificateTypes, catalogueRepository(deps.db)) });
       await municipal.register(recipientRoutes, { service: recipientsService(recipientsRepository(deps.db)) });
       await municipal.register(registrationRoutes, { service: registrationsSvc, maxJsonRecords: deps.config.MAX_JSON_RECORDS });
+      await municipal.register(webhookRoutes, { service: webhooks });
     },
     { prefix: '/municipal/v1' },
   );
@@ -173,7 +208,14 @@ export async function buildApp(deps: AppDeps) {
   );
 
   if (deps.runWorkers) {
-    const processor = registrationProcessor({ repo: registrations, loadRules, now, logger: app.log, chunkSize: deps.config.REGISTRATION_CHUNK_SIZE });
+    const processor = registrationProcessor({
+      repo: registrations,
+      loadRules,
+      now,
+      logger: app.log,
+      chunkSize: deps.config.REGISTRATION_CHUNK_SIZE,
+      onFinished: (client, task) => webhooks.enqueueTaskFinished(client, task),
+    });
     await deps.jobs.work('registration-task', async ({ taskId }, { lastAttempt }) => {
       try {
         await processor.process(taskId);
@@ -181,8 +223,12 @@ export async function buildApp(deps: AppDeps) {
         app.log.warn({ err, taskId, lastAttempt }, 'registration task attempt failed');
         if (lastAttempt) await processor.fail(taskId, `gave up after repeated errors: ${(err as Error).message}`);
         throw err;
+      } finally {
+        // Webhook jobs sent in the task's final transaction are due now.
+        deps.jobs.wake();
       }
     });
+    await deps.jobs.work('webhook-delivery', (job) => webhooks.attempt(job), { workers: 4 });
     // Tasks left unfinished by a stopped or crashed process get a new job; processing resumes where it stopped.
     app.addHook('onReady', async () => {
       for (const taskId of await registrations.unfinishedTaskIds()) await deps.jobs.send('registration-task', { taskId });

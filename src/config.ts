@@ -36,6 +36,12 @@ export const configSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   /** Requests kept by the request journal (GET /sandbox/v1/requests), in memory; oldest dropped first. */
   SANDBOX_JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Attempts of one webhook delivery (the first included) before it is marked failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Delay before the 2nd webhook attempt, in seconds; it doubles after every failed attempt (1, 2, 4, … 64). */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(1),
+  /** A webhook attempt with no complete response within this many milliseconds fails. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { keyString, validateRecord, type CertificateTypeRules, type RecordIssue, type RecordKey } from '../domain/registration-record.js';
-import type { Outcome, RecipientWrite, RegistrationsRepository, ResultWrite } from './repository.js';
+import type { Outcome, RecipientWrite, RegistrationsRepository, ResultWrite, TaskRow } from './repository.js';
 
 export interface ProcessorDeps {
   repo: RegistrationsRepository;
@@ -12,6 +12,11 @@ export interface ProcessorDeps {
   logger: FastifyBaseLogger;
   /** Records validated and applied per transaction. */
   chunkSize?: number;
+  /**
+   * Called in the transaction that gives the task its final status, with the finished task: work that must
+   * happen exactly when the task finishes (webhook events) commits with it.
+   */
+  onFinished?(client: pg.ClientBase, task: TaskRow): Promise<void>;
   /** Test hook: called after each committed chunk with the number of records processed so far. */
   afterChunk?(taskId: string, processed: number): Promise<void> | void;
 }
@@ -166,6 +171,12 @@ export function registrationProcessor(deps: ProcessorDeps) {
     return chunk.end;
   }
 
+  async function notifyFinished(client: pg.ClientBase, taskId: string) {
+    if (!deps.onFinished) return;
+    const finished = await repo.lockTaskRow(client, taskId);
+    if (finished) await deps.onFinished(client, finished);
+  }
+
   return {
     /** Runs (or resumes) a task to its final state. Safe to call twice, concurrently or after a crash. */
     async process(taskId: string): Promise<void> {
@@ -231,6 +242,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
           }
           const removed = task.mode === 'replace' && task.replaceTypeId ? await repo.removeUnseen(client, task.municipalityCode, task.replaceTypeId, taskId) : 0;
           await repo.finishTask(client, taskId, current.rejectedCount > 0 ? 'completed_with_errors' : 'succeeded', removed, deps.now());
+          await notifyFinished(client, taskId);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
@@ -251,6 +263,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
         const t = await repo.lockTaskRow(client, taskId);
         if (t && (t.status === 'queued' || t.status === 'running')) {
           await repo.finishTask(client, taskId, 'failed', 0, deps.now(), `${detail} (records 0–${t.processedCount - 1} were applied as their results say; the rest were not)`);
+          await notifyFinished(client, taskId);
         }
         await client.query('COMMIT');
       } catch (err) {

@@ -29,6 +29,9 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: 'registration_task', municipality: 'municipality_code = $1', lockFirst: true },
   { table: 'recipient_certificate', municipality: 'municipality_code = $1' },
   { table: 'certificate_type', municipality: 'municipality_code = $1' },
+  { table: 'webhook_delivery', municipality: 'endpoint_id IN (SELECT id FROM webhook_endpoint WHERE municipality_code = $1)' },
+  { table: 'webhook_event', municipality: 'municipality_code = $1' },
+  { table: 'webhook_endpoint', municipality: 'municipality_code = $1' },
   { table: 'municipal_credential', municipality: 'municipality_code = $1', credential: true },
   // Clinic eligibility. An institution is its credential's owner (deleting it cascades to its tokens), so
   // keep=credentials keeps both. Simulated cards belong to no tenant: only a full reset removes them.

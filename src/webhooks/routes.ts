@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { municipalSecurity } from '../http/auth.js';
+import { problemResponses } from '../http/problem.js';
+import {
+  createdWebhookEndpointSchema,
+  createWebhookEndpointSchema,
+  deliveriesQuerySchema,
+  deliveryParamsSchema,
+  endpointParamsSchema,
+  webhookDeliveryPageSchema,
+  webhookDeliverySchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+} from './schemas.js';
+import type { WebhooksService } from './service.js';
+
+const tags = ['webhooks'];
+const AUTH = '`unauthenticated` / `invalid_token` (401)';
+const NOT_FOUND = '`webhook_endpoint_not_found` (404, also for another municipality’s endpoint)';
+
+export const WEBHOOK_SEMANTICS = `Sandbox-only (PMH has no webhooks): when a registration task of the municipality reaches a final status
+(succeeded, completed_with_errors, failed), the sandbox POSTs a \`registration_task.finished\` event (schema WebhookEvent: \`{ id, type,
+createdAt, data: { task } }\`, the task as GET /municipal/v1/registration-tasks/{id} returns it) to every endpoint of the municipality.
+
+Signature: header \`PMH-Sandbox-Signature: t=<unix seconds>,v1=<hex>\` with v1 = HMAC-SHA256(key = the secret as UTF-8, message =
+\`<t>.<raw body>\`); verify over the raw bytes before parsing, and refuse a \`t\` more than a few minutes from your clock. Also sent:
+\`PMH-Sandbox-Event-Id\` (the same on every attempt: de-duplicate on it), \`PMH-Sandbox-Delivery-Id\`, \`PMH-Sandbox-Attempt\`.
+
+Delivery: a 2xx answer within WEBHOOK_TIMEOUT_MS (default 5 s) is a success; any other status (redirects are not followed), a refused
+connection or a timeout is retried after WEBHOOK_RETRY_BASE_SECONDS (default 1 s), doubling each time (1, 2, 4, … 64 s), up to
+WEBHOOK_MAX_ATTEMPTS attempts (default 8), then the delivery is \`failed\`. Each attempt is listed with its status code or error.
+The event, its deliveries and their jobs are written in the transaction that finishes the task, so no finished task is missed, even
+across a crash. URLs: http or https; loopback and private addresses are allowed, because this is a local sandbox.`;
+
+/** Webhook endpoints and deliveries of the calling municipality. Mounted in the municipal scope (/municipal/v1). */
+export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> = async (app, { service }) => {
+  app.post(
+    '/webhook-endpoints',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'createWebhookEndpoint',
+        summary: 'Register a webhook endpoint',
+        description:
+          `Registers a URL to receive registration-task events; the answer holds the signing secret, shown this once.\n\n${WEBHOOK_SEMANTICS}\n\n` +
+          `Problem codes: \`validation_failed\` (400, e.g. a URL that is not http/https), ${AUTH}, \`too_many_webhook_endpoints\` (422, at most 20).`,
+        body: createWebhookEndpointSchema,
+        response: { 201: createdWebhookEndpointSchema, ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await service.createEndpoint(req.municipality.code, req.body)),
+  );
+
+  app.get(
+    '/webhook-endpoints',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'listWebhookEndpoints',
+        summary: 'List webhook endpoints',
+        description: `The calling municipality's endpoints, oldest first, without their secrets.\n\nProblem codes: ${AUTH}.`,
+        response: { 200: webhookEndpointListSchema, ...problemResponses(401) },
+      },
+    },
+    async (req) => service.listEndpoints(req.municipality.code),
+  );
+
+  app.get(
+    '/webhook-endpoints/:endpointId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'getWebhookEndpoint',
+        summary: 'Get a webhook endpoint',
+        description: `One endpoint, without its secret.\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}.`,
+        params: endpointParamsSchema,
+        response: { 200: webhookEndpointSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.getEndpoint(req.municipality.code, req.params.endpointId),
+  );
+
+  app.delete(
+    '/webhook-endpoints/:endpointId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'deleteWebhookEndpoint',
+        summary: 'Delete a webhook endpoint',
+        description: `Stops sending events to it and deletes its deliveries (attempts still queued are dropped).\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}.`,
+        params: endpointParamsSchema,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req, reply) => {
+      await service.deleteEndpoint(req.municipality.code, req.params.endpointId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/webhook-endpoints/:endpointId/deliveries',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'listWebhookDeliveries',
+        summary: 'List deliveries to a webhook endpoint',
+        description:
+          `Every event sent (or being sent) to this endpoint, newest first, with its attempts, last status code or error and next attempt.\n\n` +
+          `Problem codes: \`validation_failed\`, \`invalid_cursor\` (400), ${AUTH}, ${NOT_FOUND}.`,
+        params: endpointParamsSchema,
+        querystring: deliveriesQuerySchema,
+        response: { 200: webhookDeliveryPageSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.listDeliveries(req.municipality.code, req.params.endpointId, req.query),
+  );
+
+  app.get(
+    '/webhook-endpoints/:endpointId/deliveries/:deliveryId',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'getWebhookDelivery',
+        summary: 'Get one webhook delivery',
+        description: `Problem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}, \`webhook_delivery_not_found\` (404).`,
+        params: deliveryParamsSchema,
+        response: { 200: webhookDeliverySchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req) => service.getDelivery(req.municipality.code, req.params.endpointId, req.params.deliveryId),
+  );
+
+  app.post(
+    '/webhook-endpoints/:endpointId/deliveries/:deliveryId/redeliver',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'redeliverWebhookDelivery',
+        summary: 'Send an event again',
+        description:
+          'Sends the delivery’s event to the endpoint again as a new delivery (same event id and body, newly signed, attempts from 1), ' +
+          `whatever the old one's status; answers 202 with the new delivery.\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}, \`webhook_delivery_not_found\` (404).`,
+        params: deliveryParamsSchema,
+        response: { 202: webhookDeliverySchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (req, reply) => reply.status(202).send(await service.redeliver(req.municipality.code, req.params.endpointId, req.params.deliveryId)),
+  );
+};

@@ -9,6 +9,7 @@ import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js
 interface Received {
   headers: http.IncomingHttpHeaders;
   body: string;
+  at: number;
 }
 
 /** A webhook receiver on loopback; `status(n)` answers the n-th request (1-based). */
@@ -18,7 +19,7 @@ async function receiver(status: (n: number) => number = () => 200) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       res.writeHead(status(requests.length), { 'content-type': 'text/plain' }).end('ok');
     });
   });
@@ -175,6 +176,9 @@ describe('registration_task.finished webhooks', () => {
     expect(r.requests.map((q) => q.headers['pmh-sandbox-attempt'])).toEqual(['1', '2', '3']);
     expect(new Set(r.requests.map((q) => q.headers['pmh-sandbox-event-id'])).size).toBe(1);
     expect(new Set(r.requests.map((q) => q.body)).size).toBe(1);
+    // Backoff: at least 0.2 s, then 0.4 s (WEBHOOK_RETRY_BASE_SECONDS = 0.2, doubling).
+    expect(r.requests[1]!.at - r.requests[0]!.at).toBeGreaterThanOrEqual(200);
+    expect(r.requests[2]!.at - r.requests[1]!.at).toBeGreaterThanOrEqual(400);
     // Each retry is signed anew, and every signature verifies.
     for (const q of r.requests) expect(verifyWebhook(ep.secret, q.body, q.headers['pmh-sandbox-signature'] as string, { nowSeconds: Math.floor(Date.now() / 1000) }).ok).toBe(true);
   });
@@ -185,8 +189,13 @@ describe('registration_task.finished webhooks', () => {
     const closed = await receiver();
     const closedUrl = closed.url;
     await closed.close();
+    // Answers after WEBHOOK_TIMEOUT_MS (2 s): each attempt times out.
+    const slow = http.createServer((_req, res) => setTimeout(() => res.end('late'), 2500).unref());
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    receivers.push({ close: () => new Promise<void>((resolve) => slow.close(() => resolve())) });
     const epFailing = await createEndpoint(hachioji, failing.url);
     const epClosed = await createEndpoint(hachioji, closedUrl);
+    const epSlow = await createEndpoint(hachioji, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`);
     await rejectedOnly(hachioji);
 
     const pendingAfterFirst = await until('a retry to be scheduled', async () => {
@@ -209,6 +218,11 @@ describe('registration_task.finished webhooks', () => {
       return items[0]?.status === 'failed' && items;
     });
     expect(refused).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'ECONNREFUSED' });
+    const [timedOut] = await until('failed (timeout)', async () => {
+      const items = await deliveries(hachioji, epSlow.id);
+      return items[0]?.status === 'failed' && items;
+    });
+    expect(timedOut).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'no response within 2000 ms' });
     // No more attempts after the last one.
     await new Promise((r) => setTimeout(r, 1500));
     expect(failing.requests).toHaveLength(3);
@@ -268,7 +282,7 @@ describe('registration_task.finished webhooks', () => {
     expect((await chiyoda.get(`${EP}/${ep.id}`)).statusCode).toBe(404);
     expect((await chiyoda.get(EP)).json().items).toEqual([]);
     // hachioji's endpoints survive a reset of chiyoda, not a full one.
-    expect((await hachioji.get(EP)).json().items).toHaveLength(2);
+    expect((await hachioji.get(EP)).json().items).toHaveLength(3);
     expect((await t.app.inject({ method: 'POST', url: '/sandbox/v1/reset', headers: adminHeaders })).statusCode).toBe(200);
     const { rows } = await t.pool.query(
       'SELECT (SELECT count(*) FROM webhook_endpoint)::int AS e, (SELECT count(*) FROM webhook_event)::int AS ev, (SELECT count(*) FROM webhook_delivery)::int AS d',

@@ -43,6 +43,10 @@ import { loggerOptions } from './logger.js';
 import type { Clock } from './clock/clock.js';
 import { sandboxScope, SANDBOX_PREFIX } from './sandbox/scope.js';
 import { sandboxTooling } from './sandbox/tooling.js';
+import { sandboxLoader } from './sandbox/loader.js';
+import { sandboxScenarioRoutes } from './sandbox/scenarios/routes.js';
+import { scenariosService } from './sandbox/scenarios/service.js';
+import { seedTestCards } from './sandbox/test-cards-seed.js';
 import { recipientsRepository } from './recipients/repository.js';
 import { recipientRoutes } from './recipients/routes.js';
 import { recipientsService } from './recipients/service.js';
@@ -187,7 +191,29 @@ export async function buildApp(deps: AppDeps) {
     const institution = await institutionsRepo.findByTokenHash(tokenHash);
     return institution ? `institution:${institution.code}` : null;
   });
-  const eligibility = eligibilityService(eligibilityRepository(deps.db, deps.pool), now);
+  const eligibility = eligibilityService(eligibilityRepository(deps.db, deps.pool), {
+    now,
+    onWriteError: (err, checkIds) => app.log.error({ err, checkIds }, 'eligibility checks answered but not stored'),
+  });
+  // Test data through the same services as the APIs: the well-known test cards (seeded by src/server.ts, kept by reset) and scenarios.
+  const loader = sandboxLoader({
+    credentials,
+    credentialsRepo,
+    certificateTypes: certificateTypesService(certificateTypes, catalogueRepository(deps.db)),
+    registrations: registrationsSvc,
+    institutions,
+    institutionsRepo,
+    cards: cardsService(cardsRepository(deps.db), now),
+    cardsRepo: cardsRepository(deps.db),
+  });
+  let testCardsSeeded = false;
+  app.decorate('seedTestCards', async () => {
+    testCardsSeeded = true;
+    return seedTestCards(loader);
+  });
+  sandbox.afterReset(async () => {
+    if (testCardsSeeded) await seedTestCards(loader);
+  });
   // Everything under /sandbox/v1 requires the admin token: sandbox features register their routes in this scope.
   await app.register(
     sandboxScope(sandbox.adminAuth, async (scope) => {
@@ -196,6 +222,7 @@ export async function buildApp(deps: AppDeps) {
       await scope.register(cardRoutes, { service: cardsService(cardsRepository(deps.db), now) });
       await scope.register(institutionRoutes, { service: institutions });
       await scope.register(eligibilitySandboxRoutes, { service: eligibility });
+      await scope.register(sandboxScenarioRoutes, { service: scenariosService({ loader, now, maxRecordsPerTask: deps.config.MAX_RECORDS_PER_TASK }) });
     }),
     { prefix: SANDBOX_PREFIX },
   );
@@ -239,3 +266,10 @@ export async function buildApp(deps: AppDeps) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Loads the well-known test cards (src/sandbox/test-cards.ts) and keeps them through every reset from then on. */
+    seedTestCards(): Promise<{ cards: number; institution: string }>;
+  }
+}

@@ -91,6 +91,12 @@ interface CardRecordRow {
  * registered row of their holders, one writes the checks. The 個人番号 is
  * joined on inside PostgreSQL and never selected.
  */
+/** One check as a JSON object for json_to_recordset; every interpolated value is a uuid, code, date, enum or number. */
+const checkRow = (c: CheckWrite) =>
+  `{"id":"${c.id}","institution_code":"${c.institutionCode}","card_id":"${c.cardId}","checked_at":"${c.checkedAt.toISOString()}",` +
+  `"service_date":"${c.serviceDate}","consent":${c.consent},"subsidy_count":${c.subsidyCount},"outcome":${JSON.stringify(c.outcome)},` +
+  `"result":${c.result},"explanation":${c.explanation}}`;
+
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
   async function queryCards(serials: string[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
     const { rows } = await pool.query<CardRecordRow>({
@@ -161,22 +167,15 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     if (checks.length === 0) return;
     await pool.query({
       name: 'eligibility_insert_checks',
+      // One json parameter: the answers' JSON texts are embedded as they are (a `json` value keeps its
+      // text exactly), instead of being escaped once more as elements of text arrays.
       text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
              INSERT INTO eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation)
-             SELECT x.* FROM unnest($1::uuid[], $2::char(10)[], $3::uuid[], $4::timestamptz[], $5::date[], $6::boolean[], $7::int[], $8::text[], $9::text[], $10::jsonb[])
-               AS x CROSS JOIN async_commit`,
-      values: [
-        checks.map((c) => c.id),
-        checks.map((c) => c.institutionCode),
-        checks.map((c) => c.cardId),
-        checks.map((c) => c.checkedAt),
-        checks.map((c) => c.serviceDate),
-        checks.map((c) => c.consent),
-        checks.map((c) => c.subsidyCount),
-        checks.map((c) => c.outcome),
-        checks.map((c) => c.result),
-        checks.map((c) => c.explanation),
-      ],
+             SELECT x.id, x.institution_code, x.card_id, x.checked_at, x.service_date, x.consent, x.subsidy_count, x.outcome, x.result::text, x.explanation::text
+               FROM json_to_recordset($1::json) AS x(id uuid, institution_code char(10), card_id uuid, checked_at timestamptz, service_date date,
+                                                    consent boolean, subsidy_count int, outcome text, result json, explanation json)
+              CROSS JOIN async_commit`,
+      values: [`[${checks.map(checkRow).join(',')}]`],
     });
   }
 
@@ -190,20 +189,41 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     return lists.map(() => undefined);
   });
 
+  // Check writes not yet committed; every read of stored checks waits for them (read-your-writes).
+  const inFlight = new Set<Promise<void>>();
+  const settled = async () => {
+    if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+
   return {
     /** The cards with these serial numbers, each with every registered row of its holder. */
     loadCards: (serials: string[]) => loadCoalesced(serials),
 
-    /** Stores answered checks; resolves once they are committed. */
-    insertChecks: (checks: CheckWrite[]) => (checks.length === 0 ? Promise.resolve() : insertCoalesced(checks)),
+    /**
+     * Stores answered checks; resolves once they are committed. Reads of stored checks in this
+     * process (findResult, findExplanation, listChecks) wait for writes still in flight.
+     */
+    insertChecks(checks: CheckWrite[]): Promise<void> {
+      if (checks.length === 0) return Promise.resolve();
+      const write = insertCoalesced(checks);
+      inFlight.add(write);
+      const done = () => inFlight.delete(write);
+      write.then(done, done);
+      return write;
+    },
+
+    /** Resolves when every check write started so far has committed or failed. */
+    settled,
 
     /** The stored answer of a check, only for the institution that asked. */
     async findResult(institutionCode: string, checkId: string): Promise<string | null> {
+      await settled();
       const row = await db.eligibilityCheck.findFirst({ where: { id: checkId, institutionCode }, select: { result: true } });
       return row?.result ?? null;
     },
 
     async findExplanation(checkId: string) {
+      await settled();
       const row = await db.eligibilityCheck.findUnique({ where: { id: checkId } });
       if (!row) return null;
       const inst = await db.medicalInstitution.findUnique({ where: { code: row.institutionCode }, select: { name: true } });
@@ -212,6 +232,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
 
     /** Access log, newest first: (checkedAt, id) descending, those before `before`. */
     async listChecks(f: { institutionCode?: string; before?: { checkedAt: Date; id: string }; limit: number }) {
+      await settled();
       const rows = await db.eligibilityCheck.findMany({
         where: {
           institutionCode: f.institutionCode,

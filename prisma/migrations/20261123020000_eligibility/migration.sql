@@ -48,7 +48,7 @@ CREATE TABLE "eligibility_check" (
     "subsidy_count" INTEGER NOT NULL,
     "outcome" TEXT NOT NULL,
     "result" TEXT NOT NULL,
-    "explanation" JSONB NOT NULL,
+    "explanation" TEXT NOT NULL,
 
     CONSTRAINT "eligibility_check_pkey" PRIMARY KEY ("id")
 );

@@ -57,6 +57,8 @@ async function main() {
   const expectedMigrations = (await readMigrations()).map((m) => m.name);
   jobs = await startJobQueue(database.url, logger);
   app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations, logger, clock });
+  // Registered through the registration task workers, so after buildApp started them.
+  logger.info(await app.seedTestCards(), 'well-known test cards loaded');
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info(
     { startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` },

@@ -25,6 +25,13 @@ export function cardsRepository(db: Db) {
       return rows[0]?.info ?? null;
     },
 
+    /** Creates the card with this serial, or rewrites it (well-known test cards keep their serial). */
+    async upsert(c: NewCard) {
+      const data = { ...c, dateOfBirth: new Date(`${c.dateOfBirth}T00:00:00Z`), certificateExpiresOn: new Date(`${c.certificateExpiresOn}T00:00:00Z`) };
+      const { id: _id, ...update } = data;
+      await db.simulatedCard.upsert({ where: { certificateSerialNumber: c.certificateSerialNumber }, create: data, update });
+    },
+
     async create(c: NewCard) {
       const row = await db.simulatedCard.create({
         data: { ...c, dateOfBirth: new Date(`${c.dateOfBirth}T00:00:00Z`), certificateExpiresOn: new Date(`${c.certificateExpiresOn}T00:00:00Z`) },

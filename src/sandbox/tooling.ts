@@ -35,7 +35,7 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
   const clockService = sandboxClockService(clock, settings);
   const faults = faultsService({ repo: faultsRepository(deps.db), settings, clock, actors });
   const journal = new RequestJournal(deps.config.SANDBOX_JOURNAL_SIZE);
-  const afterReset: (() => void)[] = [];
+  const afterReset: (() => void | Promise<void>)[] = [];
   const reset = resetService({ repo: resetRepository(deps.pool), actors, clock: clockService, faults, journal, afterReset });
 
   return {
@@ -44,8 +44,8 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
     /** Register a resolver per kind of credential, so faults and the journal can name callers. */
     actors,
 
-    /** Runs `listener` after every POST /sandbox/v1/reset (e.g. to clear an auth cache of deleted tokens). */
-    afterReset(listener: () => void) {
+    /** Runs (and awaits) `listener` after every POST /sandbox/v1/reset (e.g. to clear an auth cache of deleted tokens). */
+    afterReset(listener: () => void | Promise<void>) {
       afterReset.push(listener);
     },
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
-import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { card, institution } from '../helpers/clinic.js';
+import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,6 +53,29 @@ describe('/sandbox/v1/clock', () => {
     expect((await clock('DELETE')).statusCode).toBe(200);
     t = await t.restart();
     expect((await clock('GET')).json().real).toBe(true);
+  });
+
+  it('moves what a clinic sees: the default service date (JST) and so which records are valid', async () => {
+    const tokyo = await municipality(t.app, '130001');
+    expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBeLessThan(300);
+    const clinic = await institution(t.app);
+    const who = myNumber(9001);
+    const up = await tokyo.upload([nanbyoRecord(9001, { designatedMedicalInstitutions: clinic.code, validFrom: '2026-04-01', validTo: '2027-03-31' })], { query: 'wait=10' });
+    expect(up.json().status).toBe('succeeded');
+    const { certificateSerialNumber } = await card(t.app, who);
+    const checkToday = () => clinic.check({ certificateSerialNumber, consent: { medicalSubsidy: true } });
+
+    await clock('PUT', { now: '2026-06-01T03:00:00Z' });
+    const inside = await checkToday();
+    expect(inside.statusCode, inside.body).toBe(200);
+    expect(inside.json()).toMatchObject({ serviceDate: '2026-06-01' });
+    expect(inside.json().medicalSubsidies).toHaveLength(1);
+
+    // 15:00 UTC on 31 March is already 1 April in Japan: the record has ended.
+    await clock('PUT', { now: '2027-03-31T15:00:00Z' });
+    const after = await checkToday();
+    expect(after.json()).toMatchObject({ serviceDate: '2027-04-01', medicalSubsidies: [] });
+    await clock('DELETE');
   });
 
   it.each([[{}], [{ now: 'tomorrow' }], [{ now: '2027-04-01' }], [{ now: '2027-02-30T00:00:00Z' }]])('refuses %j with 400 validation_failed', async (body) => {

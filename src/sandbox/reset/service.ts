@@ -16,8 +16,8 @@ export function resetService(deps: {
   clock: SandboxClockService;
   faults: FaultsService;
   journal: RequestJournal;
-  /** Called after every reset, e.g. to drop caches of what was deleted (auth caches). */
-  afterReset?: (() => void)[];
+  /** Called (and awaited, in order) after every reset, e.g. to drop caches of what was deleted or re-seed the well-known test cards. */
+  afterReset?: (() => void | Promise<void>)[];
 }) {
   const registry = deps.tables ?? TENANT_TABLES;
   return {
@@ -44,7 +44,7 @@ export function resetService(deps: {
       }
       // Tokens that were reset away must stop resolving to their old actor.
       deps.actors.clearCache();
-      for (const listener of deps.afterReset ?? []) listener();
+      for (const listener of deps.afterReset ?? []) await listener();
 
       const cleared = [...new Set(q.include ?? [])];
       for (const extra of cleared) {

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { CardsRepository } from '../cards/repository.js';
+import type { CardsService } from '../cards/service.js';
+import type { Card } from '../cards/schemas.js';
+import type { CertificateTypeDefinition } from '../certificate-types/schemas.js';
+import type { CertificateTypesService } from '../certificate-types/service.js';
+import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
+import type { CredentialsRepository } from '../credentials/repository.js';
+import { hashToken, type CredentialsService } from '../credentials/service.js';
+import { checkMedicalInstitutionCode, checkMyNumber, type MedicalInstitutionKind } from '../domain/numbers.js';
+import type { PmhRecord } from '../domain/registration-record.js';
+import type { InstitutionsRepository } from '../institutions/repository.js';
+import type { InstitutionsService } from '../institutions/service.js';
+import type { RegistrationsService, TaskView } from '../registrations/service.js';
+
+/**
+ * Puts data into the sandbox the way integrators would, through the same services their API calls
+ * reach: certificate types through the 制度マスタ rules, records through the registration task
+ * pipeline (validateRecord, per-record results), institutions and cards through their services.
+ * Used by the well-known test cards and by the scenarios.
+ */
+export function sandboxLoader(deps: {
+  credentials: CredentialsService;
+  credentialsRepo: CredentialsRepository;
+  certificateTypes: CertificateTypesService;
+  registrations: RegistrationsService;
+  institutions: InstitutionsService;
+  institutionsRepo: InstitutionsRepository;
+  cards: CardsService;
+  cardsRepo: CardsRepository;
+}) {
+  async function municipality(code: string) {
+    const lg = await deps.credentialsRepo.findLocalGovernment(code);
+    if (!lg) throw new Error(`${code} is not a 地方公共団体 of the catalogue`);
+    return { code: lg.code, name: lg.name, kind: lg.kind as LocalGovernmentKind, prefectureCode: lg.prefectureCode };
+  }
+
+  return {
+    municipality,
+
+    /** A new municipal token (PMH-style credential for the municipal API). */
+    issueMunicipalToken: async (code: string) => (await deps.credentials.issueMunicipalCredential(code)).token,
+
+    /** PUT /municipal/v1/certificate-types/{id} for `code`, with every 制度マスタ rule. */
+    async putCertificateType(code: string, id: string, definition: CertificateTypeDefinition) {
+      return deps.certificateTypes.put(await municipality(code), id, definition);
+    },
+
+    /**
+     * A registration task of `code` (as POST /municipal/v1/registration-tasks would create it); with
+     * `waitSeconds`, waits for it and throws if any record was rejected, since fixtures must be valid.
+     */
+    async register(code: string, records: PmhRecord[] | { ndjson: Iterable<string> }, opts: { idempotencyKey?: string; waitSeconds?: number } = {}): Promise<TaskView> {
+      const body = Array.isArray(records)
+        ? { format: 'json' as const, records: records as unknown[], bytes: Buffer.from(JSON.stringify(records)) }
+        : { format: 'ndjson' as const, stream: Readable.from(records.ndjson, { objectMode: false }) };
+      const { task } = await deps.registrations.createTask({ municipalityCode: code, body, idempotencyKey: opts.idempotencyKey, mode: 'upsert' });
+      if (opts.waitSeconds === undefined) return task;
+      const done = await deps.registrations.waitForTask(code, task.id, opts.waitSeconds);
+      if (done.status !== 'succeeded') {
+        const rejected = await deps.registrations.listResults(code, task.id, { status: 'rejected', limit: 5 });
+        throw new Error(`registration task ${task.id} of ${code} ended ${done.status}: ${JSON.stringify(rejected.items)} ${done.failureDetail ?? ''}`);
+      }
+      return done;
+    },
+
+    /** A sandbox institution with a new random token. */
+    createInstitution: (code: string, name: string, kind: MedicalInstitutionKind) => deps.institutions.createInstitution({ code, name, kind }),
+
+    /** The institution with this fixed (well-known, public) token; creates it when the token does not resolve. */
+    async ensureInstitutionWithToken(inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) {
+      const hash = hashToken(token);
+      if (await deps.institutionsRepo.findByTokenHash(hash)) return;
+      if (!checkMedicalInstitutionCode(inst.code).valid) throw new Error(`${inst.code} is not a valid 医療機関コード`);
+      await deps.institutionsRepo.upsertWithCredential(inst, { id: randomUUID(), tokenHash: hash });
+    },
+
+    /** A card with a random serial (POST /sandbox/v1/cards). */
+    createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),
+
+    /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
+    async ensureCard(card: Parameters<CardsRepository['upsert']>[0]) {
+      if (!checkMyNumber(card.myNumber).valid) throw new Error(`test card ${card.certificateSerialNumber}: invalid 個人番号`);
+      await deps.cardsRepo.upsert(card);
+    },
+  };
+}
+
+export type SandboxLoader = ReturnType<typeof sandboxLoader>;

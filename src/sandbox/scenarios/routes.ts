@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemResponses } from '../../http/problem.js';
+import { adminSecurity } from '../scope.js';
+import { scenarioParamsSchema, scenarioResultSchema } from './schemas.js';
+import { LOAD_WAIT_LIMIT, type ScenariosService } from './service.js';
+
+/** Sandbox: named scenarios. Mounted under /sandbox/v1. */
+export const sandboxScenarioRoutes: FastifyPluginAsyncZod<{ service: ScenariosService }> = async (app, { service }) => {
+  app.post(
+    '/scenarios/:name',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'loadSandboxScenario',
+        summary: 'Load a named scenario',
+        description:
+          'Sandbox only. Loads named test data through the same services the municipal and sandbox APIs use (certificate types through the 制度マスタ rules, ' +
+          'records through registration tasks), and answers with the credentials, cards and what each card is meant to show. Validity is relative to the ' +
+          'sandbox clock (today). Loading a scenario again re-registers the same records (`unchanged`) and issues new tokens and card serials.\n\n' +
+          '- `pilot-municipalities`: 東京都 (130001) with 難病 54 and 精神通院 21, 八王子市 (132012) with its local programs 81 ひとり親, 88 乳幼児・義務教育就学児, ' +
+          '89 高校生等; a municipal token each, an institution token, two cardholders per type.\n' +
+          '- `edge-cases`: one card per case: no consent, expired record, future record, ends today, 不開示, not designated here, 常に償還払い, ' +
+          'two municipalities at once, deleted history row, card expired, card revoked.\n' +
+          `- \`load:<count>\`: \`count\` generated 難病 records of 東京都 (deterministic generator, seed \`load:<count>\`), registered in tasks of up to 100000 records; ` +
+          `up to ${LOAD_WAIT_LIMIT} records the answer waits for them (200), larger loads answer 202 with the task ids at once (poll GET /municipal/v1/registration-tasks/{id} with the token).\n\n` +
+          'Problem codes: `validation_failed` (400, unknown scenario name), `unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+        params: scenarioParamsSchema,
+        response: { 200: scenarioResultSchema, 202: scenarioResultSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (req, reply) => {
+      const { result, finished } = await service.load(req.params.name);
+      return reply.status(finished ? 200 : 202).send(result);
+    },
+  );
+};

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { PmhRecord } from '../domain/registration-record.js';
+import type { SandboxLoader } from './loader.js';
+import { TEST_CARDS, TEST_CERTIFICATE_TYPES, TEST_INSTITUTION, testCardMyNumber, testCardRecords } from './test-cards.js';
+
+/**
+ * Loads the well-known test cards (src/sandbox/test-cards.ts); safe to run at every start and after
+ * every reset. Types go through the 制度マスタ rules, rows through a registration task of each owning
+ * municipality (validateRecord, exactly as an upload), so they look registered through the municipal
+ * API. The same records again are `unchanged`; the Idempotency-Key makes a restart replay the task.
+ */
+export async function seedTestCards(loader: SandboxLoader) {
+  for (const t of TEST_CERTIFICATE_TYPES) await loader.putCertificateType(t.municipality, t.id, t.definition);
+
+  const byMunicipality = new Map<string, PmhRecord[]>();
+  for (const card of TEST_CARDS) {
+    for (const { municipality, record } of testCardRecords(card)) {
+      byMunicipality.set(municipality, [...(byMunicipality.get(municipality) ?? []), record]);
+    }
+  }
+  for (const [code, records] of byMunicipality) {
+    await loader.register(code, records, { idempotencyKey: 'pmh-sandbox-well-known-test-cards-v1', waitSeconds: 60 });
+  }
+
+  await loader.ensureInstitutionWithToken({ code: TEST_INSTITUTION.code, name: TEST_INSTITUTION.name, kind: TEST_INSTITUTION.kind }, TEST_INSTITUTION.token);
+  for (const card of TEST_CARDS) {
+    await loader.ensureCard({
+      id: randomUUID(),
+      certificateSerialNumber: card.certificateSerialNumber,
+      myNumber: testCardMyNumber(card),
+      name: card.person.name,
+      nameKana: card.person.nameKana,
+      dateOfBirth: card.person.dateOfBirth,
+      sex: card.person.sex,
+      address: '東京都千代田区霞が関一丁目1番1号',
+      status: card.card.status,
+      certificateExpiresOn: card.card.certificateExpiresOn,
+    });
+  }
+  return { cards: TEST_CARDS.length, institution: TEST_INSTITUTION.code };
+}

@@ -72,7 +72,11 @@ export interface AppDeps {
 
 export const API_DESCRIPTION = `A sandbox of PMH (Public Medical Hub), Japan's online eligibility system for medical subsidies (医療費助成).
 
-Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`.`;
+Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`.
+
+Sandbox-only operations (tag \`sandbox\`, under \`/sandbox/v1\`) need the sandbox admin token (\`adminToken\`). With the sandbox's fault
+injection (faults, \`Prefer: sandbox-fault=503\`, a maintenance window) any other operation may answer an error it does not list; such a
+problem carries \`injected\`.`;
 
 /** Builds the whole application; the server and the tests use the same function. */
 export async function buildApp(deps: AppDeps) {

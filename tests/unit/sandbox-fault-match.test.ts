@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SandboxClock } from '../../src/clock/sandbox-clock.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import {
   defaultProblemCode,
   faultIsActive,
@@ -187,5 +188,23 @@ describe('RequestJournal', () => {
     expect(maskPath('/x/123456789018/y?q=八王子')).toBe('/x/************/y');
     expect(maskPath('/x/1234567890123')).toBe('/x/1234567890123');
     expect(maskPath('/x/12345678901')).toBe('/x/12345678901');
+  });
+});
+
+describe('sandbox configuration', () => {
+  it('has no admin token by default (one is generated at first start) and a 10,000-request journal', () => {
+    const c = loadConfig({});
+    expect(c.SANDBOX_ADMIN_TOKEN).toBeUndefined();
+    expect(c.SANDBOX_ROTATE_ADMIN_TOKEN).toBe(false);
+    expect(c.SANDBOX_JOURNAL_SIZE).toBe(10_000);
+  });
+  it('reads the admin token and the rotation switch', () => {
+    expect(loadConfig({ SANDBOX_ADMIN_TOKEN: 'a-long-enough-admin-token', SANDBOX_ROTATE_ADMIN_TOKEN: 'true' })).toMatchObject({
+      SANDBOX_ADMIN_TOKEN: 'a-long-enough-admin-token',
+      SANDBOX_ROTATE_ADMIN_TOKEN: true,
+    });
+  });
+  it.each([{ SANDBOX_ADMIN_TOKEN: 'short' }, { SANDBOX_ROTATE_ADMIN_TOKEN: 'yes' }, { SANDBOX_JOURNAL_SIZE: '-1' }])('refuses %j', (env) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
   });
 });

@@ -6,8 +6,9 @@
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
 import { generateCommand } from './generate.js';
+import { seedCommand } from './seed.js';
 
-export const COMMANDS: readonly Command[] = [generateCommand];
+export const COMMANDS: readonly Command[] = [generateCommand, seedCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -47,6 +47,7 @@ import { sandboxLoader } from './sandbox/loader.js';
 import { sandboxScenarioRoutes } from './sandbox/scenarios/routes.js';
 import { scenariosService } from './sandbox/scenarios/service.js';
 import { seedTestCards } from './sandbox/test-cards-seed.js';
+import { resetTouchesTestCards } from './sandbox/test-cards.js';
 import { recipientsRepository } from './recipients/repository.js';
 import { recipientRoutes } from './recipients/routes.js';
 import { recipientsService } from './recipients/service.js';
@@ -215,8 +216,8 @@ export async function buildApp(deps: AppDeps) {
     testCardsSeeded = true;
     return seedTestCards(loader);
   });
-  sandbox.afterReset(async () => {
-    if (testCardsSeeded) await seedTestCards(loader);
+  sandbox.afterReset(async (what) => {
+    if (testCardsSeeded && resetTouchesTestCards(what)) await seedTestCards(loader);
   });
   // Everything under /sandbox/v1 requires the admin token: sandbox features register their routes in this scope.
   await app.register(

@@ -241,6 +241,13 @@ export const TEST_CARDS: readonly TestCard[] = [
   },
 ];
 
+/** Whether a reset (all, or of one municipality or institution) removed test-card data, so that they must be loaded again. */
+export function resetTouchesTestCards(what: { scope: 'all' | 'municipality' | 'institution'; code: string | null }): boolean {
+  if (what.scope === 'all') return true;
+  if (what.scope === 'institution') return what.code === TEST_INSTITUTION.code;
+  return Object.values(TEST_MUNICIPALITIES).some((m) => m.code === what.code);
+}
+
 /** A serial no card has: 422 unknown_certificate_serial. */
 export const UNKNOWN_TEST_SERIAL = serial(0);
 

@@ -17,7 +17,7 @@ import { RequestJournal } from './journal/journal.js';
 import { sandboxJournalRoutes } from './journal/routes.js';
 import { resetRepository } from './reset/repository.js';
 import { sandboxResetRoutes } from './reset/routes.js';
-import { resetService } from './reset/service.js';
+import { resetService, type ResetListener } from './reset/service.js';
 import { sandboxSettingsRepository } from './settings.js';
 
 export const SANDBOX_ADMIN_ACTOR = 'sandbox-admin';
@@ -35,7 +35,7 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
   const clockService = sandboxClockService(clock, settings);
   const faults = faultsService({ repo: faultsRepository(deps.db), settings, clock, actors });
   const journal = new RequestJournal(deps.config.SANDBOX_JOURNAL_SIZE);
-  const afterReset: (() => void | Promise<void>)[] = [];
+  const afterReset: ResetListener[] = [];
   const reset = resetService({ repo: resetRepository(deps.pool), actors, clock: clockService, faults, journal, afterReset });
 
   return {
@@ -45,7 +45,7 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
     actors,
 
     /** Runs (and awaits) `listener` after every POST /sandbox/v1/reset (e.g. to clear an auth cache of deleted tokens). */
-    afterReset(listener: () => void | Promise<void>) {
+    afterReset(listener: ResetListener) {
       afterReset.push(listener);
     },
 

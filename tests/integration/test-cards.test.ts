@@ -63,7 +63,7 @@ describe('well-known test cards', () => {
   }, 60_000);
 
   it('survive a full reset and a reset of their municipality and institution', async () => {
-    for (const url of ['/sandbox/v1/reset', '/sandbox/v1/reset?municipality=130001', `/sandbox/v1/reset?institution=${TEST_INSTITUTION.code}`]) {
+    for (const url of ['/sandbox/v1/reset', '/sandbox/v1/reset?municipality=130001', '/sandbox/v1/reset?municipality=132012', '/sandbox/v1/reset?municipality=271004', `/sandbox/v1/reset?institution=${TEST_INSTITUTION.code}`]) {
       const res = await t.app.inject({ method: 'POST', url, headers: adminHeaders });
       expect(res.statusCode, res.body).toBe(200);
       for (const card of TEST_CARDS) await expectDocumentedOutcome(card);

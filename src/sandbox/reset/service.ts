@@ -9,6 +9,9 @@ import { TENANT_TABLES, type TenantTable } from './tables.js';
 
 type Extra = (typeof RESET_EXTRAS)[number];
 
+/** What was reset: everything, or one municipality's or institution's data (`code`). */
+export type ResetListener = (what: { scope: 'all' | 'municipality' | 'institution'; code: string | null }) => void | Promise<void>;
+
 export function resetService(deps: {
   repo: ResetRepository;
   tables?: TenantTable[];
@@ -17,7 +20,7 @@ export function resetService(deps: {
   faults: FaultsService;
   journal: RequestJournal;
   /** Called (and awaited, in order) after every reset, e.g. to drop caches of what was deleted or re-seed the well-known test cards. */
-  afterReset?: (() => void | Promise<void>)[];
+  afterReset?: ResetListener[];
 }) {
   const registry = deps.tables ?? TENANT_TABLES;
   return {
@@ -44,7 +47,7 @@ export function resetService(deps: {
       }
       // Tokens that were reset away must stop resolving to their old actor.
       deps.actors.clearCache();
-      for (const listener of deps.afterReset ?? []) await listener();
+      for (const listener of deps.afterReset ?? []) await listener({ scope, code });
 
       const cleared = [...new Set(q.include ?? [])];
       for (const extra of cleared) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { PmhRecord } from '../domain/registration-record.js';
 import type { SandboxLoader } from './loader.js';
 import { TEST_CARDS, TEST_CERTIFICATE_TYPES, TEST_INSTITUTION, testCardMyNumber, testCardRecords } from './test-cards.js';
@@ -7,7 +7,7 @@ import { TEST_CARDS, TEST_CERTIFICATE_TYPES, TEST_INSTITUTION, testCardMyNumber,
  * Loads the well-known test cards (src/sandbox/test-cards.ts); safe to run at every start and after
  * every reset. Types go through the 制度マスタ rules, rows through a registration task of each owning
  * municipality (validateRecord, exactly as an upload), so they look registered through the municipal
- * API. The same records again are `unchanged`; the Idempotency-Key makes a restart replay the task.
+ * API. The same records again are `unchanged`; the content-derived Idempotency-Key makes a restart replay the task.
  */
 export async function seedTestCards(loader: SandboxLoader) {
   for (const t of TEST_CERTIFICATE_TYPES) await loader.putCertificateType(t.municipality, t.id, t.definition);
@@ -19,7 +19,9 @@ export async function seedTestCards(loader: SandboxLoader) {
     }
   }
   for (const [code, records] of byMunicipality) {
-    await loader.register(code, records, { idempotencyKey: 'pmh-sandbox-well-known-test-cards-v1', waitSeconds: 60 });
+    // Keyed by content: a restart replays the task, a changed list of cards registers anew (never 409).
+    const idempotencyKey = `pmh-sandbox-test-cards-${hash('sha256', JSON.stringify(records)).slice(0, 32)}`;
+    await loader.register(code, records, { idempotencyKey, waitSeconds: 60 });
   }
 
   await loader.ensureInstitutionWithToken({ code: TEST_INSTITUTION.code, name: TEST_INSTITUTION.name, kind: TEST_INSTITUTION.kind }, TEST_INSTITUTION.token);

@@ -85,23 +85,37 @@ interface CardRecordRow {
   type_name: string | null;
 }
 
-/**
- * Data access of eligibility checks. The check itself is the hot path (see
- * bench/eligibility.ts): one prepared statement reads the cards with every
- * registered row of their holders, one writes the checks. The 個人番号 is
- * joined on inside PostgreSQL and never selected.
- */
 /** One check as a JSON object for json_to_recordset; every interpolated value is a uuid, code, date, enum or number. */
 const checkRow = (c: CheckWrite) =>
   `{"id":"${c.id}","institution_code":"${c.institutionCode}","card_id":"${c.cardId}","checked_at":"${c.checkedAt.toISOString()}",` +
   `"service_date":"${c.serviceDate}","consent":${c.consent},"subsidy_count":${c.subsidyCount},"outcome":${JSON.stringify(c.outcome)},` +
   `"result":${c.result},"explanation":${c.explanation}}`;
 
+/** Writes checks given as a json array (`$n`): async commit for this transaction only (see insertChecks). */
+const insertChecksSql = (param: string) => `
+  INSERT INTO eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation)
+  SELECT x.id, x.institution_code, x.card_id, x.checked_at, x.service_date, x.consent, x.subsidy_count, x.outcome, x.result::text, x.explanation::text
+    FROM json_to_recordset(${param}::json) AS x(id uuid, institution_code char(10), card_id uuid, checked_at timestamptz, service_date date,
+                                               consent boolean, subsidy_count int, outcome text, result json, explanation json)
+   CROSS JOIN async_commit`;
+
+/** How long an answered check waits for a card lookup to ride along with before it is written on its own. */
+const WRITE_DELAY_MS = 2;
+
+/**
+ * Data access of eligibility checks. The check itself is the hot path (see bench/eligibility.ts):
+ * one prepared statement reads the cards with every registered row of their holders and, in the
+ * same round trip, writes the checks answered since the previous lookup. The 個人番号 is joined on
+ * inside PostgreSQL and never selected.
+ */
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
-  async function queryCards(serials: string[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
+  async function queryCards(serials: string[], writes: CheckWrite[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
     const { rows } = await pool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
-      text: `SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
+      // A data-modifying WITH runs to completion whether or not the SELECT reads it.
+      text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+                  written AS (${insertChecksSql('$2')} RETURNING 1)
+             SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
                     c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
                     r.municipality_code, lg.name AS municipality_name, r.certificate_type_id, r.certification_sub_key, r.history_key,
                     r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
@@ -114,7 +128,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
                LEFT JOIN program p ON p.law_code = ct.definition->>'lawCode'
                LEFT JOIN local_government lg ON lg.code = r.municipality_code
               WHERE c.certificate_serial_number = ANY($1::text[])`,
-      values: [serials],
+      values: [serials, `[${writes.map(checkRow).join(',')}]`],
     });
     const out = new Map<string, { card: CardOnFile; records: RegisteredRecord[] }>();
     for (const r of rows) {
@@ -157,36 +171,57 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   }
 
   /**
-   * Writes the checks in one statement that commits asynchronously (synchronous_commit off for
-   * this transaction only, set by the CTE): the row is visible at once, but the answer does not
-   * wait for the WAL flush. The price, accepted for a sandbox access log: a crash of PostgreSQL
-   * within a fraction of a second after an answer can lose that check's stored copy. Measured
-   * in bench/eligibility.ts (a flush per check costs more than the rest of the check).
+   * Check writes commit asynchronously (synchronous_commit off for their transaction only, set by
+   * the CTE): a row is visible at once, but nothing waits for the WAL flush. The price, accepted for
+   * a sandbox access log: a crash within a fraction of a second after an answer can lose that
+   * check's stored copy. Measured in bench/eligibility.ts (a flush per check costs more than the
+   * rest of the check).
    */
   async function queryInsert(checks: CheckWrite[]): Promise<void> {
-    if (checks.length === 0) return;
     await pool.query({
       name: 'eligibility_insert_checks',
       // One json parameter: the answers' JSON texts are embedded as they are (a `json` value keeps its
       // text exactly), instead of being escaped once more as elements of text arrays.
-      text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-             INSERT INTO eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation)
-             SELECT x.id, x.institution_code, x.card_id, x.checked_at, x.service_date, x.consent, x.subsidy_count, x.outcome, x.result::text, x.explanation::text
-               FROM json_to_recordset($1::json) AS x(id uuid, institution_code char(10), card_id uuid, checked_at timestamptz, service_date date,
-                                                    consent boolean, subsidy_count int, outcome text, result json, explanation json)
-              CROSS JOIN async_commit`,
+      text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) ${insertChecksSql('$1')}`,
       values: [`[${checks.map(checkRow).join(',')}]`],
     });
   }
 
-  // Concurrent checks share their round trips (see src/db/batcher.ts): each caller gets the whole map / waits for the whole insert.
+  // Answered checks waiting to be written: the next card lookup takes them along, or, after
+  // WRITE_DELAY_MS without one, they are written on their own.
+  type PendingWrite = { checks: CheckWrite[]; resolve: () => void; reject: (err: unknown) => void };
+  let pending: PendingWrite[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const takePending = () => {
+    const taken = pending;
+    pending = [];
+    clearTimeout(timer);
+    timer = undefined;
+    return taken;
+  };
+  const settle = (writes: PendingWrite[], err?: unknown) => writes.forEach((w) => (err === undefined ? w.resolve() : w.reject(err)));
+  const writeAlone = async () => {
+    const writes = takePending();
+    if (writes.length === 0) return;
+    try {
+      await queryInsert(writes.flatMap((w) => w.checks));
+      settle(writes);
+    } catch (err) {
+      settle(writes, err);
+    }
+  };
+
+  // Concurrent lookups share one round trip (src/db/batcher.ts); each caller gets the whole map.
   const loadCoalesced = batcher<string[], Map<string, { card: CardOnFile; records: RegisteredRecord[] }>>(async (lists) => {
-    const map = await queryCards([...new Set(lists.flat())]);
-    return lists.map(() => map);
-  });
-  const insertCoalesced = batcher<CheckWrite[], void>(async (lists) => {
-    await queryInsert(lists.flat());
-    return lists.map(() => undefined);
+    const writes = takePending();
+    try {
+      const map = await queryCards([...new Set(lists.flat())], writes.flatMap((w) => w.checks));
+      settle(writes);
+      return lists.map(() => map);
+    } catch (err) {
+      settle(writes, err);
+      throw err;
+    }
   });
 
   // Check writes not yet committed; every read of stored checks waits for them (read-your-writes).
@@ -205,7 +240,10 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
      */
     insertChecks(checks: CheckWrite[]): Promise<void> {
       if (checks.length === 0) return Promise.resolve();
-      const write = insertCoalesced(checks);
+      const write = new Promise<void>((resolve, reject) => {
+        pending.push({ checks, resolve, reject });
+        timer ??= setTimeout(() => void writeAlone(), WRITE_DELAY_MS);
+      });
       inFlight.add(write);
       const done = () => inFlight.delete(write);
       write.then(done, done);

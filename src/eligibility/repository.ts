@@ -68,7 +68,6 @@ interface CardRecordRow {
   status: CardOnFile['status'];
   certificate_expires_on: string;
   municipality_code: string | null;
-  municipality_name: string | null;
   certificate_type_id: string;
   certification_sub_key: string;
   history_key: string;
@@ -81,7 +80,6 @@ interface CardRecordRow {
   program_kind: 'national' | 'local';
   law_code: string | null;
   local_category: string | null;
-  program_name: string | null;
   type_name: string | null;
 }
 
@@ -109,7 +107,26 @@ const WRITE_DELAY_MS = 2;
  * inside PostgreSQL and never selected.
  */
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
+  // Names of 地方公共団体 and national programs, read once: the catalogue is seeded at start and never
+  // changes while the service runs (a reset keeps it), so the lookup does not join it for every record.
+  let catalogue: Promise<{ municipalityNames: Map<string, string>; programNames: Map<string, string> }> | undefined;
+  const catalogueNames = () => {
+    catalogue ??= (async () => {
+      const [lgs, programs] = await Promise.all([
+        db.localGovernment.findMany({ select: { code: true, name: true } }),
+        db.program.findMany({ select: { lawCode: true, data: true } }),
+      ]);
+      return {
+        municipalityNames: new Map(lgs.map((l) => [l.code, l.name])),
+        programNames: new Map(programs.map((p) => [p.lawCode, String((p.data as { name?: unknown }).name ?? '')])),
+      };
+    })();
+    catalogue.catch(() => (catalogue = undefined));
+    return catalogue;
+  };
+
   async function queryCards(serials: string[], writes: CheckWrite[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
+    const catalogue = await catalogueNames();
     const { rows } = await pool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
       // A data-modifying WITH runs to completion whether or not the SELECT reads it.
@@ -117,16 +134,14 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
                   written AS (${insertChecksSql('$2')} RETURNING 1)
              SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
                     c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
-                    r.municipality_code, lg.name AS municipality_name, r.certificate_type_id, r.certification_sub_key, r.history_key,
+                    r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
                     r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
                     r.record - 'myNumber' - 'basicFiveInfo' AS record,
                     ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
-                    ct.definition->>'localCategory' AS local_category, p.data->>'name' AS program_name, ct.definition->>'name' AS type_name
+                    ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
                FROM simulated_card c
                LEFT JOIN recipient_certificate r ON r.my_number = c.my_number
                LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id
-               LEFT JOIN program p ON p.law_code = ct.definition->>'lawCode'
-               LEFT JOIN local_government lg ON lg.code = r.municipality_code
               WHERE c.certificate_serial_number = ANY($1::text[])`,
       values: [serials, `[${writes.map(checkRow).join(',')}]`],
     });
@@ -151,7 +166,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       if (r.municipality_code === null) continue;
       entry.records.push({
         municipalityCode: r.municipality_code,
-        municipalityName: r.municipality_name ?? r.municipality_code,
+        municipalityName: catalogue.municipalityNames.get(r.municipality_code) ?? r.municipality_code,
         certificateTypeId: r.certificate_type_id,
         certificationSubKey: r.certification_sub_key,
         historyKey: r.history_key,
@@ -163,7 +178,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
         programKind: r.program_kind === 'national' ? 'national' : 'local',
         lawCode: r.law_code,
         localCategory: r.local_category,
-        programName: (r.program_kind === 'national' ? r.program_name : null) ?? r.type_name ?? '',
+        programName: (r.program_kind === 'national' && r.law_code !== null ? catalogue.programNames.get(r.law_code) : undefined) ?? r.type_name ?? '',
         record: r.record,
       });
     }

@@ -25,7 +25,8 @@ function sortedCopy(value: unknown): unknown {
     return out;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSAFE;
-  const out: Record<string, unknown> = {};
+  // No prototype: a "__proto__" key (valid in JSON) must become an own property, not a prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined) continue;

@@ -21,6 +21,8 @@ describe('canonicalJson', () => {
   });
 
   it('writes the same text as the original definition, also for index-like keys, dates and undefined elements', () => {
+    const withProtoKey = JSON.parse('{"b":1,"__proto__":{"x":1}}');
+    expect(canonicalJson(withProtoKey)).toBe('{"__proto__":{"x":1},"b":1}');
     expect(canonicalJson({ '10': 1, '9': 2, a: [undefined, 1], d: new Date(0) })).toBe(reference({ '10': 1, '9': 2, a: [undefined, 1], d: new Date(0) }));
     fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
     fc.assert(

@@ -150,7 +150,7 @@ describe('POST /sandbox/v1/reset', () => {
     await reset();
   });
 
-  it('takes well under a second on a loaded sandbox, for all and for one tenant', async () => {
+  it('on a loaded sandbox, resets one tenant beside another’s 100,000 rows and then everything (speed: npm run bench -- reset)', async () => {
     // 100,000 registered rows (with their task inputs and results) of one municipality, a small one beside it.
     const n = 100_000;
     await t.pool.query(`INSERT INTO certificate_type (municipality_code, id, definition) VALUES ('270008', 'BULK', '{}')`);
@@ -171,18 +171,14 @@ describe('POST /sandbox/v1/reset', () => {
     await t.pool.query('ANALYZE');
     await registered('130001', 20);
 
-    let started = performance.now();
     const one = await reset('?municipality=130001');
-    const oneMs = performance.now() - started;
     expect(one.json().tables).toContainEqual({ table: 'recipient_certificate', rows: 20 });
-    expect(oneMs).toBeLessThan(1000);
+    expect(await count('recipient_certificate', '130001')).toBe(0);
     expect(await count('recipient_certificate', '270008')).toBe(n);
 
-    started = performance.now();
     expect((await reset()).statusCode).toBe(200);
-    const allMs = performance.now() - started;
-    expect(allMs).toBeLessThan(1000);
     expect(await count('recipient_certificate')).toBe(0);
-    console.log(`reset of one small municipality beside ${n} rows: ${oneMs.toFixed(0)} ms; reset of all: ${allMs.toFixed(0)} ms`);
+    const { rows } = await t.pool.query('SELECT (SELECT count(*) FROM registration_task_input)::int AS inputs, (SELECT count(*) FROM registration_task_result)::int AS results');
+    expect(rows[0]).toEqual({ inputs: 0, results: 0 });
   }, 120_000);
 });

@@ -6,11 +6,12 @@
 import { catalogueBenchmark } from './catalogue.js';
 import { eligibilityBenchmark } from './eligibility.js';
 import { ingestBenchmark } from './ingest.js';
+import { resetBenchmark } from './reset.js';
 import { formatReport, writeReport } from './lib/report.js';
 import type { Benchmark } from './lib/types.js';
 
 /** Every benchmark, in run order. Add new ones here. */
-const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark];
+const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark, resetBenchmark];
 
 function select(names: string[]): Benchmark[] {
   if (names.length === 0) return benchmarks;
@@ -25,7 +26,8 @@ async function main(): Promise<number> {
   const all = process.argv.slice(2).filter((a) => a !== '--');
   if (all.includes('--help') || all.includes('-h')) {
     console.log(`usage: npm run bench [-- <name>... [--option=value...]]\nbenchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n` +
-      'ingest options: --count=N (or BENCH_INGEST_COUNT; default 1000000), --oversize (or BENCH_INGEST_OVERSIZE=1: also a 2 GiB stream at the upload limit)');
+      'ingest options: --count=N (or BENCH_INGEST_COUNT; default 1000000), --oversize (or BENCH_INGEST_OVERSIZE=1: also a 2 GiB stream at the upload limit)\n' +
+      'reset: BENCH_RESET_ROWS (default 1000000), BENCH_RESET_FULL_REPS (3), BENCH_RESET_ONE_REPS (10)');
     return 0;
   }
   // Options (--x, --x=y) are read by the benchmarks themselves; the rest are names.

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchmarkReport, IngestReport } from './types.js';
+import type { BenchmarkReport, IngestReport, ResetReport } from './types.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -78,8 +78,41 @@ function formatIngestReport(r: IngestReport): string {
   return lines.join('\n');
 }
 
-export function formatReport(report: BenchmarkReport | IngestReport): string {
+function formatResetReport(r: ResetReport): string {
+  const e = r.environment;
+  const s = r.settings;
+  const row = (name: string, t: ResetReport['full']['api'], ratio: string) => [name, fmt(t.medianMs, 1), fmt(t.maxMs, 1), ratio];
+  return [
+    `== ${r.benchmark} — ${r.startedAt}`,
+    `   loaded: ${fmt(s.loadedRows, 0)} recipient_certificate rows + ${fmt(s.loadedTaskInputsAndResults, 0)} task inputs and results, ` +
+      `${fmt(s.eligibilityChecks, 0)} eligibility checks, ${s.testCardRows} test-card rows; small municipality ${s.smallMunicipalityRows} rows`,
+    `   ${s.oneTenantRepetitions} one-tenant and ${s.fullRepetitions} full repetitions each (full: reloaded before each, untimed)`,
+    `   Node ${e.node} on ${e.platform}/${e.arch}, ${e.cpus} × ${e.cpuModel}`,
+    ...(e.database ? [`   PostgreSQL ${e.database.serverVersion}: ${e.database.description}`] : []),
+    '',
+    table(
+      ['measured', 'median ms', 'max ms', 'API ÷ baseline'],
+      [
+        row(r.oneTenant.request, r.oneTenant.api, `${fmt(r.oneTenant.ratio, 2)}×`),
+        row(`  baseline: ${r.oneTenant.baseline}`, r.oneTenant.raw, ''),
+        row(r.full.request, r.full.api, `${fmt(r.full.ratio, 2)}×`),
+        row(`  baseline: ${r.full.baseline}`, r.full.raw, ''),
+        row('  of which: re-seeding the test cards (alone)', r.testCardSeed, ''),
+      ],
+      ['left', 'right', 'right', 'right'],
+    ),
+    '',
+    table(
+      ['target', 'wanted', 'actual', 'met'],
+      r.targets.map((t) => [t.name, t.target, t.actual, t.met ? 'yes' : 'NO']),
+      ['left', 'left', 'right', 'left'],
+    ),
+  ].join('\n');
+}
+
+export function formatReport(report: BenchmarkReport | IngestReport | ResetReport): string {
   if ('kind' in report && report.kind === 'ingest') return formatIngestReport(report);
+  if ('kind' in report && report.kind === 'reset') return formatResetReport(report);
   return formatThroughputReport(report as BenchmarkReport);
 }
 
@@ -114,7 +147,7 @@ function formatThroughputReport(report: BenchmarkReport): string {
 }
 
 /** Writes bench/results/<name>-<timestamp>.json (ISO 8601, ':' as '-' so the name is valid everywhere). */
-export async function writeReport(report: BenchmarkReport | IngestReport): Promise<string> {
+export async function writeReport(report: BenchmarkReport | IngestReport | ResetReport): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.replace(/:/g, '-');
   const file = path.join(RESULTS_DIR, `${report.benchmark}-${stamp}.json`);

@@ -64,8 +64,39 @@ export interface IngestReport {
   oversize?: { sentBytes: number; limitBytes: number; status: number; code: string | undefined; seconds: number; peakRssMB: number; tasksAfter: number };
 }
 
+export interface ResetTiming {
+  samplesMs: number[];
+  medianMs: number;
+  maxMs: number;
+}
+
+/** POST /sandbox/v1/reset on a loaded sandbox, against raw SQL on the same tables. */
+export interface ResetReport {
+  benchmark: string;
+  kind: 'reset';
+  startedAt: string;
+  finishedAt: string;
+  environment: BenchmarkReport['environment'];
+  settings: {
+    loadedRows: number;
+    loadedTaskInputsAndResults: number;
+    eligibilityChecks: number;
+    smallMunicipalityRows: number;
+    /** recipient_certificate rows of the well-known test cards. */
+    testCardRows: number;
+    oneTenantRepetitions: number;
+    fullRepetitions: number;
+  };
+  /** api: the HTTP call as the client sees it; raw: the baseline; ratio: median api ÷ median raw. */
+  oneTenant: { request: string; baseline: string; api: ResetTiming; raw: ResetTiming; ratio: number };
+  full: { request: string; baseline: string; api: ResetTiming; raw: ResetTiming; ratio: number };
+  /** Re-seeding the well-known test cards alone (part of the full reset's API time). */
+  testCardSeed: ResetTiming;
+  targets: { name: string; target: string; actual: string; met: boolean }[];
+}
+
 export interface Benchmark {
   /** Selects the benchmark on the command line; also the results file prefix. */
   name: string;
-  run(): Promise<BenchmarkReport | IngestReport>;
+  run(): Promise<BenchmarkReport | IngestReport | ResetReport>;
 }

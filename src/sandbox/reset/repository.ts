@@ -50,6 +50,9 @@ export function resetRepository(pool: pg.Pool) {
     /** Deletes one tenant's rows, table by table in registry order, set-based; returns the rows deleted per table. */
     deleteTenant: (tables: { table: string; where: string }[], code: string) =>
       inTransaction(async (c) => {
+        // Every condition has an index. Without this, the planner seq-scans a whole table when the
+        // statistics are skewed (one municipality's 1M staged rows beside another's 300: 176 ms → 0.5 ms).
+        await c.query('SET LOCAL enable_seqscan = off');
         const counts: { table: string; rows: number }[] = [];
         for (const t of tables) {
           const r = await c.query(`DELETE FROM ${quote(t.table)} WHERE ${t.where}`, [code]);

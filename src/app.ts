@@ -217,6 +217,7 @@ export async function buildApp(deps: AppDeps) {
     return seedTestCards(loader);
   });
   sandbox.afterReset(async (what) => {
+    institutions.forgetCachedTokens();
     if (testCardsSeeded && resetTouchesTestCards(what)) await seedTestCards(loader);
   });
   // Everything under /sandbox/v1 requires the admin token: sandbox features register their routes in this scope.

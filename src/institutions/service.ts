@@ -55,6 +55,11 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       };
     },
 
+    /** Drops cached token lookups: after a reset deleted credentials, their tokens must stop working at once. */
+    forgetCachedTokens() {
+      cache.clear();
+    },
+
     /** Resolves an Authorization header to an institution, or throws 401. */
     async authenticate(authorization: string | undefined): Promise<AuthenticatedInstitution> {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];

@@ -110,6 +110,10 @@ describe('POST /sandbox/v1/reset', () => {
     expect((await t.pool.query('SELECT count(*)::int AS n FROM institution_credential WHERE institution_code = $1', [a.code])).rows[0].n).toBe(0);
     const unknownCheck = '/clinic/v1/eligibility-checks/00000000-0000-4000-8000-000000000000';
     expect((await t.app.inject({ method: 'GET', url: unknownCheck, headers: b.headers })).statusCode).toBe(404);
+    // The reset institution's token stops working at once (it was used, so its lookup was cached).
+    const afterReset = await t.app.inject({ method: 'GET', url: unknownCheck, headers: a.headers });
+    expect(afterReset.statusCode).toBe(401);
+    expect(afterReset.json().code).toBe('invalid_token');
     expect(await count('simulated_card')).toBe(1);
 
     await reset();

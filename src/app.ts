@@ -94,7 +94,7 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
   // Fault injection and the request journal are app-level hooks: installed before any route, every route inherits them.
-  const sandbox = sandboxTooling({ config: deps.config, db: deps.db, pool: deps.pool, clock: deps.clock });
+  const sandbox = sandboxTooling({ config: deps.config, db: deps.db, pool: deps.pool, clock: deps.clock, logger: app.log });
   sandbox.installHooks(app);
   const clock = sandbox.clock;
 

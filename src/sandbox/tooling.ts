@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Clock } from '../clock/clock.js';
 import { SandboxClock } from '../clock/sandbox-clock.js';
@@ -26,7 +26,7 @@ export const SANDBOX_ADMIN_ACTOR = 'sandbox-admin';
  * The sandbox's test tooling: admin auth, test clock, fault injection, maintenance window, reset and
  * request journal. buildApp installs its hooks before any feature plugin and its routes in the sandbox scope.
  */
-export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; clock?: Clock }) {
+export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; clock?: Clock; logger: FastifyBaseLogger }) {
   const settings = sandboxSettingsRepository(deps.db);
   const clock = SandboxClock.over(deps.clock);
   const adminAuth = sandboxAdminAuth({ configuredToken: deps.config.SANDBOX_ADMIN_TOKEN, settings });
@@ -36,7 +36,8 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
   const faults = faultsService({ repo: faultsRepository(deps.db), settings, clock, actors });
   const journal = new RequestJournal(deps.config.SANDBOX_JOURNAL_SIZE);
   const afterReset: ResetListener[] = [];
-  const reset = resetService({ repo: resetRepository(deps.pool), actors, clock: clockService, faults, journal, afterReset });
+  const resetRepo = resetRepository(deps.pool, { onDiscardError: (err) => deps.logger.error({ err }, 'dropping tables swapped out by a reset failed') });
+  const reset = resetService({ repo: resetRepo, actors, clock: clockService, faults, journal, afterReset });
 
   return {
     clock,
@@ -53,6 +54,11 @@ export function sandboxTooling(deps: { config: Config; db: Db; pool: pg.Pool; cl
     installHooks(app: FastifyInstance) {
       installFaultInjection(app, faults);
       installRequestJournal(app, journal, actors);
+      // Tables a full reset swapped out are dropped after its answer; a stopped process may have left some.
+      app.addHook('onReady', async () => {
+        void resetRepo.dropDiscarded();
+      });
+      app.addHook('onClose', () => resetRepo.dropDiscarded());
     },
 
     /** The tooling routes; register inside the sandbox scope. */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/numbers.js';
+import { DISCARD_SCHEMA_PREFIX, resetRepository } from '../../src/sandbox/reset/repository.js';
+import { TENANT_TABLES } from '../../src/sandbox/reset/tables.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 import { card, institution } from '../helpers/clinic.js';
@@ -18,6 +20,25 @@ async function count(table: string, municipalityCode?: string) {
   const where = municipalityCode ? ` WHERE municipality_code = '${municipalityCode}'` : '';
   return (await t.pool.query(`SELECT count(*)::int AS n FROM ${table}${where}`)).rows[0].n as number;
 }
+
+/** Every tenant table's columns, constraints and indexes as PostgreSQL describes them (names included). */
+async function tenantTableDefinitions() {
+  const names = TENANT_TABLES.map((x) => x.table);
+  const q = async (sql: string) => (await t.pool.query(sql, [names])).rows;
+  return {
+    columns: await q(`SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
+                        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+                       WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2`),
+    constraints: await q(`SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                           WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) ORDER BY 1, 2`),
+    incoming: await q(`SELECT k.conname, k.conrelid::regclass::text AS from_table, k.confrelid::regclass::text AS to_table FROM pg_constraint k
+                        WHERE k.contype = 'f' AND k.confrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1)) ORDER BY 1`),
+    indexes: await q(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1) ORDER BY 1, 2`),
+  };
+}
+
+const discardSchemas = async () =>
+  (await t.pool.query(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [DISCARD_SCHEMA_PREFIX])).rows.length;
 
 /** 難病 公費負担者番号 of the prefecture (東京都 130001, 大阪府 270008), with its check digit. */
 const insurerOf = (code: string) => withCheckDigit('insurerNumber', `54${code.slice(0, 2)}001`);
@@ -94,7 +115,9 @@ describe('POST /sandbox/v1/reset', () => {
     const c = await card(t.app, myNumber(4242));
     for (const i of [a, b]) expect((await i.check({ certificateSerialNumber: c.certificateSerialNumber, consent: { medicalSubsidy: true } })).statusCode).toBeLessThan(300);
     const checks = async (code: string) => (await t.pool.query('SELECT count(*)::int AS n FROM eligibility_check WHERE institution_code = $1', [code])).rows[0].n;
-    expect(await checks(a.code)).toBe(1);
+    // Answered checks are stored just after the answer (src/eligibility/repository.ts).
+    await expect.poll(() => checks(a.code)).toBe(1);
+    await expect.poll(() => checks(b.code)).toBe(1);
 
     const res = await reset(`?institution=${a.code}`);
     expect(res.json()).toMatchObject({ scope: 'institution', code: a.code });
@@ -154,6 +177,39 @@ describe('POST /sandbox/v1/reset', () => {
     await reset();
   });
 
+  it('a full reset swaps big tables for identical empty ones (same columns, constraints, indexes and names) and drops the old ones afterwards', async () => {
+    await registered('130001', 3);
+    const clinic = await institution(t.app);
+    const check = async (serial: string) =>
+      (await clinic.check({ certificateSerialNumber: serial, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } })).json().medicalSubsidies;
+    // Checked before the swap: the connections hold prepared statements on the old tables.
+    expect(await check((await card(t.app, myNumber(1))).certificateSerialNumber)).toHaveLength(1);
+    const before = await tenantTableDefinitions();
+    // Every table without incoming foreign keys is swapped, however small.
+    const repo = resetRepository(t.pool, { swapMinBytes: 0 });
+    const swapped = await repo.truncate(TENANT_TABLES);
+    expect(swapped).toEqual(expect.arrayContaining(['recipient_certificate', 'registration_task_input', 'registration_task_result', 'eligibility_check']));
+    // Referenced by other tables' foreign keys: truncated, not swapped.
+    expect(swapped).not.toContain('certificate_type');
+    expect(swapped).not.toContain('medical_institution');
+    expect(await tenantTableDefinitions()).toEqual(before);
+    for (const x of TENANT_TABLES) expect(await count(x.table), x.table).toBe(0);
+    await repo.dropDiscarded();
+    expect(await discardSchemas()).toBe(0);
+
+    // The new tables work: register through the API, foreign keys enforced as before.
+    const m = await registered('130001', 2);
+    expect((await m.get('/municipal/v1/recipients')).json().items).toHaveLength(2);
+    const again = await institution(t.app);
+    const answer = await again.check({ certificateSerialNumber: (await card(t.app, myNumber(2))).certificateSerialNumber, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } });
+    expect(answer.json().medicalSubsidies).toHaveLength(1);
+    await expect(
+      t.pool.query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id)
+                    SELECT '130001', 'NO_SUCH_TYPE', '123456789012', '', 'H1', '2026-04-01', '2027-03-31', false, '{}', 'x', id FROM registration_task LIMIT 1`),
+    ).rejects.toThrow(/foreign key/);
+    await reset();
+  });
+
   it('on a loaded sandbox, resets one tenant beside another’s 100,000 rows and then everything (speed: npm run bench -- reset)', async () => {
     // 100,000 registered rows (with their task inputs and results) of one municipality, a small one beside it.
     const n = 100_000;
@@ -180,8 +236,15 @@ describe('POST /sandbox/v1/reset', () => {
     expect(await count('recipient_certificate', '130001')).toBe(0);
     expect(await count('recipient_certificate', '270008')).toBe(n);
 
+    const before = await tenantTableDefinitions();
+    const oid = async () => (await t.pool.query(`SELECT 'recipient_certificate'::regclass::oid AS oid`)).rows[0].oid as number;
+    const loadedOid = await oid();
     expect((await reset()).statusCode).toBe(200);
+    expect(await oid()).not.toBe(loadedOid);
     expect(await count('recipient_certificate')).toBe(0);
+    // The loaded tables were swapped out (see src/sandbox/reset/repository.ts); their definitions are unchanged and the old copies go.
+    expect(await tenantTableDefinitions()).toEqual(before);
+    await expect.poll(discardSchemas, { timeout: 30_000 }).toBe(0);
     const { rows } = await t.pool.query('SELECT (SELECT count(*) FROM registration_task_input)::int AS inputs, (SELECT count(*) FROM registration_task_result)::int AS results');
     expect(rows[0]).toEqual({ inputs: 0, results: 0 });
   }, 120_000);

@@ -1,12 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { buildApp } from './app.js';
 import { configSchema } from './config.js';
 import { createPrisma } from './db/prisma.js';
 import { readMigrations } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { offlineJobQueue } from './jobs/queue.js';
+import { PACKAGE_ROOT } from './paths.js';
 
-export const OPENAPI_PATH = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
+export const OPENAPI_PATH = path.join(PACKAGE_ROOT, 'openapi', 'openapi.json');
 
 /** The OpenAPI document as committed: generated from the app, no database needed. */
 export async function generateOpenApiDocument(): Promise<string> {

@@ -6,7 +6,7 @@ import { freePort, LOOPBACK } from './net.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ServiceProcess {
-  /** Process id of the Node process running src/server.ts (not a shell or npm wrapper). */
+  /** Process id of the Node process running the service (not a shell or npm wrapper). */
   pid: number;
   origin: string;
   /** Last lines of its output, for error messages. */
@@ -16,16 +16,19 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts the real service as `npm start` does (node --import tsx src/server.ts) against
- * `databaseUrl`, and resolves once it logs that it is ready.
+ * Starts the real service as `npm start` does (builds dist/server.mjs, then runs it with plain Node and
+ * MALLOC_ARENA_MAX=2 — keep in step with package.json) against `databaseUrl`, and resolves once it logs that it is ready.
  */
 export async function startService(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
   // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
+  // @ts-expect-error: a plain .mjs script without type declarations
+  const { buildService } = (await import('../../scripts/build.mjs')) as { buildService: () => Promise<string> };
+  const entry = await buildService();
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, HOST: LOOPBACK, PORT: String(port) },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, HOST: LOOPBACK, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
+import { PACKAGE_ROOT } from '../paths.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'prisma', 'migrations');
 
 // Any constant works; it only has to be the same for every instance of the service.
 const MIGRATION_LOCK_ID = 0x504d48; // "PMH"

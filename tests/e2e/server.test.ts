@@ -7,7 +7,10 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { freePort, startServer } from '../helpers/server-process.js';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { buildService } from '../../scripts/build.mjs';
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -25,14 +28,19 @@ describe('the service as a real process', () => {
     for (const c of cleanups.reverse()) await c();
   });
 
-  it('starts an embedded PostgreSQL, serves, shuts down cleanly, and restarts without initdb', async () => {
+  it('as npm start runs it (the bundle of scripts/build.mjs): starts an embedded PostgreSQL, serves, shuts down cleanly, and restarts without initdb', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pmh-e2e-'));
     await chmod(dir, 0o755);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // Built inside the package (its own directory, so a parallel `npm start` keeps dist/server.mjs): migrations and
+    // the catalogue data are found from the bundle's location.
+    const outDir = `dist/e2e-${process.pid}`;
+    cleanups.push(() => rm(path.join(PACKAGE_ROOT, outDir), { recursive: true, force: true }));
+    const bundle = await buildService(`${outDir}/server.mjs`);
     const pgPort = await freePort();
     const env = { DATABASE_URL: undefined, SANDBOX_ADMIN_TOKEN: undefined, PMH_PG_DATA_DIR: path.join(dir, 'pg'), PMH_PG_PORT: String(pgPort) };
 
-    const first = await startServer(env);
+    const first = await startServer(env, 60_000, bundle);
     try {
       expect(first.logs.find((l) => l.msg === 'embedded PostgreSQL started')).toMatchObject({ initdb: true });
       const ready = await fetch(`${first.baseUrl}/ready`);
@@ -48,7 +56,7 @@ describe('the service as a real process', () => {
     expect(first.logs.some((l) => l.msg === 'stopped')).toBe(true);
     expect(await portOpen(pgPort)).toBe(false);
 
-    const second = await startServer(env);
+    const second = await startServer(env, 60_000, bundle);
     try {
       expect(second.logs.find((l) => l.msg === 'embedded PostgreSQL started')).toMatchObject({ initdb: false });
       expect(second.logs.some((l) => l.msg === 'applied migrations')).toBe(false);

@@ -22,12 +22,16 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/server.ts` as `npm start` does, and waits until it logs that it is ready. */
-export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
+/**
+ * Starts the service and waits until it logs that it is ready: from the sources through tsx, or, given
+ * `bundle` (a file built by scripts/build.mjs), as `npm start` runs it (plain Node, MALLOC_ARENA_MAX=2).
+ */
+export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60_000, bundle?: string): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' };
+  const childEnv: NodeJS.ProcessEnv = { ...(bundle ? { MALLOC_ARENA_MAX: '2' } : {}), ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = bundle ? ['--enable-source-maps', bundle] : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const logs: Record<string, unknown>[] = [];
   const onData = (chunk: Buffer) => {

@@ -140,6 +140,9 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
       const ordered = [...tables.filter((t) => t.lockFirst), ...tables.filter((t) => !t.lockFirst)].map((t) => t.table);
       if (ordered.length === 0) return [];
       const swapped = await inTransaction(async (c) => {
+        // An autovacuum of a tenant table (likely after deletes) holds a lock the reset waits for until the
+        // deadlock check cancels the autovacuum: after deadlock_timeout, 1 s by default. Shorter when allowed (superuser).
+        await c.query(`SELECT set_config('deadlock_timeout', '20ms', true) WHERE current_setting('is_superuser') = 'on'`);
         // Every table locked up front, in registry order (lockFirst first), as one TRUNCATE would.
         await c.query(`LOCK TABLE ${ordered.map(quote).join(', ')} IN ACCESS EXCLUSIVE MODE`);
         const plans = await swapPlans(c, ordered);

@@ -1,8 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
-import { canonicalJson } from '../domain/canonical-json.js';
-import { keyString, validateRecord, type CertificateTypeRules, type RecordIssue, type RecordKey } from '../domain/registration-record.js';
+import { canonicalRecordJson, keyString, validateRecord, type CertificateTypeRules, type RecordIssue, type RecordKey } from '../domain/registration-record.js';
 import type { Outcome, RecipientWrite, RegistrationsRepository, ResultWrite, TaskRow } from './repository.js';
 
 export interface ProcessorDeps {
@@ -104,7 +103,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
         continue;
       }
       const r = v.record as Extract<typeof v.record, { isDeleted: false }>;
-      const record = canonicalJson(r);
+      const record = canonicalRecordJson(r);
       upserts.push({
         index: input.index,
         historyKey,

@@ -6,6 +6,7 @@ import {
   RECORD_FIELDS,
   RECORD_WARNING_CODES,
   REQUIRED_RECORD_FIELDS,
+  canonicalRecordJson,
   keyString,
   rawRecordKey,
   validateRecord,
@@ -13,6 +14,7 @@ import {
   type RecordIssue,
   type RecordValidation,
 } from '../../src/domain/registration-record.js';
+import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { completeInsurerNumber, completeMedicalInstitutionCode, completeMyNumber } from '../../src/domain/numbers.js';
 
 // ---------------------------------------------------------------------------
@@ -880,6 +882,29 @@ describe('properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('canonicalRecordJson(record) === canonicalJson(record) for every validated record, deleted or not, with every optional field', () => {
+    const optional = fc.record(
+      {
+        additionalConditions: fc.constantFrom('01-1', '01-2;02-A'),
+        designatedMedicalInstitutions: fc.constantFrom(INSTITUTION_1, `${INSTITUTION_1};${INSTITUTION_2}`),
+        incomeSegment: fc.constantFrom('A', 'C'),
+        maxCopaymentAmount: fc.record({ monthly: fc.nat(), daily: fc.nat(), perVisit: fc.nat(), inpatientOutpatientCombined: fc.nat() }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    );
+    let checked = 0;
+    fc.assert(
+      fc.property(validRecord, optional, (rec, extra) => {
+        const v = validateRecord({ ...rec, ...extra }, TYPES);
+        if (!v.ok) return;
+        checked++;
+        expect(canonicalRecordJson(v.record)).toBe(canonicalJson(v.record));
+      }),
+      { numRuns: 500 },
+    );
+    expect(checked).toBeGreaterThan(50);
   });
 
   it('rawRecordKey(valid) === keyString(result.key)', () => {

@@ -12,4 +12,4 @@ RUN npm run build
 ENV HOST=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=2
 EXPOSE 3000
 USER node
-CMD ["node", "--enable-source-maps", "dist/server.mjs"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "dist/server.mjs"]

@@ -4,6 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+/**
+ * How `npm start` runs the bundle (package.json "start" spells the same; tests/unit/start-script.test.ts checks):
+ * a 128 MB old generation (an ingest otherwise lets garbage grow the heap to ~200 MB between collections;
+ * the live set stays under 70 MB) and at most two glibc malloc arenas (each thread's arena otherwise holds tens of MB).
+ */
+export const SERVICE_NODE_ARGS = ['--enable-source-maps', '--max-old-space-size=128'];
+export const SERVICE_ENV = { MALLOC_ARENA_MAX: '2' };
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds the service bundle; `outfile` is relative to the package root. */

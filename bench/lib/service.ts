@@ -17,18 +17,18 @@ export interface ServiceProcess {
 
 /**
  * Starts the real service as `npm start` does (builds dist/server.mjs, then runs it with plain Node and
- * MALLOC_ARENA_MAX=2 — keep in step with package.json) against `databaseUrl`, and resolves once it logs that it is ready.
+ * SERVICE_NODE_ARGS / SERVICE_ENV of scripts/build.mjs) against `databaseUrl`, and resolves once it logs that it is ready.
  */
 export async function startService(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
   // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // @ts-expect-error: a plain .mjs script without type declarations
-  const { buildService } = (await import('../../scripts/build.mjs')) as { buildService: () => Promise<string> };
-  const entry = await buildService();
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', entry], {
+  const build = (await import('../../scripts/build.mjs')) as { buildService: () => Promise<string>; SERVICE_NODE_ARGS: string[]; SERVICE_ENV: Record<string, string> };
+  const entry = await build.buildService();
+  const child = spawn(process.execPath, [...build.SERVICE_NODE_ARGS, ...nodeArgs, entry], {
     cwd: ROOT,
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, HOST: LOOPBACK, PORT: String(port) },
+    env: { ...build.SERVICE_ENV, ...process.env, LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, HOST: LOOPBACK, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);

@@ -16,8 +16,11 @@ function digitsOf(value: string, what: string, length?: number): number[] {
   if (length !== undefined && value.length !== length) {
     throw new RangeError(`${what}: expected exactly ${length} digits, got ${value.length}`);
   }
-  // charCodeAt is safe: the regex guarantees ASCII '0'..'9'.
-  return Array.from(value, (ch) => ch.charCodeAt(0) - 48);
+  // charCodeAt is safe: the regex guarantees ASCII '0'..'9'. A plain loop: Array.from with a mapping
+  // function cost ~5 µs per number, which showed in the ingest profile.
+  const out = new Array<number>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i) - 48;
+  return out;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../scripts/build.mjs';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,13 +26,13 @@ export interface ServerProcess {
 
 /**
  * Starts the service and waits until it logs that it is ready: from the sources through tsx, or, given
- * `bundle` (a file built by scripts/build.mjs), as `npm start` runs it (plain Node, MALLOC_ARENA_MAX=2).
+ * `bundle` (a file built by scripts/build.mjs), as `npm start` runs it (SERVICE_NODE_ARGS, SERVICE_ENV).
  */
 export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60_000, bundle?: string): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const childEnv: NodeJS.ProcessEnv = { ...(bundle ? { MALLOC_ARENA_MAX: '2' } : {}), ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' };
+  const childEnv: NodeJS.ProcessEnv = { ...(bundle ? SERVICE_ENV : {}), ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const args = bundle ? ['--enable-source-maps', bundle] : ['--import', 'tsx', 'src/server.ts'];
+  const args = bundle ? [...SERVICE_NODE_ARGS, bundle] : ['--import', 'tsx', 'src/server.ts'];
   const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const logs: Record<string, unknown>[] = [];

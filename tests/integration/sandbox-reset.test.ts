@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/numbers.js';
 import { DISCARD_SCHEMA_PREFIX, resetRepository } from '../../src/sandbox/reset/repository.js';
@@ -208,6 +209,31 @@ describe('POST /sandbox/v1/reset', () => {
                     SELECT '130001', 'NO_SUCH_TYPE', '123456789012', '', 'H1', '2026-04-01', '2027-03-31', false, '{}', 'x', id FROM registration_task LIMIT 1`),
     ).rejects.toThrow(/foreign key/);
     await reset();
+  });
+
+  it('a role without CREATE on the database cannot park tables in a discard schema: every table is truncated instead', async () => {
+    await registered('130001', 2);
+    const role = `pmh_reset_limited_${process.pid}`;
+    await t.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-pw'`);
+    try {
+      await t.pool.query(`GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}`);
+      const url = new URL(t.database.url);
+      url.username = role;
+      url.password = 'limited-pw';
+      const limited = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      try {
+        const oidBefore = (await t.pool.query(`SELECT 'recipient_certificate'::regclass::oid AS oid`)).rows[0].oid;
+        expect(await resetRepository(limited, { swapMinBytes: 0 }).truncate(TENANT_TABLES)).toEqual([]);
+        expect((await t.pool.query(`SELECT 'recipient_certificate'::regclass::oid AS oid`)).rows[0].oid).toBe(oidBefore);
+        for (const x of TENANT_TABLES) expect(await count(x.table), x.table).toBe(0);
+        expect(await discardSchemas()).toBe(0);
+      } finally {
+        await limited.end();
+      }
+    } finally {
+      await t.pool.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
+      await t.pool.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('on a loaded sandbox, resets one tenant beside another’s 100,000 rows and then everything (speed: npm run bench -- reset)', async () => {

@@ -60,6 +60,8 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
       `SELECT t.relname AS table
          FROM pg_class t
         WHERE t.relnamespace = current_schema()::regnamespace AND t.relkind = 'r' AND t.relname = ANY($1::text[])
+          -- The discard schema needs CREATE on the database; without it every table is truncated.
+          AND has_database_privilege(current_database(), 'CREATE')
           AND pg_total_relation_size(t.oid) >= $2
           AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = t.oid)
           AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = t.oid OR i.inhrelid = t.oid)

@@ -16,8 +16,9 @@ export const sandboxResetRoutes: FastifyPluginAsyncZod<{ service: ResetService }
         description:
           'Deletes tenant data — municipalities’ registration tasks (with inputs and results), registered 受給者証 rows, certificate ' +
           'types (制度マスタ) and credentials; medical institutions with their credentials and eligibility checks; simulated cards ' +
-          '(full reset only) — and keeps the catalogue. Without a scope every tenant table is truncated (constant time, whatever ' +
-          'the size); `municipality` or `institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
+          '(full reset only) — and keeps the catalogue. Without a scope every tenant table is emptied in one transaction, in time ' +
+          'independent of its size (big tables are swapped for identical empty ones and their files dropped after the answer); ' +
+          '`municipality` or `institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
           'The sandbox’s own state (clock, faults, maintenance window, request journal) is left alone unless named in `include`; ' +
           '`keep=credentials` keeps issued tokens (and the institutions they belong to) working. A registration task running on ' +
           'deleted data stops. ' +

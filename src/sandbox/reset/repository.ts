@@ -41,7 +41,7 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
   const swapMinBytes = options.swapMinBytes ?? SWAP_MIN_BYTES;
   let dropping: Promise<void> = Promise.resolve();
 
-  /** Drops every discard schema (in the background: the caller does not wait for the file deletion). */
+  /** Drops every discard schema; chained after any drop still running. Errors go to onDiscardError. */
   function dropDiscarded(): Promise<void> {
     dropping = dropping.then(async () => {
       try {
@@ -135,8 +135,8 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
   return {
     /**
      * Empties every listed table in one transaction, in time independent of their size: big tables are
-     * swapped for empty copies (see above) and dropped after the commit, the rest truncated. Returns the
-     * tables swapped out.
+     * swapped for empty copies (see above), the rest truncated. Returns the tables swapped out: call
+     * dropDiscarded() once the reset has answered (the drop's file deletion slows whatever runs beside it).
      */
     async truncate(tables: TenantTable[]): Promise<string[]> {
       const ordered = [...tables.filter((t) => t.lockFirst), ...tables.filter((t) => !t.lockFirst)].map((t) => t.table);
@@ -157,7 +157,6 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
         await c.query(`TRUNCATE ${ordered.map(quote).join(', ')}`);
         return plans.map((p) => p.table);
       });
-      if (swapped.length > 0) void dropDiscarded();
       return swapped;
     },
 

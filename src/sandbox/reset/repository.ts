@@ -36,6 +36,7 @@ interface SwapPlan {
  * a big table without incoming foreign keys moves to a fresh discard schema and an identical empty
  * table (same columns, defaults, constraint and index names and definitions) takes its place; the old
  * files are dropped after the answer. Readers and writers see the swap atomically, exactly like a TRUNCATE.
+ * Not carried over: privileges granted on the old table to other roles (the service's role owns the new one).
  */
 export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions = {}) {
   const swapMinBytes = options.swapMinBytes ?? SWAP_MIN_BYTES;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { batcher } from '../db/batcher.js';
+import { copyField, copyIn } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
 import type { CertificationDetailItem, MaxCopaymentAmount } from '../domain/registration-record.js';
 
@@ -83,28 +84,19 @@ interface CardRecordRow {
   type_name: string | null;
 }
 
-/** One check as a JSON object for json_to_recordset; every interpolated value is a uuid, code, date, enum or number. */
-const checkRow = (c: CheckWrite) =>
-  `{"id":"${c.id}","institution_code":"${c.institutionCode}","card_id":"${c.cardId}","checked_at":"${c.checkedAt.toISOString()}",` +
-  `"service_date":"${c.serviceDate}","consent":${c.consent},"subsidy_count":${c.subsidyCount},"outcome":${JSON.stringify(c.outcome)},` +
-  `"result":${c.result},"explanation":${c.explanation}}`;
+/** One check as a line of COPY text (the answers' JSON texts stored as they are). */
+const checkLine = (c: CheckWrite) =>
+  `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
+  `${c.subsidyCount}\t${copyField(c.outcome)}\t${copyField(c.result)}\t${copyField(c.explanation)}\n`;
 
-/** Writes checks given as a json array (`$n`): async commit for this transaction only (see insertChecks). */
-const insertChecksSql = (param: string) => `
-  INSERT INTO eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation)
-  SELECT x.id, x.institution_code, x.card_id, x.checked_at, x.service_date, x.consent, x.subsidy_count, x.outcome, x.result::text, x.explanation::text
-    FROM json_to_recordset(${param}::json) AS x(id uuid, institution_code char(10), card_id uuid, checked_at timestamptz, service_date date,
-                                               consent boolean, subsidy_count int, outcome text, result json, explanation json)
-   CROSS JOIN async_commit`;
-
-/** How long an answered check waits for a card lookup to ride along with before it is written on its own. */
+/** How long an answered check waits for others to be written with it. */
 const WRITE_DELAY_MS = 2;
 
 /**
  * Data access of eligibility checks. The check itself is the hot path (see bench/eligibility.ts):
- * one prepared statement reads the cards with every registered row of their holders and, in the
- * same round trip, writes the checks answered since the previous lookup. The 個人番号 is joined on
- * inside PostgreSQL and never selected.
+ * one prepared statement reads the cards of concurrent checks with every registered row of their
+ * holders (the 個人番号 is joined on inside PostgreSQL and never selected); answered checks are
+ * written afterwards, many at a time, with COPY.
  */
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
   // Names of 地方公共団体 and national programs, read once: the catalogue is seeded at start and never
@@ -125,14 +117,11 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     return catalogue;
   };
 
-  async function queryCards(serials: string[], writes: CheckWrite[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
+  async function queryCards(serials: string[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
     const catalogue = await catalogueNames();
     const { rows } = await pool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
-      // A data-modifying WITH runs to completion whether or not the SELECT reads it.
-      text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
-                  written AS (${insertChecksSql('$2')} RETURNING 1)
-             SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
+      text: `SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
                     c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
                     r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
                     r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
@@ -143,7 +132,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
                LEFT JOIN recipient_certificate r ON r.my_number = c.my_number
                LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id
               WHERE c.certificate_serial_number = ANY($1::text[])`,
-      values: [serials, `[${writes.map(checkRow).join(',')}]`],
+      values: [serials],
     });
     const out = new Map<string, { card: CardOnFile; records: RegisteredRecord[] }>();
     for (const r of rows) {
@@ -186,57 +175,59 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   }
 
   /**
-   * Check writes commit asynchronously (synchronous_commit off for their transaction only, set by
-   * the CTE): a row is visible at once, but nothing waits for the WAL flush. The price, accepted for
-   * a sandbox access log: a crash within a fraction of a second after an answer can lose that
-   * check's stored copy. Measured in bench/eligibility.ts (a flush per check costs more than the
-   * rest of the check).
+   * Check writes commit asynchronously (synchronous_commit off for their transaction only): a row is
+   * visible at once, but nothing waits for the WAL flush. The price, accepted for a sandbox access
+   * log: a crash within a fraction of a second after an answer can lose that check's stored copy.
+   * COPY text, not an INSERT of parameters: PostgreSQL stores the answers' JSON texts without
+   * parsing them (measured in bench/eligibility.ts).
    */
-  async function queryInsert(checks: CheckWrite[]): Promise<void> {
-    await pool.query({
-      name: 'eligibility_insert_checks',
-      // One json parameter: the answers' JSON texts are embedded as they are (a `json` value keeps its
-      // text exactly), instead of being escaped once more as elements of text arrays.
-      text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) ${insertChecksSql('$1')}`,
-      values: [`[${checks.map(checkRow).join(',')}]`],
-    });
+  async function copyChecks(checks: CheckWrite[]): Promise<void> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query(`BEGIN; SET LOCAL synchronous_commit = off`);
+      await copyIn(
+        client,
+        `COPY eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation) FROM STDIN`,
+        checks.map(checkLine),
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw err;
+    } finally {
+      // A connection that cannot even roll back is dropped, not handed to the next query.
+      client.release(broken);
+    }
   }
 
-  // Answered checks waiting to be written: the next card lookup takes them along, or, after
-  // WRITE_DELAY_MS without one, they are written on their own.
+  // Answered checks waiting to be written: one writer at a time takes everything queued, so under
+  // load each COPY carries the checks answered while the previous one ran.
   type PendingWrite = { checks: CheckWrite[]; resolve: () => void; reject: (err: unknown) => void };
   let pending: PendingWrite[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const takePending = () => {
-    const taken = pending;
-    pending = [];
-    clearTimeout(timer);
-    timer = undefined;
-    return taken;
-  };
-  const settle = (writes: PendingWrite[], err?: unknown) => writes.forEach((w) => (err === undefined ? w.resolve() : w.reject(err)));
-  const writeAlone = async () => {
-    const writes = takePending();
-    if (writes.length === 0) return;
+  let writing = false;
+  const writeLoop = async () => {
+    writing = true;
     try {
-      await queryInsert(writes.flatMap((w) => w.checks));
-      settle(writes);
-    } catch (err) {
-      settle(writes, err);
+      while (pending.length > 0) {
+        const writes = pending;
+        pending = [];
+        try {
+          await copyChecks(writes.flatMap((w) => w.checks));
+          writes.forEach((w) => w.resolve());
+        } catch (err) {
+          writes.forEach((w) => w.reject(err));
+        }
+      }
+    } finally {
+      writing = false;
     }
   };
 
   // Concurrent lookups share one round trip (src/db/batcher.ts); each caller gets the whole map.
   const loadCoalesced = batcher<string[], Map<string, { card: CardOnFile; records: RegisteredRecord[] }>>(async (lists) => {
-    const writes = takePending();
-    try {
-      const map = await queryCards([...new Set(lists.flat())], writes.flatMap((w) => w.checks));
-      settle(writes);
-      return lists.map(() => map);
-    } catch (err) {
-      settle(writes, err);
-      throw err;
-    }
+    const map = await queryCards([...new Set(lists.flat())]);
+    return lists.map(() => map);
   });
 
   // Check writes not yet committed; every read of stored checks waits for them (read-your-writes).
@@ -257,7 +248,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       if (checks.length === 0) return Promise.resolve();
       const write = new Promise<void>((resolve, reject) => {
         pending.push({ checks, resolve, reject });
-        timer ??= setTimeout(() => void writeAlone(), WRITE_DELAY_MS);
+        if (!writing && pending.length === 1) setTimeout(() => void writeLoop(), WRITE_DELAY_MS);
       });
       inFlight.add(write);
       const done = () => inFlight.delete(write);

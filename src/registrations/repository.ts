@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyField, copyIn } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
 import type { RecordIssue } from '../domain/registration-record.js';
 import type { StagedRecord } from './ingest.js';
@@ -41,15 +42,6 @@ export interface NewTask {
   createdAt: Date;
 }
 
-/** A PostgreSQL text-format COPY field. */
-const COPY_SPECIAL = /[\\\n\r\t]/;
-const copyField = (v: string | null) =>
-  v === null
-    ? '\\N'
-    : COPY_SPECIAL.test(v)
-      ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
-      : v;
-
 export interface StoredRecipient {
   key: string;
   recordHash: string;
@@ -75,27 +67,6 @@ export interface ResultWrite {
   outcome: Outcome;
   errors: RecordIssue[] | null;
   warnings: RecordIssue[] | null;
-}
-
-/** Streams COPY text lines into `sql` (… FROM STDIN) on `client`, in ~256 kB writes with backpressure. */
-async function copyIn(client: pg.ClientBase, sql: string, lines: Iterable<string>): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  let buffer = '';
-  try {
-    for (const line of lines) {
-      buffer += line;
-      if (buffer.length > 256 * 1024) {
-        if (!stream.write(buffer)) await once(stream, 'drain');
-        buffer = '';
-      }
-    }
-    stream.end(buffer);
-    await once(stream, 'finish');
-  } catch (err) {
-    stream.destroy(err as Error);
-    await once(stream, 'close').catch(() => undefined);
-    throw err;
-  }
 }
 
 const keyOf = (r: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }) =>

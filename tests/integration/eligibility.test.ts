@@ -220,6 +220,23 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     expect(again.json().medicalSubsidies[0]).toMatchObject({ incomeSegment: 'IPPAN1' });
   });
 
+
+  it('stores the answer byte for byte when the record holds backslashes, tabs, line breaks and quotes', async () => {
+    const who = myNumber(105);
+    const detail = [{ label: '備考', value: 'C:\\pmh\\受給者\t"引用"\r\n2行目\\n（改行でない）' }];
+    await upload(tokyo, [record(who, 'NANBYO54', { certificationDetail: detail })]);
+    const c = await card(t.app, who);
+    const first = await check(clinicA, c.certificateSerialNumber, '2026-06-01');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().medicalSubsidies[0].certificationDetail).toEqual(detail);
+
+    const again = await clinicA.get(first.json().checkId);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.body).toBe(first.body);
+    const explained = await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${first.json().checkId}/explanation`, headers: adminHeaders });
+    expect(explained.statusCode, explained.body).toBe(200);
+    expect(explained.json()).toMatchObject({ outcome: 'returned', subsidyCount: 1 });
+  });
   it('rejects unknown, expired and revoked cards with distinct problems', async () => {
     const expectProblem = async (serial: string, status: number, code: string) => {
       const res = await check(clinicA, serial, '2026-06-01');

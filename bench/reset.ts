@@ -64,8 +64,8 @@ async function loadMunicipality(pool: pg.Pool, code: string, taskId: string, n: 
     [code, RECORD, taskId, n],
   );
   await pool.query(
-    `INSERT INTO registration_task_input (task_id, index, raw, key)
-     SELECT $1, g, $2::text, 'BULK|' || lpad(g::text, 12, '0') FROM generate_series(0, $3 - 1) g`,
+    `INSERT INTO registration_task_input (task_id, index, action, record, key)
+     SELECT $1, g, 'upsert', $2::jsonb, 'BULK|' || lpad(g::text, 12, '0') FROM generate_series(0, $3 - 1) g`,
     [taskId, RECORD, n],
   );
   await pool.query(`INSERT INTO registration_task_result (task_id, index, history_key, outcome) SELECT $1, g, 'H1', 'created' FROM generate_series(0, $2 - 1) g`, [taskId, n]);

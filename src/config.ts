@@ -22,7 +22,7 @@ export const configSchema = z.object({
   MAX_RECORDS_PER_TASK: z.coerce.number().int().positive().default(2_000_000),
   /** Most records in one JSON-array registration body (use NDJSON or CSV for more). */
   MAX_JSON_RECORDS: z.coerce.number().int().positive().default(10_000),
-  /** Records a registration task validates and applies per transaction. */
+  /** Records a registration task applies per transaction. */
   REGISTRATION_CHUNK_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
   /**
    * Bearer token of the sandbox admin API (/sandbox/v1/...). Unset: one is generated on first

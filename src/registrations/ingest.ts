@@ -2,18 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { checkCsvHeader, csvRowToRecord } from '../domain/registration-csv.js';
-import { rawRecordKey, type RecordIssue } from '../domain/registration-record.js';
+import { rawRecordKey } from '../domain/registration-record.js';
 import { ProblemError } from '../http/problem.js';
-
-/** One record of an upload as staged before validation. */
-export interface StagedRecord {
-  /** The record as JSON text; null when it could not be parsed at all. */
-  raw: string | null;
-  /** Why the record could not be parsed (reported as its errors). */
-  parseErrors: RecordIssue[] | null;
-  /** Duplicate-detection key (rawRecordKey), when the key fields are readable. */
-  key: string | null;
-}
+import { unreadableRecord, type RecordPreparer, type StagedRecord } from './prepare.js';
 
 export interface UploadLimits {
   /** Largest streamed upload, in bytes. */
@@ -51,39 +42,36 @@ async function* metered(stream: Readable, hash: Hash, limits: UploadLimits): Asy
   }
 }
 
-function staged(value: unknown, raw: string, extraErrors: RecordIssue[] = []): StagedRecord {
-  return { raw, parseErrors: extraErrors.length ? extraErrors : null, key: rawRecordKey(value) };
-}
-
 /** A JSON array body (already parsed and size-limited by the HTTP layer). */
-export function jsonArrayUpload(body: unknown[], bodyBytes: Buffer, limits: UploadLimits): Upload {
+export function jsonArrayUpload(body: unknown[], bodyBytes: Buffer, limits: UploadLimits, prepare: RecordPreparer): Upload {
   if (body.length > limits.maxRecords) throw tooManyRecords(limits);
   const sha = createHash('sha256').update(bodyBytes).digest('hex');
   return {
     records: (async function* () {
-      for (const value of body) yield staged(value, JSON.stringify(value));
+      for (const value of body) yield prepare(value);
     })(),
     sha256: () => sha,
   };
 }
 
-function lineRecord(line: Buffer, limits: UploadLimits): StagedRecord {
-  if (line.length > limits.maxRecordBytes) {
-    return { raw: null, key: null, parseErrors: [{ field: '', code: 'record_too_large', message: `A record may have at most ${limits.maxRecordBytes} bytes` }] };
-  }
+const tooLargeRecord = (limits: UploadLimits) =>
+  unreadableRecord([{ field: '', code: 'record_too_large', message: `A record may have at most ${limits.maxRecordBytes} bytes` }]);
+
+function lineRecord(line: Buffer, limits: UploadLimits, prepare: RecordPreparer): StagedRecord {
+  if (line.length > limits.maxRecordBytes) return tooLargeRecord(limits);
   let text: string;
   try {
     text = fatalUtf8().decode(line);
   } catch {
-    return { raw: null, key: null, parseErrors: [{ field: '', code: 'invalid_utf8', message: 'The line is not valid UTF-8' }] };
+    return unreadableRecord([{ field: '', code: 'invalid_utf8', message: 'The line is not valid UTF-8' }]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { raw: null, key: null, parseErrors: [{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${(err as Error).message}` }] };
+    return unreadableRecord([{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${(err as Error).message}` }]);
   }
-  return staged(value, text);
+  return prepare(value);
 }
 
 const isBlank = (b: Buffer) => b.every((c) => c === 0x20 || c === 0x09 || c === 0x0d);
@@ -92,7 +80,7 @@ const isBlank = (b: Buffer) => b.every((c) => c === 0x20 || c === 0x09 || c === 
  * NDJSON, streamed: one record per non-blank line (index = position among non-blank lines).
  * A line that is not JSON is a per-record error; memory is bounded by maxRecordBytes.
  */
-export function ndjsonUpload(stream: Readable, limits: UploadLimits): Upload {
+export function ndjsonUpload(stream: Readable, limits: UploadLimits, prepare: RecordPreparer): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
   return {
@@ -105,12 +93,12 @@ export function ndjsonUpload(stream: Readable, limits: UploadLimits): Upload {
         if (overflow) {
           overflow = false;
           if (++count > limits.maxRecords) throw tooManyRecords(limits);
-          yield { raw: null, key: null, parseErrors: [{ field: '', code: 'record_too_large', message: `A record may have at most ${limits.maxRecordBytes} bytes` }] };
+          yield tooLargeRecord(limits);
           return;
         }
         if (line.length === 0 || isBlank(line)) return;
         if (++count > limits.maxRecords) throw tooManyRecords(limits);
-        yield lineRecord(line, limits);
+        yield lineRecord(line, limits, prepare);
       };
       for await (const chunk of metered(stream, hash, limits)) {
         let start = 0;
@@ -145,7 +133,7 @@ export function ndjsonUpload(stream: Readable, limits: UploadLimits): Upload {
  * CSV, streamed: a header row of PMH field names, then one record per row.
  * Invalid UTF-8 or a bad header refuses the whole upload (400).
  */
-export function csvUpload(stream: Readable, limits: UploadLimits): Upload {
+export function csvUpload(stream: Readable, limits: UploadLimits, prepare: RecordPreparer): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
   return {
@@ -201,7 +189,8 @@ export function csvUpload(stream: Readable, limits: UploadLimits): Upload {
           }
           if (++count > limits.maxRecords) throw tooManyRecords(limits);
           const { record, errors } = csvRowToRecord(header, row);
-          yield staged(record, JSON.stringify(record), errors);
+          // A cell that cannot be converted (e.g. certificationDetail that is not JSON) rejects the row with that error alone.
+          yield errors.length > 0 ? unreadableRecord(errors, rawRecordKey(record)) : prepare(record);
         }
       } catch (err) {
         if (err instanceof ProblemError) throw err;

@@ -1,15 +1,14 @@
-import { hash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
-import { canonicalRecordJson, keyString, validateRecord, type CertificateTypeRules, type RecordIssue, type RecordKey } from '../domain/registration-record.js';
-import type { Outcome, RecipientWrite, RegistrationsRepository, ResultWrite, TaskRow } from './repository.js';
+import type { CertificateTypeRules, RecordIssue } from '../domain/registration-record.js';
+import type { IndexRange, Outcome, RegistrationsRepository, StagedInput, TaskRow } from './repository.js';
 
 export interface ProcessorDeps {
   repo: RegistrationsRepository;
   loadRules(municipalityCode: string): Promise<Map<string, CertificateTypeRules>>;
   now(): Date;
   logger: FastifyBaseLogger;
-  /** Records validated and applied per transaction. */
+  /** Records applied per transaction. */
   chunkSize?: number;
   /**
    * Called in the transaction that gives the task its final status, with the finished task: work that must
@@ -20,8 +19,6 @@ export interface ProcessorDeps {
   afterChunk?(taskId: string, processed: number): Promise<void> | void;
 }
 
-// One-shot crypto.hash: a third of the cost of createHash().update().digest() per record.
-const sha256 = (s: string) => hash('sha256', s, 'hex');
 const lockKey = (municipalityCode: string) => `registration:${municipalityCode}`;
 
 interface KeyFields {
@@ -30,144 +27,123 @@ interface KeyFields {
   certificationSubKey: string;
   historyKey: string;
 }
-const keyFields = (k: RecordKey): KeyFields => ({
-  certificateTypeId: k.orgSpecificCertificateTypeId,
-  myNumber: k.myNumber,
-  certificationSubKey: k.certificationSubKey,
-  historyKey: k.historyKey,
-});
+const keyFieldsOf = (i: StagedInput): KeyFields | null =>
+  i.certificateTypeId !== null && i.myNumber !== null && i.certificationSubKey !== null && i.historyKey !== null
+    ? { certificateTypeId: i.certificateTypeId, myNumber: i.myNumber, certificationSubKey: i.certificationSubKey, historyKey: i.historyKey }
+    : null;
 
-/** A chunk of staged records, validated; only the parts that depend on the stored rows remain. */
+const issues = (issue: RecordIssue) => JSON.stringify([issue]);
+
+/** A chunk of staged records, with what does not depend on the stored rows decided. */
 interface PreparedChunk {
-  from: number;
-  /** Index after the chunk's last record. */
-  end: number;
-  results: ResultWrite[];
-  upserts: (Pending & { write: RecipientWrite })[];
-  deletes: (Pending & { key: KeyFields })[];
+  range: IndexRange;
+  /** outcomes[k] / errors[k]: record range.from + k; undefined = decided when applied. */
+  outcomes: (Outcome | undefined)[];
+  errors: (string | null)[];
+  upserts: { k: number; key: KeyFields; recordHash: string }[];
+  deletes: { k: number; key: KeyFields }[];
   rejectedKeys: KeyFields[];
 }
-type Pending = { index: number; historyKey: string | null; warnings: RecordIssue[] };
 
 /**
- * Validates and applies a task's staged records in chunks. Each chunk — its rows written,
- * its per-record results and the task's progress — commits in one transaction, so a task
- * interrupted at any point resumes from the first record without a result, and no record
- * is ever half-applied. Tasks of one municipality run one at a time (advisory lock), which
- * also makes a task's job safe to deliver twice.
+ * Applies a task's staged records in chunks. Records were validated when the upload was received
+ * (src/registrations/prepare.ts); what is left depends on the stored rows — created, updated or
+ * unchanged, whether a row to delete exists — and on the rest of the upload (a key seen earlier in
+ * it). Node reads each record's action, key and hash, decides, and has PostgreSQL copy the records
+ * from the staging table to their rows and write the results: the records themselves never come
+ * back to Node. Each chunk — its rows, its per-record results and the task's progress — commits in
+ * one transaction, so a task interrupted at any point resumes from the first record without a
+ * result, and no record is ever half-applied. Tasks of one municipality run one at a time
+ * (advisory lock), which also makes a task's job safe to deliver twice.
  *
- * Reading and validating a chunk needs only the staged upload, which never changes once the
- * task exists, so the next chunk is read (on a second connection) and validated while the
- * current one is written: the Node process and PostgreSQL work at the same time.
+ * The next chunk is read (on a second connection) while the current one is written.
  */
 export function registrationProcessor(deps: ProcessorDeps) {
   const { repo } = deps;
   const chunkSize = deps.chunkSize ?? 2000;
 
-  /** Reads and validates staged records `from` … `from + chunkSize - 1`, outside any transaction. */
-  async function prepareChunk(reader: pg.ClientBase, taskId: string, rules: Map<string, CertificateTypeRules>, from: number): Promise<PreparedChunk> {
+  /** Reads staged records `from` … `from + chunkSize - 1` and decides what the staging alone decides. */
+  async function prepareChunk(reader: pg.ClientBase, taskId: string, typeIds: ReadonlySet<string>, from: number): Promise<PreparedChunk> {
     const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
-    const firstIndex = await repo.firstIndexOfKeys(reader, taskId, [...new Set(inputs.map((i) => i.key).filter((k): k is string => k !== null))]);
-
-    const results: ResultWrite[] = [];
-    const upserts: PreparedChunk['upserts'] = [];
-    const deletes: PreparedChunk['deletes'] = [];
-    const rejectedKeys: KeyFields[] = [];
-
-    for (const input of inputs) {
-      if (input.parse_error !== null || input.raw === null) {
-        results.push({ index: input.index, historyKey: null, outcome: 'rejected', errors: JSON.parse(input.parse_error ?? '[]'), warnings: null });
-        continue;
-      }
-      const raw = JSON.parse(input.raw) as unknown;
-      const v = validateRecord(raw, rules);
-      const historyKey = v.key?.historyKey ?? null;
-      if (!v.ok) {
-        results.push({ index: input.index, historyKey, outcome: 'rejected', errors: v.errors, warnings: v.warnings });
-        if (v.key) rejectedKeys.push(keyFields(v.key));
-        continue;
-      }
-      const first = firstIndex.get(keyString(v.key));
-      if (first !== undefined && first < input.index) {
-        results.push({
-          index: input.index,
-          historyKey,
-          outcome: 'rejected',
-          warnings: v.warnings,
-          errors: [{ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${first}` }],
-        });
-        continue;
-      }
-      if (v.isDeleted) {
-        deletes.push({ index: input.index, historyKey, warnings: v.warnings, key: keyFields(v.key) });
-        continue;
-      }
-      const r = v.record as Extract<typeof v.record, { isDeleted: false }>;
-      const record = canonicalRecordJson(r);
-      upserts.push({
-        index: input.index,
-        historyKey,
-        warnings: v.warnings,
-        write: {
-          ...keyFields(v.key),
-          validFrom: r.validFrom,
-          validTo: r.validTo,
-          isNotDisclosed: r.isNotDisclosed,
-          insurerNumber: r.medicalSubsidyInsurerNumber ?? null,
-          recipientNumber: r.medicalSubsidyRecipientNumber ?? null,
-          record,
-          recordHash: sha256(record),
-        },
-      });
-    }
     const last = inputs.at(-1);
-    if (!last) throw new Error(`task ${taskId}: no staged record at index ${from}`);
-    return { from, end: last.index + 1, results, upserts, deletes, rejectedKeys };
+    if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1) throw new Error(`task ${taskId}: staged records from ${from} are missing`);
+    const keys = [...new Set(inputs.flatMap((i) => (i.action !== 'rejected' && i.key !== null ? [i.key] : [])))];
+    const firstIndex = await repo.firstIndexOfKeys(reader, taskId, keys);
+
+    const chunk: PreparedChunk = {
+      range: { from, to: last.index + 1 },
+      outcomes: new Array<Outcome | undefined>(inputs.length),
+      errors: new Array<string | null>(inputs.length).fill(null),
+      upserts: [],
+      deletes: [],
+      rejectedKeys: [],
+    };
+    inputs.forEach((input, k) => {
+      const key = keyFieldsOf(input);
+      if (input.action === 'rejected') {
+        chunk.outcomes[k] = 'rejected';
+        if (key) chunk.rejectedKeys.push(key);
+        return;
+      }
+      if (!key) throw new Error(`task ${taskId}: staged record ${input.index} (${input.action}) has no key`);
+      const first = input.key === null ? undefined : firstIndex.get(input.key);
+      if (first !== undefined && first < input.index) {
+        chunk.outcomes[k] = 'rejected';
+        chunk.errors[k] = issues({ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${first}` });
+        return;
+      }
+      if (input.action === 'delete') {
+        chunk.deletes.push({ k, key });
+        return;
+      }
+      if (!typeIds.has(key.certificateTypeId)) {
+        // Validated against a type that was deleted after the upload was received.
+        chunk.outcomes[k] = 'rejected';
+        chunk.errors[k] = issues({
+          field: 'orgSpecificCertificateTypeId',
+          code: 'unknown_certificate_type',
+          message: `orgSpecificCertificateTypeId "${key.certificateTypeId}" was deleted from this municipality's 制度マスタ after the upload was received`,
+        });
+        return;
+      }
+      chunk.upserts.push({ k, key, recordHash: input.recordHash! });
+    });
+    return chunk;
   }
 
   /** Writes a prepared chunk in `client`'s open transaction; returns the task's new processed count. */
   async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', chunk: PreparedChunk) {
-    const { results, upserts, deletes, rejectedKeys } = chunk;
-    const existing = await repo.existingRecipients(client, municipalityCode, [...upserts.map((u) => u.write), ...deletes.map((d) => d.key)]);
-    const toCreate: RecipientWrite[] = [];
-    const toUpdate: RecipientWrite[] = [];
-    const toTouch: KeyFields[] = [];
+    const { range, outcomes, errors, upserts, deletes, rejectedKeys } = chunk;
+    const existing = await repo.existingRecipients(client, municipalityCode, [...upserts.map((u) => u.key), ...deletes.map((d) => d.key)]);
+    const touched: KeyFields[] = [];
     for (const u of upserts) {
-      const hash = existing.get(repo.keyOf(u.write));
-      const outcome: Outcome = hash === undefined ? 'created' : hash === u.write.recordHash ? 'unchanged' : 'updated';
-      if (outcome === 'created') toCreate.push(u.write);
-      else if (outcome === 'updated') toUpdate.push(u.write);
-      else toTouch.push(u.write);
-      results.push({ index: u.index, historyKey: u.historyKey, outcome, errors: null, warnings: u.warnings });
+      const hash = existing.get(repo.keyOf(u.key));
+      const outcome: Outcome = hash === undefined ? 'created' : hash === u.recordHash ? 'unchanged' : 'updated';
+      outcomes[u.k] = outcome;
+      if (outcome === 'unchanged') touched.push(u.key);
     }
     const toDelete: KeyFields[] = [];
     for (const d of deletes) {
       if (existing.has(repo.keyOf(d.key))) {
         toDelete.push(d.key);
-        results.push({ index: d.index, historyKey: d.historyKey, outcome: 'deleted', errors: null, warnings: d.warnings });
+        outcomes[d.k] = 'deleted';
       } else {
-        results.push({
-          index: d.index,
-          historyKey: d.historyKey,
-          outcome: 'rejected',
-          warnings: d.warnings,
-          errors: [{ field: 'historyKey', code: 'not_found', message: 'No registered history row has this key, so there is nothing to delete' }],
-        });
+        outcomes[d.k] = 'rejected';
+        errors[d.k] = issues({ field: 'historyKey', code: 'not_found', message: 'No registered history row has this key, so there is nothing to delete' });
       }
     }
 
-    await repo.insertRecipients(client, municipalityCode, taskId, toCreate);
-    await repo.upsertRecipients(client, municipalityCode, taskId, toUpdate);
+    const decided = outcomes as Outcome[];
+    await repo.writeRecipients(client, municipalityCode, taskId, range, decided);
     // In replace mode, rows confirmed unchanged — and rows whose new record was rejected — are kept.
-    if (mode === 'replace') await repo.touchRecipients(client, municipalityCode, taskId, [...toTouch, ...rejectedKeys]);
+    if (mode === 'replace') await repo.touchRecipients(client, municipalityCode, taskId, [...touched, ...rejectedKeys]);
     await repo.deleteRecipients(client, municipalityCode, toDelete);
-    results.sort((a, b) => a.index - b.index);
-    await repo.insertResults(client, taskId, results);
+    await repo.insertResults(client, taskId, range, decided, errors);
 
     const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, rejected: 0 };
-    for (const r of results) counts[r.outcome]++;
-    await repo.advanceTask(client, taskId, chunk.end, counts);
-    return chunk.end;
+    for (const o of decided) counts[o]++;
+    await repo.advanceTask(client, taskId, range.to, counts);
+    return range.to;
   }
 
   async function notifyFinished(client: pg.ClientBase, taskId: string) {
@@ -194,7 +170,8 @@ export function registrationProcessor(deps: ProcessorDeps) {
         let current = await repo.findTaskById(taskId);
         if (!current || (current.status !== 'queued' && current.status !== 'running')) return;
         if (current.status === 'queued') await repo.markRunning(client, taskId, deps.now());
-        const rules = await deps.loadRules(task.municipalityCode);
+        // The types as they are now: a record whose type was deleted since its upload is rejected.
+        const typeIds = new Set((await deps.loadRules(task.municipalityCode)).keys());
 
         let processed = current.processedCount;
         const received = current.receivedCount;
@@ -202,12 +179,12 @@ export function registrationProcessor(deps: ProcessorDeps) {
           const reader = await repo.pool.connect();
           let next: Promise<PreparedChunk> | undefined;
           try {
-            next = prepareChunk(reader, taskId, rules, processed);
+            next = prepareChunk(reader, taskId, typeIds, processed);
             while (next) {
               const chunk = await next;
               next = undefined;
-              if (chunk.end < received) {
-                next = prepareChunk(reader, taskId, rules, chunk.end);
+              if (chunk.range.to < received) {
+                next = prepareChunk(reader, taskId, typeIds, chunk.range.to);
                 // Awaited in the next round; if this round fails first, the finally below waits for it.
                 next.catch(() => undefined);
               }

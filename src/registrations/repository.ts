@@ -1,10 +1,7 @@
-import { once } from 'node:events';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { copyField, copyIn } from '../db/copy.js';
+import { copyField, copyInto } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
-import type { RecordIssue } from '../domain/registration-record.js';
-import type { StagedRecord } from './ingest.js';
+import type { StagedRecord } from './prepare.js';
 
 export interface TaskRow {
   id: string;
@@ -42,32 +39,32 @@ export interface NewTask {
   createdAt: Date;
 }
 
-export interface StoredRecipient {
-  key: string;
-  recordHash: string;
+/**
+ * Outcomes as small integers for the apply's statements: an element of an int2[] is found by its
+ * position at once, an element of a text[] by walking the array from its start.
+ */
+const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'deleted', 'rejected'];
+const OUTCOME_CODE = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
+const OUTCOME_NAMES = `ARRAY[${OUTCOMES.map((o) => `'${o}'`).join(', ')}]::text[]`;
+
+/** Staged records `from` … `to - 1` of a task. */
+export interface IndexRange {
+  from: number;
+  to: number;
 }
 
-export interface RecipientWrite {
-  certificateTypeId: string;
-  myNumber: string;
-  certificationSubKey: string;
-  historyKey: string;
-  validFrom: string;
-  validTo: string;
-  isNotDisclosed: boolean;
-  insurerNumber: string | null;
-  recipientNumber: string | null;
-  record: string;
-  recordHash: string;
-}
-
-export interface ResultWrite {
+/** What the apply reads of a staged record (see StagedRecord). */
+export interface StagedInput {
   index: number;
+  key: string | null;
+  action: StagedRecord['action'];
   historyKey: string | null;
-  outcome: Outcome;
-  errors: RecordIssue[] | null;
-  warnings: RecordIssue[] | null;
+  certificateTypeId: string | null;
+  myNumber: string | null;
+  certificationSubKey: string | null;
+  recordHash: string | null;
 }
+
 
 const keyOf = (r: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }) =>
   `${r.certificateTypeId}\u001f${r.myNumber}\u001f${r.certificationSubKey}\u001f${r.historyKey}`;
@@ -81,30 +78,32 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     pool,
 
     /**
-     * Stages every record of an upload with COPY inside `client`'s open transaction.
+     * Stages every (validated) record of an upload with COPY inside `client`'s open transaction.
      * Returns how many records were staged.
      */
     async stageRecords(client: pg.PoolClient, taskId: string, records: AsyncIterable<StagedRecord>): Promise<number> {
-      const stream = client.query(copyFrom('COPY registration_task_input (task_id, index, raw, parse_error, key) FROM STDIN'));
       let index = 0;
-      let buffer = '';
-      try {
-        for await (const r of records) {
-          buffer += `${taskId}\t${index}\t${copyField(r.raw)}\t${copyField(r.parseErrors ? JSON.stringify(r.parseErrors) : null)}\t${copyField(r.key)}\n`;
-          index++;
-          if (buffer.length > 256 * 1024) {
-            if (!stream.write(buffer)) await once(stream, 'drain');
-            buffer = '';
+      await copyInto(
+        client,
+        `COPY registration_task_input (task_id, index, key, action, history_key, certificate_type_id, my_number, certification_sub_key,
+           valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, errors, warnings) FROM STDIN`,
+        async (out) => {
+          for await (const r of records) {
+            const w = r.write;
+            const line =
+              `${taskId}\t${index}\t${copyField(r.key)}\t${r.action}\t${copyField(r.historyKey)}\t${copyField(r.certificateTypeId)}\t` +
+              `${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t` +
+              (w
+                ? `${w.validFrom}\t${w.validTo}\t${w.isNotDisclosed ? 't' : 'f'}\t${copyField(w.insurerNumber)}\t${copyField(w.recipientNumber)}\t` +
+                  `${copyField(w.record)}\t${w.recordHash}\t`
+                : '\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t') +
+              `${r.errors ? copyField(JSON.stringify(r.errors)) : '\\N'}\t${r.warnings ? copyField(JSON.stringify(r.warnings)) : '\\N'}\n`;
+            index++;
+            const pending = out.write(line);
+            if (pending) await pending;
           }
-        }
-        if (buffer) stream.write(buffer);
-        stream.end();
-        await once(stream, 'finish');
-      } catch (err) {
-        stream.destroy(err as Error);
-        await once(stream, 'close').catch(() => undefined);
-        throw err;
-      }
+        },
+      );
       return index;
     },
 
@@ -138,13 +137,16 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
       }),
 
     /**
-     * Staged records `fromIndex` … `fromIndex + limit - 1` of a task. A bounded range, not
-     * `index >= $2 … LIMIT`: right after a big upload the table's statistics are stale, and the
-     * planner then read and sorted the whole rest of the upload for every chunk.
+     * What applying staged records `fromIndex` … `fromIndex + limit - 1` needs to read in Node: their
+     * action and key, not the records themselves (those go from the staging table to their rows in
+     * SQL). A bounded range, not `index >= $2 … LIMIT`: right after a big upload the table's
+     * statistics are stale, and the planner then read and sorted the whole rest of the upload for every chunk.
      */
-    async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number) {
-      const { rows } = await client.query<{ index: number; raw: string | null; parse_error: string | null; key: string | null }>(
-        `SELECT index, raw, parse_error, key FROM registration_task_input
+    async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number): Promise<StagedInput[]> {
+      const { rows } = await client.query<StagedInput>(
+        `SELECT index, key, action, history_key AS "historyKey", certificate_type_id AS "certificateTypeId", my_number AS "myNumber",
+                certification_sub_key AS "certificationSubKey", record_hash AS "recordHash"
+           FROM registration_task_input
           WHERE task_id = $1 AND index >= $2 AND index < $2 + $3 ORDER BY index`,
         [taskId, fromIndex, limit],
       );
@@ -168,7 +170,7 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
      * probe per key (a LATERAL subquery, and my_number compared as char(12) so the key index
      * applies): a join was planned from stale statistics as a scan and sort of the whole table per chunk.
      */
-    async existingRecipients(client: pg.ClientBase, municipalityCode: string, keys: RecipientWrite[] | { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
+    async existingRecipients(client: pg.ClientBase, municipalityCode: string, keys: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
       if (keys.length === 0) return new Map<string, string>();
       const { rows } = await client.query<{ i: string; record_hash: string }>(
         `SELECT k.i, r.record_hash
@@ -186,58 +188,41 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     keyOf,
 
     /**
-     * Rows whose keys are known to be absent (checked in this transaction, under the municipality's
-     * task lock), with COPY: the bulk of a first load. A row inserted meanwhile by anything else
-     * fails the chunk on the primary key, and the retried chunk then sees it as existing.
+     * Writes the rows of the chunk's staged records whose outcome (`outcomes[k]`: record
+     * `range.from + k`) is `created` or `updated`, straight from the staging table: one range scan
+     * of the chunk, the outcome looked up by position (a list of indexes made PostgreSQL search the
+     * list for every row). Created rows are known to be absent (checked in this transaction, under
+     * the municipality's task lock): a row inserted meanwhile by anything else fails the chunk on
+     * the primary key, and the retried chunk then sees it as existing.
      */
-    async insertRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, rows: RecipientWrite[]) {
-      if (rows.length === 0) return;
-      const m = copyField(municipalityCode);
-      const t = copyField(taskId);
-      await copyIn(
-        client,
-        `COPY recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
-           valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id) FROM STDIN`,
-        (function* () {
-          for (const r of rows) {
-            yield `${m}\t${copyField(r.certificateTypeId)}\t${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t${copyField(r.historyKey)}\t` +
-              `${copyField(r.validFrom)}\t${copyField(r.validTo)}\t${r.isNotDisclosed ? 't' : 'f'}\t${copyField(r.insurerNumber)}\t` +
-              `${copyField(r.recipientNumber)}\t${copyField(r.record)}\t${r.recordHash}\t${t}\n`;
-          }
-        })(),
-      );
-    },
-
-    async upsertRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, rows: RecipientWrite[]) {
-      if (rows.length === 0) return;
-      await client.query(
-        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
-                valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id, created_at, updated_at)
-         SELECT $1, t, m, s, h, vf::date, vt::date, nd, ins, rec, r::jsonb, rh, $2, now(), now()
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[])
-             AS x(t, m, s, h, vf, vt, nd, ins, rec, r, rh)
-         ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
-           valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
-           insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
-           last_task_id = EXCLUDED.last_task_id,
-           updated_at = CASE WHEN recipient_certificate.record_hash = EXCLUDED.record_hash THEN recipient_certificate.updated_at ELSE now() END,
-           record_hash = EXCLUDED.record_hash`,
-        [
-          municipalityCode,
-          taskId,
-          rows.map((r) => r.certificateTypeId),
-          rows.map((r) => r.myNumber),
-          rows.map((r) => r.certificationSubKey),
-          rows.map((r) => r.historyKey),
-          rows.map((r) => r.validFrom),
-          rows.map((r) => r.validTo),
-          rows.map((r) => r.isNotDisclosed),
-          rows.map((r) => r.insurerNumber),
-          rows.map((r) => r.recipientNumber),
-          rows.map((r) => r.record),
-          rows.map((r) => r.recordHash),
-        ],
-      );
+    async writeRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]) {
+      const count = (o: Outcome) => outcomes.reduce((n, x) => (x === o ? n + 1 : n), 0);
+      const select = (outcome: Outcome) => `
+        SELECT $1::char(6), i.certificate_type_id, i.my_number, i.certification_sub_key, i.history_key, i.valid_from, i.valid_to,
+               i.is_not_disclosed, i.insurer_number, i.recipient_number, i.record, i.record_hash, $2::uuid
+          FROM registration_task_input i
+         WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
+           AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE[outcome]}`;
+      const values = [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])];
+      const columns = `municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
+                       valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id`;
+      const creates = count('created');
+      if (creates > 0) {
+        const r = await client.query(`INSERT INTO recipient_certificate (${columns}) ${select('created')}`, values);
+        if (r.rowCount !== creates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${creates} new rows`);
+      }
+      const updates = count('updated');
+      if (updates > 0) {
+        const r = await client.query(
+          `INSERT INTO recipient_certificate (${columns}) ${select('updated')}
+           ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
+             valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
+             insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
+             last_task_id = EXCLUDED.last_task_id, updated_at = now(), record_hash = EXCLUDED.record_hash`,
+          values,
+        );
+        if (r.rowCount !== updates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${updates} changed rows`);
+      }
     },
 
     /** Marks rows as seen by this task (replace mode keeps them). */
@@ -263,19 +248,22 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
       );
     },
 
-    async insertResults(client: pg.ClientBase, taskId: string, results: ResultWrite[]) {
-      if (results.length === 0) return;
-      const t = copyField(taskId);
-      await copyIn(
-        client,
-        'COPY registration_task_result (task_id, index, history_key, outcome, errors, warnings) FROM STDIN',
-        (function* () {
-          for (const r of results) {
-            yield `${t}\t${r.index}\t${copyField(r.historyKey)}\t${r.outcome}\t${copyField(r.errors ? JSON.stringify(r.errors) : null)}\t` +
-              `${copyField(r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : null)}\n`;
-          }
-        })(),
+    /**
+     * The results of staged records `range.from` … `range.to - 1`: `outcomes[k]` is the outcome of
+     * record `range.from + k`; its errors are `errors[k]` when given (a rule decided while applying),
+     * else those found when it was staged; its warnings are those found when it was staged.
+     */
+    async insertResults(client: pg.ClientBase, taskId: string, range: IndexRange, outcomes: Outcome[], errors: (string | null)[]) {
+      const decided = errors.flatMap((e, k) => (e === null ? [] : [k]));
+      const r = await client.query(
+        `INSERT INTO registration_task_result (task_id, index, history_key, outcome, errors, warnings)
+         SELECT $1, i.index, i.history_key, (${OUTCOME_NAMES})[($4::int2[])[i.index - $2 + 1] + 1], COALESCE(e.errors::jsonb, i.errors), i.warnings
+           FROM registration_task_input i
+           LEFT JOIN unnest($5::int[], $6::text[]) AS e(index, errors) ON e.index = i.index
+          WHERE i.task_id = $1 AND i.index >= $2 AND i.index < $3`,
+        [taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o]), decided.map((k) => range.from + k), decided.map((k) => errors[k])],
       );
+      if (r.rowCount !== outcomes.length) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${outcomes.length} results`);
     },
 
     async advanceTask(client: pg.ClientBase, taskId: string, processedCount: number, c: Record<Outcome, number>) {

@@ -23,14 +23,16 @@ check digits of myNumber, medicalSubsidyInsurerNumber and national 7-digit recip
 \`lenient\`: then a \`check_digit_not_verified\` warning is reported instead), codes defined in the certificate type, designated
 医療機関コード — and anything wrong rejects that record only, with all its errors together. Only a body that cannot be read as records
 (not JSON, not an array of objects, a bad CSV header, invalid UTF-8 in JSON or CSV, over the size or record limits) is refused whole with
-a 4xx problem, and then nothing is stored.
+a 4xx problem, and then nothing is stored. Records are validated as the upload is received, against the municipality's certificate
+types as they are at that moment: changing a type afterwards does not change how an already uploaded task's records are judged, and
+a record whose type is deleted before it is applied is rejected then (\`unknown_certificate_type\`).
 
 Formats: \`application/json\` (an array of records, at most MAX_JSON_RECORDS); \`application/x-ndjson\` (one record per line, streamed;
 a line that is not JSON is a per-record \`malformed_json\` error); \`text/csv\` (header row of PMH field names, \`basicFiveInfo.name\` etc.
 for the 基本5情報, \`certificationDetail\` and \`maxCopaymentAmount\` as JSON in one column; isNotDisclosed/isDeleted as true/false).
 The index of a result is the record's 0-based position in the upload.
 
-The task runs in the background: records are applied in chunks, each chunk with its results in one transaction; an interrupted task
+The task runs in the background: the validated records are applied in chunks, each chunk with its results in one transaction; an interrupted task
 resumes where it stopped, so every record is applied exactly once and its result says so. \`mode=replace\` with
 \`orgSpecificCertificateTypeId\` also deletes, at the end, registered rows of that type that the batch did not contain (a full nightly
 export); rows whose new record was rejected are kept. \`Idempotency-Key\`: the same key with the same body returns the same task;

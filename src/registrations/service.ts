@@ -5,6 +5,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { ProblemError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits } from './ingest.js';
+import { prepareRecord, type RecordPreparer } from './prepare.js';
 import type { Outcome, RegistrationsRepository, TaskRow } from './repository.js';
 
 export type UploadBody =
@@ -60,14 +61,14 @@ const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
 export function registrationsService(deps: RegistrationsServiceDeps) {
   const { repo } = deps;
 
-  function upload(body: UploadBody): Upload {
+  function upload(body: UploadBody, prepare: RecordPreparer): Upload {
     switch (body.format) {
       case 'json':
-        return jsonArrayUpload(body.records, body.bytes, deps.limits);
+        return jsonArrayUpload(body.records, body.bytes, deps.limits, prepare);
       case 'ndjson':
-        return ndjsonUpload(body.stream, deps.limits);
+        return ndjsonUpload(body.stream, deps.limits, prepare);
       case 'csv':
-        return csvUpload(body.stream, deps.limits);
+        return csvUpload(body.stream, deps.limits, prepare);
     }
   }
 
@@ -80,23 +81,24 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
 
   return {
     /**
-     * Stages the whole upload and creates the task in one transaction: an upload that fails
-     * part-way (limit, broken stream, bad CSV header) leaves nothing behind.
+     * Validates and stages the whole upload and creates the task in one transaction: an upload that
+     * fails part-way (limit, broken stream, bad CSV header) leaves nothing behind. Records are
+     * validated as they stream in, against the municipality's certificate types as they are now.
      */
     async createTask(input: CreateTaskInput): Promise<{ task: TaskView; replayed: boolean }> {
-      if (input.mode === 'replace') {
-        if (!input.replaceTypeId) {
-          throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'mode=replace needs orgSpecificCertificateTypeId', [
-            { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
-          ]);
-        }
-        const rules = await deps.loadRules(input.municipalityCode);
+      if (input.mode === 'replace' && !input.replaceTypeId) {
+        throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'mode=replace needs orgSpecificCertificateTypeId', [
+          { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
+        ]);
+      }
+      const rules = await deps.loadRules(input.municipalityCode);
+      if (input.mode === 'replace' && input.replaceTypeId) {
         if (!rules.has(input.replaceTypeId)) {
           throw new ProblemError(422, 'unknown_certificate_type', 'The certificate type to replace is not defined', `${input.replaceTypeId} is not a certificate type of this municipality`);
         }
       }
       const id = randomUUID();
-      const u = upload(input.body);
+      const u = upload(input.body, (value) => prepareRecord(value, rules));
       const client = await repo.pool.connect();
       let broken = false;
       try {

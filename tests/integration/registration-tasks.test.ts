@@ -191,6 +191,46 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(c.json().code).toBe('idempotency_key_reused');
   });
 
+  it('validates records against the types as they were at the upload; a type deleted before they are applied rejects them', async () => {
+    await tokyo.putType('SNAP54', { ...NANBYO_TYPE });
+    await tokyo.putType('GONE54', { ...NANBYO_TYPE });
+    // Holding the municipality's task lock keeps the task queued (its worker retries later).
+    const holder = await t.pool.connect();
+    let task;
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtext('registration:130001'))`);
+      const res = await tokyo.upload([
+        nanbyoRecord(91, { orgSpecificCertificateTypeId: 'SNAP54' }),
+        nanbyoRecord(92, { orgSpecificCertificateTypeId: 'GONE54' }),
+        nanbyoRecord(93, { orgSpecificCertificateTypeId: 'SNAP54', incomeSegment: 'NOPE' }),
+      ]);
+      expect(res.statusCode, res.body).toBe(202);
+      task = res.json();
+      // After the upload: SNAP54 no longer allows the records' 公費負担者番号 nor defines NOPE; GONE54 is gone.
+      expect((await tokyo.putType('SNAP54', { ...NANBYO_TYPE, insurerNumbers: ['54130026'] })).statusCode).toBe(200);
+      expect((await tokyo.get(`${PATH}/${task.id}`)).json().status).toBe('queued');
+      const del = await t.app.inject({ method: 'DELETE', url: '/municipal/v1/certificate-types/GONE54', headers: tokyo.headers });
+      expect(del.statusCode, del.body).toBe(204);
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('registration:130001'))`);
+      holder.release();
+    }
+    let done;
+    for (let i = 0; i < 200; i++) {
+      done = (await tokyo.get(`${PATH}/${task.id}`)).json();
+      if (done.status !== 'queued' && done.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done).toMatchObject({ status: 'completed_with_errors', counts: { created: 1, rejected: 2 } });
+    const items = await results(tokyo, task.id);
+    expect(items[0]).toMatchObject({ outcome: 'created', errors: [] });
+    expect(items[1]).toMatchObject({ outcome: 'rejected', errors: [{ field: 'orgSpecificCertificateTypeId', code: 'unknown_certificate_type' }] });
+    // Found against the type as it was: NOPE was never defined.
+    expect(items[2]).toMatchObject({ outcome: 'rejected', errors: [{ field: 'incomeSegment' }] });
+    expect(await countRows('SNAP54')).toBe(1);
+    expect(await countRows('GONE54')).toBe(0);
+  }, 30_000);
+
   it('replace mode removes rows of the type absent from the batch, and reports how many', async () => {
     await tokyo.putType('REPL54', { ...NANBYO_TYPE });
     const rec = (n: number) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'REPL54' });

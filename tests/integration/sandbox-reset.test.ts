@@ -252,7 +252,7 @@ describe('POST /sandbox/v1/reset', () => {
          FROM generate_series(1, $1) g`,
       [n],
     );
-    await t.pool.query(`INSERT INTO registration_task_input (task_id, index, raw, key) SELECT '00000000-0000-4000-8000-000000000001', g, '{}', g::text FROM generate_series(0, $1 - 1) g`, [n]);
+    await t.pool.query(`INSERT INTO registration_task_input (task_id, index, action, record, key) SELECT '00000000-0000-4000-8000-000000000001', g, 'upsert', '{}'::jsonb, g::text FROM generate_series(0, $1 - 1) g`, [n]);
     await t.pool.query(`INSERT INTO registration_task_result (task_id, index, outcome) SELECT '00000000-0000-4000-8000-000000000001', g, 'created' FROM generate_series(0, $1 - 1) g`, [n]);
     await t.pool.query('ANALYZE');
     await registered('130001', 20);

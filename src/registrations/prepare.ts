@@ -1,0 +1,86 @@
+import { hash } from 'node:crypto';
+import {
+  canonicalRecordJson,
+  rawRecordKey,
+  validateRecord,
+  type CertificateTypeRules,
+  type PmhRecord,
+  type RecordIssue,
+} from '../domain/registration-record.js';
+
+/** The row a valid, not deleted record will be written as (recipient_certificate columns). */
+export interface RowWrite {
+  validFrom: string;
+  validTo: string;
+  isNotDisclosed: boolean;
+  insurerNumber: string | null;
+  recipientNumber: string | null;
+  /** The validated record as canonical JSON text. */
+  record: string;
+  /** sha256 of `record`, to tell updated from unchanged. */
+  recordHash: string;
+}
+
+/**
+ * One record of an upload, validated as it was received: what applying it needs, without the
+ * record being parsed or validated again. Only what depends on stored rows — created, updated
+ * or unchanged; whether a row to delete exists — and duplicate keys are decided when it is applied.
+ */
+export interface StagedRecord {
+  /** Duplicate-detection key (rawRecordKey), when the key fields are readable. */
+  key: string | null;
+  action: 'upsert' | 'delete' | 'rejected';
+  historyKey: string | null;
+  /** Key fields, whenever validation could read them (a rejected record's too: replace mode keeps its row). */
+  certificateTypeId: string | null;
+  myNumber: string | null;
+  certificationSubKey: string | null;
+  /** The row to write (upsert only). */
+  write: RowWrite | null;
+  errors: RecordIssue[] | null;
+  warnings: RecordIssue[] | null;
+}
+
+// One-shot crypto.hash: a third of the cost of createHash().update().digest() per record.
+const sha256 = (s: string) => hash('sha256', s, 'hex');
+
+/** A record that could not be read at all (not JSON, too large, not UTF-8, a bad CSV cell). */
+export function unreadableRecord(errors: RecordIssue[], key: string | null = null): StagedRecord {
+  return { key, action: 'rejected', historyKey: null, certificateTypeId: null, myNumber: null, certificationSubKey: null, write: null, errors, warnings: null };
+}
+
+/** Validates one parsed record against the municipality's certificate types. */
+export function prepareRecord(value: unknown, rules: ReadonlyMap<string, CertificateTypeRules>): StagedRecord {
+  const key = rawRecordKey(value);
+  const v = validateRecord(value, rules);
+  const k = v.key;
+  const base = {
+    key,
+    historyKey: k?.historyKey ?? null,
+    certificateTypeId: k?.orgSpecificCertificateTypeId ?? null,
+    myNumber: k?.myNumber ?? null,
+    certificationSubKey: k?.certificationSubKey ?? null,
+    warnings: v.warnings.length > 0 ? v.warnings : null,
+  };
+  if (!v.ok) return { ...base, action: 'rejected', write: null, errors: v.errors };
+  if (v.isDeleted) return { ...base, action: 'delete', write: null, errors: null };
+  const r = v.record as Extract<PmhRecord, { isDeleted: false }>;
+  const record = canonicalRecordJson(r);
+  return {
+    ...base,
+    action: 'upsert',
+    errors: null,
+    write: {
+      validFrom: r.validFrom,
+      validTo: r.validTo,
+      isNotDisclosed: r.isNotDisclosed,
+      insurerNumber: r.medicalSubsidyInsurerNumber ?? null,
+      recipientNumber: r.medicalSubsidyRecipientNumber ?? null,
+      record,
+      recordHash: sha256(record),
+    },
+  };
+}
+
+/** Prepares each record of an upload; bound to the certificate types read when the upload began. */
+export type RecordPreparer = (value: unknown) => StagedRecord;

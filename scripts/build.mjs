@@ -14,12 +14,19 @@ export const SERVICE_ENV = { MALLOC_ARENA_MAX: '2' };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Builds the service bundle; `outfile` is relative to the package root. */
+/**
+ * Builds the service bundle; `outfile` is relative to the package root. Beside it goes
+ * prepare-worker.mjs, the upload worker threads' entry (src/registrations/prepare-pool.ts loads it from there).
+ */
 export async function buildService(outfile = 'dist/server.mjs') {
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/server.ts'],
-    outfile,
+    entryPoints: [
+      { in: 'src/server.ts', out: path.basename(outfile, '.mjs') },
+      { in: 'src/registrations/prepare-worker.ts', out: 'prepare-worker' },
+    ],
+    outdir: path.dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     packages: 'external',
     platform: 'node',

@@ -10,7 +10,7 @@ import {
 import { catalogueRepository } from './catalogue/repository.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { catalogueService } from './catalogue/service.js';
-import type { Config } from './config.js';
+import { uploadWorkerThreads, type Config } from './config.js';
 import { credentialsRepository } from './credentials/repository.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { credentialsService } from './credentials/service.js';
@@ -20,6 +20,7 @@ import type { JobQueue } from './jobs/queue.js';
 import { certificateTypesRepository } from './certificate-types/repository.js';
 import { certificateTypeRoutes } from './certificate-types/routes.js';
 import { certificateTypesService } from './certificate-types/service.js';
+import { PreparePool } from './registrations/prepare-pool.js';
 import { registrationsRepository } from './registrations/repository.js';
 import { registrationProcessor } from './registrations/processor.js';
 import { registrationRoutes } from './registrations/routes.js';
@@ -165,10 +166,14 @@ export async function buildApp(deps: AppDeps) {
   const certificateTypes = certificateTypesRepository(deps.db);
   const loadRules = (code: string) => certificateTypes.loadRules(code);
   const registrations = registrationsRepository(deps.db, deps.pool);
+  const uploadThreads = uploadWorkerThreads(deps.config.UPLOAD_WORKER_THREADS);
+  const preparePool = uploadThreads > 0 ? new PreparePool(uploadThreads) : undefined;
+  if (preparePool) app.addHook('onClose', () => preparePool.close());
   const registrationsSvc = registrationsService({
     repo: registrations,
     jobs: deps.jobs,
     loadRules,
+    preparePool,
     now,
     limits: { maxBytes: deps.config.UPLOAD_LIMIT_BYTES, maxRecords: deps.config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024 },
   });

@@ -3,15 +3,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-const COPY_SPECIAL = /[\\\n\r\t]/;
-
-/** A value as a PostgreSQL text-format COPY field (null as `\N`). */
-export const copyField = (v: string | null) =>
-  v === null
-    ? '\\N'
-    : COPY_SPECIAL.test(v)
-      ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
-      : v;
+export { copyField } from './copy-text.js';
 
 const CHUNK_BYTES = 512 * 1024;
 
@@ -41,6 +33,13 @@ export class CopyWriter {
     }
     this.used = this.chunk.write(line, 0);
     return full ? this.send(full) : undefined;
+  }
+
+  /** Adds COPY data already encoded (whole lines). */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+    const full = this.take();
+    if (full) this.stream.write(full);
+    return this.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /** Writes what is left and ends the COPY; resolves when PostgreSQL has taken it all. */

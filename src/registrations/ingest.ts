@@ -4,7 +4,9 @@ import { CsvError, parse as parseCsv } from 'csv-parse';
 import { checkCsvHeader, csvRowToRecord } from '../domain/registration-csv.js';
 import { rawRecordKey } from '../domain/registration-record.js';
 import { ProblemError } from '../http/problem.js';
-import { unreadableRecord, type RecordPreparer, type StagedRecord } from './prepare.js';
+import type { CertificateTypeRules } from '../domain/registration-record.js';
+import { prepareInPool, type PreparePool } from './prepare-pool.js';
+import { lineRecord, prepareRecord, stagedLine, tooLargeRecord, unreadableRecord, type StagedRecord } from './prepare.js';
 
 export interface UploadLimits {
   /** Largest streamed upload, in bytes. */
@@ -15,13 +17,36 @@ export interface UploadLimits {
   maxRecordBytes: number;
 }
 
+/** How an upload's records are validated: against these certificate types, in worker threads when there is a pool. */
+export interface UploadValidation {
+  rules: Map<string, CertificateTypeRules>;
+  pool?: PreparePool;
+}
+
 export interface Upload {
-  records: AsyncIterable<StagedRecord>;
-  /** sha256 of the body bytes; complete once `records` is exhausted. */
+  /**
+   * The validated records as staging COPY text (stagedLine), as lines or as blocks of lines already
+   * encoded; `count()` and `sha256()` are final once it is exhausted.
+   */
+  copy(taskId: string): AsyncIterable<string | Uint8Array>;
+  count(): number;
+  /** sha256 of the body bytes. */
   sha256(): string;
 }
 
 const fatalUtf8 = () => new TextDecoder('utf-8', { fatal: true });
+
+/** An upload whose records are prepared one by one in this thread. */
+function recordsUpload(records: AsyncIterable<StagedRecord>, sha256: () => string): Upload {
+  let count = 0;
+  return {
+    async *copy(taskId) {
+      for await (const r of records) yield stagedLine(taskId, count++, r);
+    },
+    count: () => count,
+    sha256,
+  };
+}
 
 function tooLarge(limits: UploadLimits): ProblemError {
   return new ProblemError(413, 'upload_too_large', 'The upload is larger than the configured limit', `Uploads are limited to ${limits.maxBytes} bytes (UPLOAD_LIMIT_BYTES)`);
@@ -43,88 +68,92 @@ async function* metered(stream: Readable, hash: Hash, limits: UploadLimits): Asy
 }
 
 /** A JSON array body (already parsed and size-limited by the HTTP layer). */
-export function jsonArrayUpload(body: unknown[], bodyBytes: Buffer, limits: UploadLimits, prepare: RecordPreparer): Upload {
+export function jsonArrayUpload(body: unknown[], bodyBytes: Buffer, limits: UploadLimits, v: UploadValidation): Upload {
   if (body.length > limits.maxRecords) throw tooManyRecords(limits);
   const sha = createHash('sha256').update(bodyBytes).digest('hex');
-  return {
-    records: (async function* () {
-      for (const value of body) yield prepare(value);
+  return recordsUpload(
+    (async function* () {
+      for (const value of body) yield prepareRecord(value, v.rules);
     })(),
-    sha256: () => sha,
-  };
-}
-
-const tooLargeRecord = (limits: UploadLimits) =>
-  unreadableRecord([{ field: '', code: 'record_too_large', message: `A record may have at most ${limits.maxRecordBytes} bytes` }]);
-
-function lineRecord(line: Buffer, limits: UploadLimits, prepare: RecordPreparer): StagedRecord {
-  if (line.length > limits.maxRecordBytes) return tooLargeRecord(limits);
-  let text: string;
-  try {
-    text = fatalUtf8().decode(line);
-  } catch {
-    return unreadableRecord([{ field: '', code: 'invalid_utf8', message: 'The line is not valid UTF-8' }]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return unreadableRecord([{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${(err as Error).message}` }]);
-  }
-  return prepare(value);
+    () => sha,
+  );
 }
 
 const isBlank = (b: Buffer) => b.every((c) => c === 0x20 || c === 0x09 || c === 0x0d);
 
 /**
- * NDJSON, streamed: one record per non-blank line (index = position among non-blank lines).
- * A line that is not JSON is a per-record error; memory is bounded by maxRecordBytes.
+ * The lines of an NDJSON stream that are not blank, as they stream; null for a line longer than
+ * maxRecordBytes (dropped as it streams, not buffered). Memory is bounded by maxRecordBytes.
  */
-export function ndjsonUpload(stream: Readable, limits: UploadLimits, prepare: RecordPreparer): Upload {
+async function* ndjsonLines(stream: Readable, hash: Hash, limits: UploadLimits): AsyncGenerator<Buffer | null> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overflow = false;
+  let count = 0;
+  const emit = function* (line: Buffer): Generator<Buffer | null> {
+    if (overflow) {
+      overflow = false;
+      if (++count > limits.maxRecords) throw tooManyRecords(limits);
+      yield null;
+      return;
+    }
+    if (line.length === 0 || isBlank(line)) return;
+    if (++count > limits.maxRecords) throw tooManyRecords(limits);
+    yield line;
+  };
+  for await (const chunk of metered(stream, hash, limits)) {
+    let start = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(10, start)) !== -1) {
+      const piece = chunk.subarray(start, nl);
+      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
+      pending = [];
+      pendingBytes = 0;
+      yield* emit(line);
+      start = nl + 1;
+    }
+    if (start < chunk.length && !overflow) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > limits.maxRecordBytes) {
+        overflow = true;
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  }
+  if (pending.length || overflow) yield* emit(Buffer.concat(pending));
+}
+
+/**
+ * NDJSON, streamed: one record per non-blank line (index = position among non-blank lines).
+ * A line that is not JSON is a per-record error. With a pool, worker threads validate batches of
+ * lines while this thread reads the next ones and PostgreSQL stores what is done.
+ */
+export function ndjsonUpload(stream: Readable, limits: UploadLimits, v: UploadValidation): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
+  let count = 0;
+  const lines = (async function* () {
+    for await (const line of ndjsonLines(stream, hash, limits)) {
+      count++;
+      yield line;
+    }
+    digest = hash.digest('hex');
+  })();
   return {
-    records: (async function* () {
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      let overflow = false;
-      let count = 0;
-      const emit = function* (line: Buffer): Generator<StagedRecord> {
-        if (overflow) {
-          overflow = false;
-          if (++count > limits.maxRecords) throw tooManyRecords(limits);
-          yield tooLargeRecord(limits);
-          return;
-        }
-        if (line.length === 0 || isBlank(line)) return;
-        if (++count > limits.maxRecords) throw tooManyRecords(limits);
-        yield lineRecord(line, limits, prepare);
-      };
-      for await (const chunk of metered(stream, hash, limits)) {
-        let start = 0;
-        let nl: number;
-        while ((nl = chunk.indexOf(10, start)) !== -1) {
-          const piece = chunk.subarray(start, nl);
-          const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
-          pending = [];
-          pendingBytes = 0;
-          yield* emit(line);
-          start = nl + 1;
-        }
-        if (start < chunk.length && !overflow) {
-          pending.push(chunk.subarray(start));
-          pendingBytes += chunk.length - start;
-          // A line longer than allowed is dropped as it streams, not buffered.
-          if (pendingBytes > limits.maxRecordBytes) {
-            overflow = true;
-            pending = [];
-            pendingBytes = 0;
-          }
-        }
+    async *copy(taskId) {
+      if (v.pool) {
+        yield* prepareInPool(v.pool, lines, { taskId, maxRecordBytes: limits.maxRecordBytes, rules: v.rules });
+        return;
       }
-      if (pending.length || overflow) yield* emit(Buffer.concat(pending));
-      digest = hash.digest('hex');
-    })(),
+      let index = 0;
+      const prepare = (value: unknown) => prepareRecord(value, v.rules);
+      for await (const line of lines) {
+        yield stagedLine(taskId, index++, line === null ? tooLargeRecord(limits.maxRecordBytes) : lineRecord(line, limits.maxRecordBytes, prepare));
+      }
+    },
+    count: () => count,
     sha256: () => digest ?? '',
   };
 }
@@ -133,11 +162,11 @@ export function ndjsonUpload(stream: Readable, limits: UploadLimits, prepare: Re
  * CSV, streamed: a header row of PMH field names, then one record per row.
  * Invalid UTF-8 or a bad header refuses the whole upload (400).
  */
-export function csvUpload(stream: Readable, limits: UploadLimits, prepare: RecordPreparer): Upload {
+export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValidation): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
-  return {
-    records: (async function* () {
+  return recordsUpload(
+    (async function* () {
       const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes });
       const decoder = fatalUtf8();
       let line = 0;
@@ -190,7 +219,7 @@ export function csvUpload(stream: Readable, limits: UploadLimits, prepare: Recor
           if (++count > limits.maxRecords) throw tooManyRecords(limits);
           const { record, errors } = csvRowToRecord(header, row);
           // A cell that cannot be converted (e.g. certificationDetail that is not JSON) rejects the row with that error alone.
-          yield errors.length > 0 ? unreadableRecord(errors, rawRecordKey(record)) : prepare(record);
+          yield errors.length > 0 ? unreadableRecord(errors, rawRecordKey(record)) : prepareRecord(record, v.rules);
         }
       } catch (err) {
         if (err instanceof ProblemError) throw err;
@@ -211,6 +240,6 @@ export function csvUpload(stream: Readable, limits: UploadLimits, prepare: Recor
       }
       digest = hash.digest('hex');
     })(),
-    sha256: () => digest ?? '',
-  };
+    () => digest ?? '',
+  );
 }

@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
+import { copyField } from '../db/copy-text.js';
 import {
   canonicalRecordJson,
   rawRecordKey,
@@ -84,3 +86,34 @@ export function prepareRecord(value: unknown, rules: ReadonlyMap<string, Certifi
 
 /** Prepares each record of an upload; bound to the certificate types read when the upload began. */
 export type RecordPreparer = (value: unknown) => StagedRecord;
+
+/** A record longer than the limit (its bytes are not kept). */
+export const tooLargeRecord = (maxRecordBytes: number) =>
+  unreadableRecord([{ field: '', code: 'record_too_large', message: `A record may have at most ${maxRecordBytes} bytes` }]);
+
+/** One NDJSON line (not blank): a record, or why it cannot be read. */
+export function lineRecord(line: Uint8Array, maxRecordBytes: number, prepare: RecordPreparer): StagedRecord {
+  if (line.length > maxRecordBytes) return tooLargeRecord(maxRecordBytes);
+  if (!isUtf8(line)) return unreadableRecord([{ field: '', code: 'invalid_utf8', message: 'The line is not valid UTF-8' }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8'));
+  } catch (err) {
+    return unreadableRecord([{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${(err as Error).message}` }]);
+  }
+  return prepare(value);
+}
+
+/** The COPY text line of a staged record (registration_task_input, in the column order of stageRecords). */
+export function stagedLine(taskId: string, index: number, r: StagedRecord): string {
+  const w = r.write;
+  return (
+    `${taskId}\t${index}\t${copyField(r.key)}\t${r.action}\t${copyField(r.historyKey)}\t${copyField(r.certificateTypeId)}\t` +
+    `${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t` +
+    (w
+      ? `${w.validFrom}\t${w.validTo}\t${w.isNotDisclosed ? 't' : 'f'}\t${copyField(w.insurerNumber)}\t${copyField(w.recipientNumber)}\t` +
+        `${copyField(w.record)}\t${w.recordHash}\t`
+      : '\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t') +
+    `${r.errors ? copyField(JSON.stringify(r.errors)) : '\\N'}\t${r.warnings ? copyField(JSON.stringify(r.warnings)) : '\\N'}\n`
+  );
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { copyField, copyInto } from '../db/copy.js';
+import { copyInto } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
 import type { StagedRecord } from './prepare.js';
 
@@ -38,6 +38,10 @@ export interface NewTask {
   idempotencyKey: string | null;
   createdAt: Date;
 }
+
+/** The columns of a staged record's COPY line (see stagedLine). */
+const STAGE_COPY = `COPY registration_task_input (task_id, index, key, action, history_key, certificate_type_id, my_number, certification_sub_key,
+  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, errors, warnings) FROM STDIN`;
 
 /**
  * Outcomes as small integers for the apply's statements: an element of an int2[] is found by its
@@ -78,33 +82,16 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     pool,
 
     /**
-     * Stages every (validated) record of an upload with COPY inside `client`'s open transaction.
-     * Returns how many records were staged.
+     * Stages an upload's validated records inside `client`'s open transaction: COPY text from
+     * stagedLine, as lines or as blocks of lines already encoded (by worker threads).
      */
-    async stageRecords(client: pg.PoolClient, taskId: string, records: AsyncIterable<StagedRecord>): Promise<number> {
-      let index = 0;
-      await copyInto(
-        client,
-        `COPY registration_task_input (task_id, index, key, action, history_key, certificate_type_id, my_number, certification_sub_key,
-           valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, errors, warnings) FROM STDIN`,
-        async (out) => {
-          for await (const r of records) {
-            const w = r.write;
-            const line =
-              `${taskId}\t${index}\t${copyField(r.key)}\t${r.action}\t${copyField(r.historyKey)}\t${copyField(r.certificateTypeId)}\t` +
-              `${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t` +
-              (w
-                ? `${w.validFrom}\t${w.validTo}\t${w.isNotDisclosed ? 't' : 'f'}\t${copyField(w.insurerNumber)}\t${copyField(w.recipientNumber)}\t` +
-                  `${copyField(w.record)}\t${w.recordHash}\t`
-                : '\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t') +
-              `${r.errors ? copyField(JSON.stringify(r.errors)) : '\\N'}\t${r.warnings ? copyField(JSON.stringify(r.warnings)) : '\\N'}\n`;
-            index++;
-            const pending = out.write(line);
-            if (pending) await pending;
-          }
-        },
-      );
-      return index;
+    async stageRecords(client: pg.PoolClient, data: AsyncIterable<string | Uint8Array>): Promise<void> {
+      await copyInto(client, STAGE_COPY, async (out) => {
+        for await (const d of data) {
+          const pending = typeof d === 'string' ? out.write(d) : out.writeBytes(d);
+          if (pending) await pending;
+        }
+      });
     },
 
     /** Inserts the task row in `client`'s transaction; null when the idempotency key is taken. */

@@ -4,8 +4,8 @@ import type { CertificateTypeRules } from '../domain/registration-record.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { ProblemError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits } from './ingest.js';
-import { prepareRecord, type RecordPreparer } from './prepare.js';
+import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
+import type { PreparePool } from './prepare-pool.js';
 import type { Outcome, RegistrationsRepository, TaskRow } from './repository.js';
 
 export type UploadBody =
@@ -26,6 +26,8 @@ export interface RegistrationsServiceDeps {
   jobs: JobQueue;
   limits: UploadLimits;
   loadRules(municipalityCode: string): Promise<Map<string, CertificateTypeRules>>;
+  /** Worker threads validating NDJSON uploads; without, they are validated on the event loop. */
+  preparePool?: PreparePool;
   now(): Date;
 }
 
@@ -61,14 +63,14 @@ const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
 export function registrationsService(deps: RegistrationsServiceDeps) {
   const { repo } = deps;
 
-  function upload(body: UploadBody, prepare: RecordPreparer): Upload {
+  function upload(body: UploadBody, v: UploadValidation): Upload {
     switch (body.format) {
       case 'json':
-        return jsonArrayUpload(body.records, body.bytes, deps.limits, prepare);
+        return jsonArrayUpload(body.records, body.bytes, deps.limits, v);
       case 'ndjson':
-        return ndjsonUpload(body.stream, deps.limits, prepare);
+        return ndjsonUpload(body.stream, deps.limits, v);
       case 'csv':
-        return csvUpload(body.stream, deps.limits, prepare);
+        return csvUpload(body.stream, deps.limits, v);
     }
   }
 
@@ -98,12 +100,13 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
         }
       }
       const id = randomUUID();
-      const u = upload(input.body, (value) => prepareRecord(value, rules));
+      const u = upload(input.body, { rules, pool: deps.preparePool });
       const client = await repo.pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
-        const count = await repo.stageRecords(client, id, u.records);
+        await repo.stageRecords(client, u.copy(id));
+        const count = u.count();
         if (count === 0) throw new ProblemError(400, 'empty_batch', 'The upload contains no records');
         const inserted = await repo.insertTask(
           client,

@@ -8,7 +8,9 @@ let tokyo: Awaited<ReturnType<typeof municipality>>;
 let other: Awaited<ReturnType<typeof municipality>>;
 
 beforeAll(async () => {
-  t = await createTestApp({ MAX_JSON_RECORDS: '50', UPLOAD_LIMIT_BYTES: '200000' });
+  // NDJSON uploads here are validated in worker threads (the default on two CPUs validates them on the event loop,
+  // as registration-rules.test.ts and the crash test do).
+  t = await createTestApp({ MAX_JSON_RECORDS: '50', UPLOAD_LIMIT_BYTES: '200000', UPLOAD_WORKER_THREADS: '2' });
   tokyo = await municipality(t.app, '130001');
   other = await municipality(t.app, '270008');
   expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);

@@ -67,8 +67,6 @@ export function registrationProcessor(deps: ProcessorDeps) {
     const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
     const last = inputs.at(-1);
     if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1) throw new Error(`task ${taskId}: staged records from ${from} are missing`);
-    const keys = [...new Set(inputs.flatMap((i) => (i.action !== 'rejected' && i.key !== null ? [i.key] : [])))];
-    const firstIndex = await repo.firstIndexOfKeys(reader, taskId, keys);
 
     const chunk: PreparedChunk = {
       range: { from, to: last.index + 1 },
@@ -86,10 +84,9 @@ export function registrationProcessor(deps: ProcessorDeps) {
         return;
       }
       if (!key) throw new Error(`task ${taskId}: staged record ${input.index} (${input.action}) has no key`);
-      const first = input.key === null ? undefined : firstIndex.get(input.key);
-      if (first !== undefined && first < input.index) {
+      if (input.duplicateOf !== null) {
         chunk.outcomes[k] = 'rejected';
-        chunk.errors[k] = issues({ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${first}` });
+        chunk.errors[k] = issues({ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${input.duplicateOf}` });
         return;
       }
       if (input.action === 'delete') {

@@ -60,7 +60,8 @@ export interface IndexRange {
 /** What the apply reads of a staged record (see StagedRecord). */
 export interface StagedInput {
   index: number;
-  key: string | null;
+  /** Index of the first record of the upload with the same key, when this is not it. */
+  duplicateOf: number | null;
   action: StagedRecord['action'];
   historyKey: string | null;
   certificateTypeId: string | null;
@@ -125,13 +126,13 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
 
     /**
      * What applying staged records `fromIndex` … `fromIndex + limit - 1` needs to read in Node: their
-     * action and key, not the records themselves (those go from the staging table to their rows in
+     * action, key fields and duplicate mark, not the records themselves (those go from the staging table to their rows in
      * SQL). A bounded range, not `index >= $2 … LIMIT`: right after a big upload the table's
      * statistics are stale, and the planner then read and sorted the whole rest of the upload for every chunk.
      */
     async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number): Promise<StagedInput[]> {
       const { rows } = await client.query<StagedInput>(
-        `SELECT index, key, action, history_key AS "historyKey", certificate_type_id AS "certificateTypeId", my_number AS "myNumber",
+        `SELECT index, duplicate_of AS "duplicateOf", action, history_key AS "historyKey", certificate_type_id AS "certificateTypeId", my_number AS "myNumber",
                 certification_sub_key AS "certificationSubKey", record_hash AS "recordHash"
            FROM registration_task_input
           WHERE task_id = $1 AND index >= $2 AND index < $2 + $3 ORDER BY index`,
@@ -140,16 +141,20 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
       return rows;
     },
 
-    /** For each key, the first index at which it appears in the task's upload. */
-    async firstIndexOfKeys(client: pg.ClientBase, taskId: string, keys: string[]): Promise<Map<string, number>> {
-      if (keys.length === 0) return new Map();
-      // One index probe per key (task_id, key, index), whatever the statistics say.
-      const { rows } = await client.query<{ key: string; first: number }>(
-        `SELECT k.key, (SELECT i.index FROM registration_task_input i WHERE i.task_id = $1 AND i.key = k.key ORDER BY i.index LIMIT 1) AS first
-           FROM unnest($2::text[]) AS k(key)`,
-        [taskId, keys],
+    /**
+     * Marks, in `client`'s open transaction, every staged record of the task whose key an earlier
+     * record of the upload has, with that record's index: one grouping of the upload's keys.
+     */
+    async markDuplicates(client: pg.ClientBase, taskId: string): Promise<void> {
+      // Room to group a big upload's keys in memory instead of on disk (this transaction only).
+      await client.query(`SET LOCAL work_mem = '256MB'`);
+      await client.query(
+        `UPDATE registration_task_input i SET duplicate_of = d.first
+           FROM (SELECT key, min(index) AS first FROM registration_task_input
+                  WHERE task_id = $1 AND key IS NOT NULL GROUP BY key HAVING count(*) > 1) d
+          WHERE i.task_id = $1 AND i.key = d.key AND i.index > d.first`,
+        [taskId],
       );
-      return new Map(rows.map((r) => [r.key, r.first]));
     },
 
     /**

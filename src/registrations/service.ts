@@ -107,6 +107,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
         await client.query('BEGIN');
         await repo.stageRecords(client, u.copy(id));
         const count = u.count();
+        await repo.markDuplicates(client, id);
         if (count === 0) throw new ProblemError(400, 'empty_batch', 'The upload contains no records');
         const inserted = await repo.insertTask(
           client,

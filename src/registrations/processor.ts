@@ -111,11 +111,17 @@ export function registrationProcessor(deps: ProcessorDeps) {
   /** Writes a prepared chunk in `client`'s open transaction; returns the task's new processed count. */
   async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', chunk: PreparedChunk) {
     const { range, outcomes, errors, upserts, deletes, rejectedKeys } = chunk;
-    const existing = await repo.existingRecipients(client, municipalityCode, [...upserts.map((u) => u.key), ...deletes.map((d) => d.key)]);
+    // New rows first, in one statement (all of them on a first load); only the rest are looked up.
+    for (const u of upserts) outcomes[u.k] = 'created';
+    const created = await repo.insertNewRecipients(client, municipalityCode, taskId, range, outcomes as Outcome[]);
+    const rest = upserts.filter((u) => !created.has(repo.keyOf(u.key)));
+    const existing = await repo.existingRecipients(client, municipalityCode, [...rest.map((u) => u.key), ...deletes.map((d) => d.key)]);
     const touched: KeyFields[] = [];
-    for (const u of upserts) {
+    for (const u of rest) {
       const hash = existing.get(repo.keyOf(u.key));
-      const outcome: Outcome = hash === undefined ? 'created' : hash === u.recordHash ? 'unchanged' : 'updated';
+      // Neither inserted nor there: deleted by something else meanwhile (a sandbox reset); the retried chunk sees it again.
+      if (hash === undefined) throw new Error(`task ${taskId}: the row of record ${range.from + u.k} neither was inserted nor exists`);
+      const outcome: Outcome = hash === u.recordHash ? 'unchanged' : 'updated';
       outcomes[u.k] = outcome;
       if (outcome === 'unchanged') touched.push(u.key);
     }
@@ -131,7 +137,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
     }
 
     const decided = outcomes as Outcome[];
-    await repo.writeRecipients(client, municipalityCode, taskId, range, decided);
+    await repo.updateRecipients(client, municipalityCode, taskId, range, decided);
     // In replace mode, rows confirmed unchanged — and rows whose new record was rejected — are kept.
     if (mode === 'replace') await repo.touchRecipients(client, municipalityCode, taskId, [...touched, ...rejectedKeys]);
     await repo.deleteRecipients(client, municipalityCode, toDelete);

@@ -51,6 +51,17 @@ const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'delete
 const OUTCOME_CODE = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 const OUTCOME_NAMES = `ARRAY[${OUTCOMES.map((o) => `'${o}'`).join(', ')}]::text[]`;
 
+const RECIPIENT_COLUMNS = `municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
+  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id`;
+
+/** The chunk's staged records marked `outcome`, as recipient_certificate rows ($1 municipality, $2 task, $3–$4 range, $5 marks). */
+const stagedRows = (outcome: Outcome) => `
+  SELECT $1::char(6), i.certificate_type_id, i.my_number, i.certification_sub_key, i.history_key, i.valid_from, i.valid_to,
+         i.is_not_disclosed, i.insurer_number, i.recipient_number, i.record, i.record_hash, $2::uuid
+    FROM registration_task_input i
+   WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
+     AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE[outcome]}`;
+
 /** Staged records `from` … `to - 1` of a task. */
 export interface IndexRange {
   from: number;
@@ -180,41 +191,35 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     keyOf,
 
     /**
-     * Writes the rows of the chunk's staged records whose outcome (`outcomes[k]`: record
-     * `range.from + k`) is `created` or `updated`, straight from the staging table: one range scan
-     * of the chunk, the outcome looked up by position (a list of indexes made PostgreSQL search the
-     * list for every row). Created rows are known to be absent (checked in this transaction, under
-     * the municipality's task lock): a row inserted meanwhile by anything else fails the chunk on
-     * the primary key, and the retried chunk then sees it as existing.
+     * Inserts the rows of the chunk's staged records marked `created` in `outcomes` (`outcomes[k]`:
+     * record `range.from + k`) straight from the staging table, but not over a row that exists:
+     * returns the keys (keyOf) of the rows it inserted; the others exist. One range scan of the chunk,
+     * the mark looked up by position (a list of indexes made PostgreSQL search the list for every row).
      */
-    async writeRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]) {
-      const count = (o: Outcome) => outcomes.reduce((n, x) => (x === o ? n + 1 : n), 0);
-      const select = (outcome: Outcome) => `
-        SELECT $1::char(6), i.certificate_type_id, i.my_number, i.certification_sub_key, i.history_key, i.valid_from, i.valid_to,
-               i.is_not_disclosed, i.insurer_number, i.recipient_number, i.record, i.record_hash, $2::uuid
-          FROM registration_task_input i
-         WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
-           AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE[outcome]}`;
-      const values = [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])];
-      const columns = `municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
-                       valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id`;
-      const creates = count('created');
-      if (creates > 0) {
-        const r = await client.query(`INSERT INTO recipient_certificate (${columns}) ${select('created')}`, values);
-        if (r.rowCount !== creates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${creates} new rows`);
-      }
-      const updates = count('updated');
-      if (updates > 0) {
-        const r = await client.query(
-          `INSERT INTO recipient_certificate (${columns}) ${select('updated')}
-           ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
-             valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
-             insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
-             last_task_id = EXCLUDED.last_task_id, updated_at = now(), record_hash = EXCLUDED.record_hash`,
-          values,
-        );
-        if (r.rowCount !== updates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${updates} changed rows`);
-      }
+    async insertNewRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]): Promise<Set<string>> {
+      if (!outcomes.includes('created')) return new Set();
+      const { rows } = await client.query<{ t: string; m: string; s: string; h: string }>(
+        `INSERT INTO recipient_certificate (${RECIPIENT_COLUMNS}) ${stagedRows('created')}
+         ON CONFLICT DO NOTHING
+         RETURNING certificate_type_id AS t, my_number AS m, certification_sub_key AS s, history_key AS h`,
+        [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
+      );
+      return new Set(rows.map((r) => keyOf({ certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h })));
+    },
+
+    /** Replaces existing rows with the chunk's staged records marked `updated` in `outcomes` (see insertNewRecipients). */
+    async updateRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]) {
+      const updates = outcomes.reduce((n, o) => (o === 'updated' ? n + 1 : n), 0);
+      if (updates === 0) return;
+      const r = await client.query(
+        `INSERT INTO recipient_certificate (${RECIPIENT_COLUMNS}) ${stagedRows('updated')}
+         ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
+           valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
+           insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
+           last_task_id = EXCLUDED.last_task_id, updated_at = now(), record_hash = EXCLUDED.record_hash`,
+        [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
+      );
+      if (r.rowCount !== updates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${updates} changed rows`);
     },
 
     /** Marks rows as seen by this task (replace mode keeps them). */

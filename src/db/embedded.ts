@@ -29,6 +29,14 @@ function releaseSignalHooks() {
 }
 releaseSignalHooks();
 
+/**
+ * For uploads of hundreds of thousands of records: checkpoints every 15 minutes or 4 GB of WAL instead
+ * of 5 minutes or 1 GB (each checkpoint makes the next write of every page log the whole page), and
+ * 512 MB of shared buffers instead of 128 MB. Measured in bench/ingest.ts (1,000,000 records: total
+ * 88.8 → 83.5 s, COPY unchanged). Crash recovery replays more WAL in exchange.
+ */
+const BULK_LOAD_SETTINGS = ['max_wal_size=4GB', 'checkpoint_timeout=15min', 'shared_buffers=512MB'];
+
 const USER = 'postgres';
 // Local-only sandbox server on 127.0.0.1; the password only guards against other local users.
 const PASSWORD = 'pmh-sandbox';
@@ -52,7 +60,7 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     // PostgreSQL refuses to run as root; as root the binaries run as the `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...BULK_LOAD_SETTINGS.flatMap((s) => ['-c', s])],
     onLog: (m) => opts.logger.debug({ postgres: String(m).trim() }, 'embedded postgres'),
     onError: (e) => opts.logger.error({ postgres: String(e) }, 'embedded postgres'),
   });

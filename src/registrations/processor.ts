@@ -191,7 +191,11 @@ export function registrationProcessor(deps: ProcessorDeps) {
                 // Awaited in the next round; if this round fails first, the finally below waits for it.
                 next.catch(() => undefined);
               }
-              await client.query('BEGIN');
+              // A chunk commits without waiting for its WAL to reach the disk: should PostgreSQL or the machine
+              // crash within the next fraction of a second, the chunk is lost whole — rows, results and the
+              // task's progress together — and the task resumes before it. Measured in bench/ingest.ts
+              // (1,000,000 records: applying 43.1 → 37.8 s).
+              await client.query('BEGIN; SET LOCAL synchronous_commit = off');
               try {
                 // Gone (a sandbox reset deleted it): stop rather than apply what was read before, or chunks of nothing forever.
                 if (!(await repo.lockTaskRow(client, taskId))) {

@@ -263,14 +263,22 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
       if (r.rowCount !== outcomes.length) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${outcomes.length} results`);
     },
 
-    async advanceTask(client: pg.ClientBase, taskId: string, processedCount: number, c: Record<Outcome, number>) {
-      await client.query(
+    /** Records the task's progress; false when the task is no longer running (a sandbox reset removed it). */
+    async advanceTask(client: pg.ClientBase, taskId: string, processedCount: number, c: Record<Outcome, number>): Promise<boolean> {
+      const r = await client.query(
         `UPDATE registration_task SET processed_count = $2,
             accepted_count = accepted_count + $3, rejected_count = rejected_count + $4, created_count = created_count + $5,
             updated_count = updated_count + $6, deleted_count = deleted_count + $7, unchanged_count = unchanged_count + $8
-          WHERE id = $1`,
+          WHERE id = $1 AND status = 'running'`,
         [taskId, processedCount, c.created + c.updated + c.unchanged + c.deleted, c.rejected, c.created, c.updated, c.deleted, c.unchanged],
       );
+      return r.rowCount === 1;
+    },
+
+    /** Locks the task row FOR KEY SHARE (deleting it waits; updating its counts does not); false when it is gone. */
+    async keyShareTaskRow(client: pg.ClientBase, taskId: string): Promise<boolean> {
+      const r = await client.query(`SELECT 1 FROM registration_task WHERE id = $1 FOR KEY SHARE`, [taskId]);
+      return r.rowCount === 1;
     },
 
     async lockTaskRow(client: pg.ClientBase, taskId: string): Promise<TaskRow | null> {
@@ -290,10 +298,18 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
       await client.query(`UPDATE registration_task SET status = 'running', started_at = COALESCE(started_at, $2) WHERE id = $1`, [taskId, now]);
     },
 
-    /** Replace mode: removes rows of the type that this task did not see. */
+    /**
+     * Replace mode: removes rows of the type that this task did not create, update or confirm —
+     * except those whose record in this upload was rejected (read from the staged upload, still there).
+     */
     async removeUnseen(client: pg.ClientBase, municipalityCode: string, typeId: string, taskId: string): Promise<number> {
       const r = await client.query(
-        `DELETE FROM recipient_certificate WHERE municipality_code = $1 AND certificate_type_id = $2 AND last_task_id <> $3`,
+        `DELETE FROM recipient_certificate r
+          WHERE r.municipality_code = $1 AND r.certificate_type_id = $2 AND r.last_task_id <> $3
+            AND NOT EXISTS (SELECT 1 FROM registration_task_input s
+                             WHERE s.task_id = $3 AND s.action = 'rejected' AND s.certificate_type_id = r.certificate_type_id
+                               AND s.my_number = r.my_number AND s.certification_sub_key = r.certification_sub_key
+                               AND s.history_key = r.history_key)`,
         [municipalityCode, typeId, taskId],
       );
       return r.rowCount ?? 0;

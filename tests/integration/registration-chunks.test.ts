@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+
+/**
+ * Uploads of many chunks (REGISTRATION_CHUNK_SIZE 3): chunks are applied two at a time and commit in
+ * order; the outcome must be exactly what applying the records one by one gives.
+ */
+let t: TestApp;
+let tokyo: Awaited<ReturnType<typeof municipality>>;
+
+beforeAll(async () => {
+  t = await createTestApp({ REGISTRATION_CHUNK_SIZE: '3' });
+  tokyo = await municipality(t.app, '130001');
+  expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
+});
+afterAll(() => t.close());
+
+const PATH = '/municipal/v1/registration-tasks';
+
+async function resultsOf(id: string) {
+  const res = await tokyo.get(`${PATH}/${id}/results?limit=1000`);
+  expect(res.statusCode).toBe(200);
+  return res.json().items as { index: number; outcome: string; errors: { code: string }[] }[];
+}
+
+async function rows(typeId = 'NANBYO54') {
+  const { rows: r } = await t.pool.query<{ my_number: string; income: string; last_task_id: string }>(
+    `SELECT my_number, record->>'incomeSegment' AS income, last_task_id FROM recipient_certificate
+      WHERE municipality_code = '130001' AND certificate_type_id = $1 ORDER BY my_number`,
+    [typeId],
+  );
+  return r;
+}
+
+describe('a registration task of many chunks', () => {
+  it('creates, updates, keeps, deletes and rejects across chunks exactly as record by record', async () => {
+    const first = await tokyo.upload(Array.from({ length: 10 }, (_, i) => nanbyoRecord(201 + i)), { query: 'wait=30' });
+    expect(first.json()).toMatchObject({ status: 'succeeded', counts: { created: 10 } });
+
+    const upload = [
+      ...[201, 202, 203, 204, 205].map((n) => nanbyoRecord(n, { incomeSegment: 'JOUI' })), // 0–4 updated
+      ...[206, 207, 208].map((n) => nanbyoRecord(n)), // 5–7 unchanged
+      ...[209, 210].map((n) => ({ orgSpecificCertificateTypeId: 'NANBYO54', myNumber: myNumber(n), historyKey: 'H1', isDeleted: true })), // 8–9 deleted
+      ...Array.from({ length: 15 }, (_, i) => nanbyoRecord(211 + i)), // 10–24 created
+      nanbyoRecord(213, { incomeSegment: 'JOUI' }), // 25 duplicate of 12
+      nanbyoRecord(226, { incomeSegment: 'NOPE' }), // 26 rejected
+      { orgSpecificCertificateTypeId: 'NANBYO54', myNumber: myNumber(299), historyKey: 'H1', isDeleted: true }, // 27 not found
+      nanbyoRecord(205, { incomeSegment: 'JOUI' }), // 28 duplicate of 4
+    ];
+    const res = await tokyo.upload(upload, { query: 'wait=30' });
+    const task = res.json();
+    expect(task).toMatchObject({
+      status: 'completed_with_errors',
+      counts: { received: 29, processed: 29, updated: 5, unchanged: 3, deleted: 2, created: 15, rejected: 4 },
+    });
+    const items = await resultsOf(task.id);
+    expect(items.map((r) => r.index)).toEqual(Array.from({ length: 29 }, (_, i) => i));
+    const expected = [
+      ...Array(5).fill('updated'),
+      ...Array(3).fill('unchanged'),
+      ...Array(2).fill('deleted'),
+      ...Array(15).fill('created'),
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+    ];
+    expect(items.map((r) => r.outcome)).toEqual(expected);
+    expect(items[25]!.errors[0]!.code).toBe('duplicate_key');
+    expect(items[27]!.errors[0]!.code).toBe('not_found');
+    expect(items[28]!.errors[0]!.code).toBe('duplicate_key');
+
+    const stored = await rows();
+    expect(stored.map((r) => r.my_number)).toEqual([...[201, 202, 203, 204, 205, 206, 207, 208], ...Array.from({ length: 15 }, (_, i) => 211 + i)].map(myNumber).sort());
+    expect(stored.filter((r) => r.income === 'JOUI').map((r) => r.my_number)).toEqual([201, 202, 203, 204, 205].map(myNumber));
+    // The staged upload is gone once every record has its result.
+    const { rows: staged } = await t.pool.query('SELECT count(*)::int AS n FROM registration_task_input WHERE task_id = $1', [task.id]);
+    expect(staged[0].n).toBe(0);
+  });
+
+  it('replace mode keeps rows whose new record was rejected and removes the ones the export left out', async () => {
+    await tokyo.putType('REPL54', { ...NANBYO_TYPE });
+    const rec = (n: number, over: Record<string, unknown> = {}) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'REPL54', ...over });
+    const first = await tokyo.upload(Array.from({ length: 8 }, (_, i) => rec(301 + i)), { query: 'wait=30' });
+    expect(first.json()).toMatchObject({ status: 'succeeded', counts: { created: 8 } });
+
+    // 301–303 unchanged, 304 rejected (its row stays), 305 updated, 306–308 left out (removed), 309–310 new.
+    const res = await tokyo.upload([rec(301), rec(302), rec(303), rec(304, { incomeSegment: 'NOPE' }), rec(305, { incomeSegment: 'JOUI' }), rec(309), rec(310)], {
+      query: 'wait=30&mode=replace&orgSpecificCertificateTypeId=REPL54',
+    });
+    const task = res.json();
+    expect(task).toMatchObject({ status: 'completed_with_errors', counts: { unchanged: 3, rejected: 1, updated: 1, created: 2, removed: 3 } });
+    const stored = await rows('REPL54');
+    expect(stored.map((r) => r.my_number)).toEqual([301, 302, 303, 304, 305, 309, 310].map(myNumber));
+    expect(stored.find((r) => r.my_number === myNumber(304))).toMatchObject({ income: 'IPPAN1', last_task_id: first.json().id });
+  });
+});

@@ -86,6 +86,31 @@ const keyOf = (r: { certificateTypeId: string; myNumber: string; certificationSu
   `${r.certificateTypeId}\u001f${r.myNumber}\u001f${r.certificationSubKey}\u001f${r.historyKey}`;
 
 /**
+ * Removes a finished task's staged upload, in `client`'s open transaction. When the staging table
+ * holds nothing else (the usual case) and no upload is being staged right now, it is truncated:
+ * deleting a million staged rows one by one took 4–5 s of the task's last transaction and left them
+ * to vacuum; truncating takes milliseconds. Otherwise, only the task's rows are deleted.
+ */
+async function dropStaged(client: pg.ClientBase, taskId: string): Promise<void> {
+  await client.query('SAVEPOINT drop_staged');
+  try {
+    // NOWAIT: an upload being staged holds the table; never wait for it (or make it wait).
+    await client.query('LOCK TABLE registration_task_input IN ACCESS EXCLUSIVE MODE NOWAIT');
+    const others = await client.query(`SELECT 1 FROM registration_task_input WHERE task_id < $1 OR task_id > $1 LIMIT 1`, [taskId]);
+    if (others.rowCount === 0) {
+      await client.query('TRUNCATE registration_task_input');
+      await client.query('RELEASE SAVEPOINT drop_staged');
+      return;
+    }
+    await client.query('RELEASE SAVEPOINT drop_staged');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '55P03') throw err; // lock_not_available
+    await client.query('ROLLBACK TO SAVEPOINT drop_staged');
+  }
+  await client.query(`DELETE FROM registration_task_input WHERE task_id = $1`, [taskId]);
+}
+
+/**
  * Data access of registration tasks. Ordinary reads use Prisma; the hot paths
  * (staging an upload with COPY, applying a chunk with set-based statements) use pg.
  */
@@ -321,7 +346,7 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
         [taskId, status, removed, now, failureDetail],
       );
       // The staged copy of the upload is no longer needed once every record has its result.
-      await client.query(`DELETE FROM registration_task_input WHERE task_id = $1`, [taskId]);
+      await dropStaged(client, taskId);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/domain/numbers.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
@@ -95,4 +96,34 @@ describe('a registration task of many chunks', () => {
     expect(stored.map((r) => r.my_number)).toEqual([301, 302, 303, 304, 305, 309, 310].map(myNumber));
     expect(stored.find((r) => r.my_number === myNumber(304))).toMatchObject({ income: 'IPPAN1', last_task_id: first.json().id });
   });
+
+  it('a finished task leaves the staged upload of a task still waiting intact', async () => {
+    const osaka = await municipality(t.app, '270008');
+    const insurer = withCheckDigit('insurerNumber', '5427001');
+    expect((await osaka.putType('NANBYO54', { ...NANBYO_TYPE, insurerNumbers: [insurer] })).statusCode).toBe(201);
+    const staged = async (id: string) => (await t.pool.query('SELECT count(*)::int AS n FROM registration_task_input WHERE task_id = $1', [id])).rows[0].n as number;
+    const holder = await t.pool.connect();
+    let waiting;
+    try {
+      // Tokyo's task waits (its municipality's lock is held) while Osaka's runs to the end.
+      await holder.query(`SELECT pg_advisory_lock(hashtext('registration:130001'))`);
+      waiting = (await tokyo.upload(Array.from({ length: 7 }, (_, i) => nanbyoRecord(401 + i)))).json();
+      expect(waiting.status).toBe('queued');
+      const done = await osaka.upload(Array.from({ length: 5 }, (_, i) => nanbyoRecord(501 + i, { medicalSubsidyInsurerNumber: insurer })), { query: 'wait=30' });
+      expect(done.json()).toMatchObject({ status: 'succeeded', counts: { created: 5 } });
+      expect(await staged(done.json().id)).toBe(0);
+      expect(await staged(waiting.id)).toBe(7);
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('registration:130001'))`);
+      holder.release();
+    }
+    let task;
+    for (let i = 0; i < 200; i++) {
+      task = (await tokyo.get(`${PATH}/${waiting.id}`)).json();
+      if (task.status !== 'queued' && task.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(task).toMatchObject({ status: 'succeeded', counts: { created: 7 } });
+    expect(await staged(waiting.id)).toBe(0);
+  }, 30_000);
 });

@@ -341,7 +341,27 @@ function problemText(problems: readonly NumberProblem[]): string {
   return problems.map((p) => p.message).join('; ');
 }
 
-function isRealDate(s: string): boolean {
+/**
+ * A pure check of a string, remembered for the strings seen last (at most `max`; then it starts
+ * over): in an upload the same values come again and again — a type's few 公費負担者番号, the same
+ * validity dates, the same 医療機関コード. Results are shared: callers must not change them.
+ */
+function remembered<R>(check: (s: string) => R, max = 4096): (s: string) => R {
+  const seen = new Map<string, R>();
+  return (s) => {
+    let r = seen.get(s);
+    if (r === undefined) {
+      if (seen.size >= max) seen.clear();
+      r = check(s);
+      seen.set(s, r);
+    }
+    return r;
+  };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+const isRealDate = remembered((s: string): boolean => {
   const m = DATE.exec(s);
   if (!m) return false;
   const y = Number(m[1]);
@@ -349,9 +369,11 @@ function isRealDate(s: string): boolean {
   const d = Number(m[3]);
   if (y < MIN_YEAR || mo < 1 || mo > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-  return d <= days;
-}
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
+});
+
+const decodeInsurerNumberOnce = remembered(decodeInsurerNumber);
+const checkMedicalInstitutionCodeOnce = remembered(checkMedicalInstitutionCode);
 
 class Collector {
   readonly errors: RecordIssue[] = [];
@@ -625,7 +647,7 @@ function validateInsurerNumber(
   const field = 'medicalSubsidyInsurerNumber';
   const s = r.string(field, false);
   if (s === undefined) return undefined;
-  const d = decodeInsurerNumber(s);
+  const d = decodeInsurerNumberOnce(s);
   if (d.lawCode === undefined) {
     c.error(field, 'invalid_format', problemText(d.problems));
     return undefined;
@@ -744,7 +766,7 @@ function validateInstitutions(c: Collector, r: Reader, lenient: boolean): string
       return;
     }
     seen.add(code);
-    const check = checkMedicalInstitutionCode(code);
+    const check = checkMedicalInstitutionCodeOnce(code);
     if (check.valid) return;
     const onlyCheckDigit = check.problems.every((p) => p.code === 'check_digit_mismatch');
     const message = `${field}: entry ${i + 1} ${quote(code)}: ${problemText(check.problems)}`;

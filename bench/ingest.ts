@@ -117,6 +117,16 @@ async function toFile(file: string, body: AsyncIterable<string>): Promise<void> 
 
 const fromFile = (file: string) => createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
 
+async function countTasks(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM registration_task')).rows[0]!.n;
+  } finally {
+    await c.end();
+  }
+}
+
 interface Posted {
   status: number;
   body: string;
@@ -271,6 +281,8 @@ export const ingestBenchmark: Benchmark = {
       if (oversize) {
         log(`  streaming ${(OVERSIZE_BYTES / MB).toFixed(0)} MB at the ${(defaults.UPLOAD_LIMIT_BYTES / MB).toFixed(0)} MB upload limit…`);
         rss.mark();
+        // Tasks now (the measured one, and those the sandbox made at start for its well-known test cards).
+        const tasksBefore = await countTasks(database.url);
         const perLine = ndjsonLine(myNumberOf(1)).length + 8;
         const t2 = performance.now();
         const refused = await postStream(
@@ -279,15 +291,7 @@ export const ingestBenchmark: Benchmark = {
           ndjson(Math.ceil(OVERSIZE_BYTES / perLine), 50_000_000),
         );
         const oversizeSeconds = seconds(t2);
-        const tasks = await (async () => {
-          const c = new pg.Client({ connectionString: database.url });
-          await c.connect();
-          try {
-            return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM registration_task')).rows[0]!.n;
-          } finally {
-            await c.end();
-          }
-        })();
+        const tasks = await countTasks(database.url);
         oversizeResult = {
           sentBytes: refused.sentBytes,
           limitBytes: defaults.UPLOAD_LIMIT_BYTES,
@@ -301,6 +305,7 @@ export const ingestBenchmark: Benchmark = {
           })(),
           seconds: oversizeSeconds,
           peakRssMB: rss.mark() / MB,
+          tasksBefore,
           tasksAfter: tasks,
         };
         log(`  → ${refused.status} ${refused.body.slice(0, 200)}`);
@@ -351,8 +356,8 @@ export const ingestBenchmark: Benchmark = {
         targets.push({
           name: 'over-limit stream',
           target: `413, RSS < ${TARGET_RSS_MB} MB, nothing kept`,
-          actual: `${oversizeResult.status}, ${oversizeResult.peakRssMB.toFixed(0)} MB, ${oversizeResult.tasksAfter - 1} kept`,
-          met: oversizeResult.status === 413 && oversizeResult.peakRssMB < TARGET_RSS_MB && oversizeResult.tasksAfter === 1,
+          actual: `${oversizeResult.status}, ${oversizeResult.peakRssMB.toFixed(0)} MB, ${oversizeResult.tasksAfter - oversizeResult.tasksBefore} kept`,
+          met: oversizeResult.status === 413 && oversizeResult.peakRssMB < TARGET_RSS_MB && oversizeResult.tasksAfter === oversizeResult.tasksBefore,
         });
       }
 

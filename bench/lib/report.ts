@@ -65,7 +65,7 @@ function formatIngestReport(r: IngestReport): string {
     ...(r.oversize
       ? [
           `   over-limit stream: ${mb(r.oversize.sentBytes)} MB sent against a ${mb(r.oversize.limitBytes)} MB limit → ${r.oversize.status} ${r.oversize.code ?? ''} ` +
-            `after ${fmt(r.oversize.seconds, 1)} s, peak RSS ${fmt(r.oversize.peakRssMB, 0)} MB, tasks afterwards ${r.oversize.tasksAfter}`,
+            `after ${fmt(r.oversize.seconds, 1)} s, peak RSS ${fmt(r.oversize.peakRssMB, 0)} MB, tasks before ${r.oversize.tasksBefore} and after ${r.oversize.tasksAfter}`,
         ]
       : []),
     '',

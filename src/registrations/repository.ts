@@ -104,7 +104,8 @@ async function dropStaged(client: pg.ClientBase, taskId: string): Promise<void> 
     }
     await client.query('RELEASE SAVEPOINT drop_staged');
   } catch (err) {
-    if ((err as { code?: string }).code !== '55P03') throw err; // lock_not_available
+    // lock_not_available (an upload is being staged), insufficient_privilege (a role that may not truncate).
+    if (!['55P03', '42501'].includes((err as { code?: string }).code ?? '')) throw err;
     await client.query('ROLLBACK TO SAVEPOINT drop_staged');
   }
   await client.query(`DELETE FROM registration_task_input WHERE task_id = $1`, [taskId]);

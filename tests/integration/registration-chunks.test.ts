@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { withCheckDigit } from '../../src/domain/numbers.js';
+import { registrationsRepository } from '../../src/registrations/repository.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
@@ -126,4 +128,40 @@ describe('a registration task of many chunks', () => {
     expect(task).toMatchObject({ status: 'succeeded', counts: { created: 7 } });
     expect(await staged(waiting.id)).toBe(0);
   }, 30_000);
+
+  it('a role that may not truncate the staging table deletes the finished task’s rows instead', async () => {
+    const role = `pmh_staging_limited_${process.pid}`;
+    await t.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-pw'`);
+    try {
+      await t.pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+      const url = new URL(t.database.url);
+      url.username = role;
+      url.password = 'limited-pw';
+      const limited = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      try {
+        const taskId = '00000000-0000-4000-8000-0000000000f1';
+        await t.pool.query(
+          `INSERT INTO registration_task (id, municipality_code, status, mode, format, body_sha256, received_count, processed_count, created_at)
+           VALUES ($1, '130001', 'running', 'upsert', 'ndjson', repeat('0', 64), 3, 3, now())`,
+          [taskId],
+        );
+        await t.pool.query(`INSERT INTO registration_task_input (task_id, index, action) SELECT $1, g, 'rejected' FROM generate_series(0, 2) g`, [taskId]);
+        const client = await limited.connect();
+        try {
+          await client.query('BEGIN');
+          await registrationsRepository(t.db, limited).finishTask(client, taskId, 'completed_with_errors', 0, new Date());
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+        const { rows } = await t.pool.query('SELECT (SELECT count(*) FROM registration_task_input WHERE task_id = $1)::int AS staged, (SELECT status FROM registration_task WHERE id = $1) AS status', [taskId]);
+        expect(rows[0]).toEqual({ staged: 0, status: 'completed_with_errors' });
+      } finally {
+        await limited.end();
+      }
+    } finally {
+      await t.pool.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
+      await t.pool.query(`DROP ROLE ${role}`);
+    }
+  });
 });

@@ -13,6 +13,9 @@ export const redactPaths = [
   'res.body',
   // pino has no recursive wildcard: cover the key at the top level and up to three objects deep.
   ...personalKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
+  // A PostgreSQL error's detail quotes the values of the row it is about, e.g. "Key (…, my_number, …)=(…)".
+  'err.detail',
+  'err.cause.detail',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -31,4 +31,17 @@ describe('log redaction', () => {
     }
     expect(out).toContain('[redacted]');
   });
+
+  it('never writes the detail of a PostgreSQL error, which quotes the row’s values', () => {
+    const { logger, lines } = capture();
+    const err = Object.assign(new Error('duplicate key value violates unique constraint "recipient_certificate_pkey"'), {
+      code: '23505',
+      detail: 'Key (municipality_code, certificate_type_id, my_number)=(130001, NANBYO54, 123456789018) already exists.',
+    });
+    logger.warn({ err, taskId: 't' }, 'registration task attempt failed');
+    logger.warn({ err: new Error('wrapped', { cause: err }) }, 'wrapped');
+    const out = lines.join('');
+    expect(out).not.toContain('123456789018');
+    expect(out).toContain('23505');
+  });
 });

@@ -12,6 +12,7 @@ import { completeMyNumber } from '../src/domain/numbers.js';
 import { loadConfig } from '../src/config.js';
 import { Cleanup } from './lib/cleanup.js';
 import { startBenchDatabase } from './lib/postgres.js';
+import { cpuMeter } from './lib/cpu.js';
 import { sampleRss } from './lib/rss.js';
 import { startService } from './lib/service.js';
 import { environment } from './lib/targets.js';
@@ -247,11 +248,13 @@ export const ingestBenchmark: Benchmark = {
       const idle = rss.mark();
 
       log('  uploading…');
+      const cpu = cpuMeter(service.pid);
       const t0 = performance.now();
       const posted = await postStream(`${service.origin}/municipal/v1/registration-tasks`, { ...auth, 'content-type': 'application/x-ndjson' }, fromFile(uploadFile));
       const uploadSeconds = seconds(t0);
       if (posted.status !== 202) throw new Error(`upload: ${posted.status} ${posted.body}\n${service.tail()}`);
       const uploadRss = rss.mark();
+      const uploadCpu = cpu.mark();
       const taskId = (JSON.parse(posted.body) as { id: string }).id;
       log(`  uploaded ${(posted.sentBytes / MB).toFixed(0)} MB in ${uploadSeconds.toFixed(1)} s; processing…`);
 
@@ -272,6 +275,7 @@ export const ingestBenchmark: Benchmark = {
       const processingSeconds = seconds(t1);
       const totalSeconds = seconds(t0);
       const processingRss = rss.mark();
+      const processingCpu = cpu.mark();
       if (task.status !== 'succeeded' || task.counts.created !== count) {
         throw new Error(`task ended ${task.status} with counts ${JSON.stringify(task.counts)}, expected ${count} created\n${service.tail()}`);
       }
@@ -320,6 +324,7 @@ export const ingestBenchmark: Benchmark = {
       await client.connect();
       cleanup.add('COPY client', () => client.end());
       await client.query('CREATE TABLE bench_copy (LIKE recipient_certificate INCLUDING ALL)');
+      const copyCpu = cpuMeter(process.pid);
       const t3 = performance.now();
       const copy = client.query(copyFrom('COPY bench_copy (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id) FROM STDIN'));
       await new Promise<void>((resolve, reject) => {
@@ -333,6 +338,7 @@ export const ingestBenchmark: Benchmark = {
         })().catch(reject);
       });
       const copySeconds = seconds(t3);
+      const copyMachineSeconds = copyCpu.mark().machineSeconds;
       const copied = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_copy')).rows[0]!.n;
       if (copied !== count) throw new Error(`COPY stored ${copied} rows, expected ${count}`);
       await client.query('DROP TABLE bench_copy');
@@ -386,7 +392,8 @@ export const ingestBenchmark: Benchmark = {
           counts: task.counts,
           rssMB: { idle: idle / MB, upload: uploadRss / MB, processing: processingRss / MB, peakSampled: rssTotals.peakSampled / MB, hwm: rssTotals.hwm / MB },
         },
-        copy: { table: 'bench_copy (LIKE recipient_certificate INCLUDING ALL)', seconds: copySeconds, rowsPerSec: copyRowsPerSec },
+        cpu: { upload: uploadCpu, processing: processingCpu },
+        copy: { table: 'bench_copy (LIKE recipient_certificate INCLUDING ALL)', seconds: copySeconds, rowsPerSec: copyRowsPerSec, machineCpuSeconds: copyMachineSeconds },
         ratioToCopy: ratio,
         targets,
         ...(oversizeResult ? { oversize: oversizeResult } : {}),

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CpuPhase } from './cpu.js';
 import type { BenchmarkReport, IngestReport, ResetReport } from './types.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -39,6 +40,8 @@ function table(header: string[], rows: string[][], align: ('left' | 'right')[]):
 const fmt = (n: number, digits: number) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+const cpu = (c: CpuPhase) => [fmt(c.machineSeconds, 1), fmt(c.processSeconds, 1), `${fmt(c.utilisation * 100, 0)} %`];
+
 function formatIngestReport(r: IngestReport): string {
   const e = r.environment;
   const sv = r.service;
@@ -50,14 +53,15 @@ function formatIngestReport(r: IngestReport): string {
     ...(e.database ? [`   PostgreSQL ${e.database.serverVersion}: ${e.database.description}`] : []),
     '',
     table(
-      ['phase', 'seconds', 'records/s', 'peak RSS MB'],
+      ['phase', 'seconds', 'records/s', 'peak RSS MB', 'CPU s (machine)', 'CPU s (service)', 'machine busy'],
       [
-        ['service: upload + staging', fmt(sv.uploadSeconds, 1), fmt(r.settings.records / sv.uploadSeconds, 0), fmt(sv.rssMB.upload, 0)],
-        ['service: validate + apply', fmt(sv.processingSeconds, 1), fmt(r.settings.records / sv.processingSeconds, 0), fmt(sv.rssMB.processing, 0)],
-        ['service: total', fmt(sv.totalSeconds, 1), fmt(sv.recordsPerSec, 0), fmt(sv.rssMB.hwm, 0)],
-        [`raw COPY into ${r.copy.table}`, fmt(r.copy.seconds, 1), fmt(r.copy.rowsPerSec, 0), ''],
+        ['service: upload + staging', fmt(sv.uploadSeconds, 1), fmt(r.settings.records / sv.uploadSeconds, 0), fmt(sv.rssMB.upload, 0), ...cpu(r.cpu.upload)],
+        ['service: validate + apply', fmt(sv.processingSeconds, 1), fmt(r.settings.records / sv.processingSeconds, 0), fmt(sv.rssMB.processing, 0), ...cpu(r.cpu.processing)],
+        ['service: total', fmt(sv.totalSeconds, 1), fmt(sv.recordsPerSec, 0), fmt(sv.rssMB.hwm, 0),
+          fmt(r.cpu.upload.machineSeconds + r.cpu.processing.machineSeconds, 1), fmt(r.cpu.upload.processSeconds + r.cpu.processing.processSeconds, 1), ''],
+        [`raw COPY into ${r.copy.table}`, fmt(r.copy.seconds, 1), fmt(r.copy.rowsPerSec, 0), '', fmt(r.copy.machineCpuSeconds, 1), '', ''],
       ],
-      ['left', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
     `   task ${sv.status}: ${Object.entries(sv.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,

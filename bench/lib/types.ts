@@ -1,3 +1,4 @@
+import type { CpuPhase } from './cpu.js';
 import type { Measurement } from './measure.js';
 
 export interface TargetResult {
@@ -56,7 +57,12 @@ export interface IngestReport {
     counts: Record<string, number>;
     rssMB: { idle: number; upload: number; processing: number; peakSampled: number; hwm: number };
   };
-  copy: { table: string; seconds: number; rowsPerSec: number };
+  /**
+   * CPU seconds of each phase (bench/lib/cpu.ts): the machine's (service, PostgreSQL and this
+   * process together) and the service process's own. Steadier than wall time on a shared machine.
+   */
+  cpu: { upload: CpuPhase; processing: CpuPhase };
+  copy: { table: string; seconds: number; rowsPerSec: number; machineCpuSeconds: number };
   /** service records/s ÷ COPY rows/s. */
   ratioToCopy: number;
   targets: { name: string; target: string; actual: string; met: boolean }[];

@@ -248,7 +248,6 @@ export async function buildApp(deps: AppDeps) {
   if (deps.runWorkers) {
     const processor = registrationProcessor({
       repo: registrations,
-      loadRules,
       now,
       logger: app.log,
       chunkSize: deps.config.REGISTRATION_CHUNK_SIZE,

@@ -1,5 +1,4 @@
 import type { Db } from '../db/prisma.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { CertificateTypeRules } from '../domain/registration-record.js';
 import type { StoredDefinition } from './schemas.js';
 
@@ -23,9 +22,6 @@ export function rulesOf(id: string, d: StoredDefinition): CertificateTypeRules {
     checkDigitValidation: d.checkDigitValidation,
   };
 }
-
-/** PostgreSQL foreign_key_violation (23503), as Prisma reports it through the pg driver adapter. */
-const isForeignKeyViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003';
 
 /** Prisma access to certificate_type (制度マスタ). */
 export function certificateTypesRepository(db: Db) {
@@ -64,15 +60,24 @@ export function certificateTypesRepository(db: Db) {
       return rows.map(toRow);
     },
 
-    /** Deletes a type; recipient_certificate rows keep it alive (FK ON DELETE RESTRICT). */
-    async delete(municipalityCode: string, id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
-      try {
-        const { count } = await db.certificateType.deleteMany({ where: { municipalityCode, id } });
-        return count > 0 ? 'deleted' : 'not_found';
-      } catch (err) {
-        if (isForeignKeyViolation(err)) return 'in_use';
-        throw err;
-      }
+    /**
+     * Deletes a type unless registered rows use it. Its row is locked first (FOR UPDATE waits for every
+     * registration chunk holding it FOR KEY SHARE, and makes the next ones wait), then the rows are looked
+     * for in a statement of their own, which sees what those chunks committed: a foreign key's ON DELETE
+     * RESTRICT, with the lock taken once per chunk instead of a check per row (see the migration
+     * 20261201000000_recipient_type_lock_per_chunk).
+     */
+    delete(municipalityCode: string, id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
+      return db.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM certificate_type WHERE municipality_code = ${municipalityCode} AND id = ${id} FOR UPDATE`;
+        if (locked.length === 0) return 'not_found';
+        const used = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM recipient_certificate WHERE municipality_code = ${municipalityCode} AND certificate_type_id = ${id} LIMIT 1`;
+        if (used.length > 0) return 'in_use';
+        await tx.$executeRaw`DELETE FROM certificate_type WHERE municipality_code = ${municipalityCode} AND id = ${id}`;
+        return 'deleted';
+      });
     },
 
     /** Every type of a municipality as registration rules, keyed by orgSpecificCertificateTypeId. */

@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
-import type { CertificateTypeRules, RecordIssue } from '../domain/registration-record.js';
+import type { RecordIssue } from '../domain/registration-record.js';
 import type { IndexRange, Outcome, RegistrationsRepository, StagedInput, TaskRow } from './repository.js';
 
 export interface ProcessorDeps {
   repo: RegistrationsRepository;
-  loadRules(municipalityCode: string): Promise<Map<string, CertificateTypeRules>>;
   now(): Date;
   logger: FastifyBaseLogger;
   /** Records applied per transaction. */
@@ -66,7 +65,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
   const chunkSize = deps.chunkSize ?? 2000;
 
   /** Reads staged records `from` … `from + chunkSize - 1` and decides what the staging alone decides. */
-  async function prepareChunk(reader: pg.ClientBase, taskId: string, typeIds: ReadonlySet<string>, from: number): Promise<PreparedChunk> {
+  async function prepareChunk(reader: pg.ClientBase, taskId: string, from: number): Promise<PreparedChunk> {
     const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
     const last = inputs.at(-1);
     if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1) throw new Error(`task ${taskId}: staged records from ${from} are missing`);
@@ -94,16 +93,6 @@ export function registrationProcessor(deps: ProcessorDeps) {
         chunk.deletes.push({ k, key });
         return;
       }
-      if (!typeIds.has(key.certificateTypeId)) {
-        // Validated against a type that was deleted after the upload was received.
-        chunk.outcomes[k] = 'rejected';
-        chunk.errors[k] = issues({
-          field: 'orgSpecificCertificateTypeId',
-          code: 'unknown_certificate_type',
-          message: `orgSpecificCertificateTypeId "${key.certificateTypeId}" was deleted from this municipality's 制度マスタ after the upload was received`,
-        });
-        return;
-      }
       chunk.upserts.push({ k, key, recordHash: input.recordHash! });
     });
     return chunk;
@@ -111,7 +100,21 @@ export function registrationProcessor(deps: ProcessorDeps) {
 
   /** Writes a prepared chunk in `client`'s open transaction; returns the task's new processed count. */
   async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', chunk: PreparedChunk) {
-    const { range, outcomes, errors, upserts, deletes } = chunk;
+    const { range, outcomes, errors, deletes } = chunk;
+    // The types the chunk's rows will use, locked as a foreign key would (FOR KEY SHARE, so deleting one
+    // waits for this transaction), once per chunk instead of per row: a record whose type was deleted
+    // after the upload was received is rejected. (Type updates do not wait: they change no key.)
+    const types = await repo.lockCertificateTypes(client, municipalityCode, [...new Set(chunk.upserts.map((u) => u.key.certificateTypeId))]);
+    const upserts = chunk.upserts.filter((u) => {
+      if (types.has(u.key.certificateTypeId)) return true;
+      outcomes[u.k] = 'rejected';
+      errors[u.k] = issues({
+        field: 'orgSpecificCertificateTypeId',
+        code: 'unknown_certificate_type',
+        message: `orgSpecificCertificateTypeId "${u.key.certificateTypeId}" was deleted from this municipality's 制度マスタ after the upload was received`,
+      });
+      return false;
+    });
     // New rows first, in one statement (all of them on a first load); only the rest are looked up.
     for (const u of upserts) outcomes[u.k] = 'created';
     const created = await repo.insertNewRecipients(client, municipalityCode, taskId, range, outcomes as Outcome[]);
@@ -207,8 +210,6 @@ export function registrationProcessor(deps: ProcessorDeps) {
         let current = await repo.findTaskById(taskId);
         if (!current || (current.status !== 'queued' && current.status !== 'running')) return;
         if (current.status === 'queued') await repo.markRunning(client, taskId, deps.now());
-        // The types as they are now: a record whose type was deleted since its upload is rejected.
-        const typeIds = new Set((await deps.loadRules(task.municipalityCode)).keys());
 
         const received = current.receivedCount;
         if (current.processedCount < received) {
@@ -222,12 +223,12 @@ export function registrationProcessor(deps: ProcessorDeps) {
           let failure: { err: unknown } | undefined;
           let next: Promise<PreparedChunk> | undefined;
           try {
-            next = prepareChunk(reader, taskId, typeIds, current.processedCount);
+            next = prepareChunk(reader, taskId, current.processedCount);
             for (let k = 0; next; k++) {
               const chunk = await next;
               next = undefined;
               if (chunk.range.to < received) {
-                next = prepareChunk(reader, taskId, typeIds, chunk.range.to);
+                next = prepareChunk(reader, taskId, chunk.range.to);
                 // Awaited in the next round; if this round fails first, the finally below waits for it.
                 next.catch(() => undefined);
               }

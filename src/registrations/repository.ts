@@ -217,6 +217,20 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     keyOf,
 
     /**
+     * Locks the municipality's certificate types with these ids FOR KEY SHARE, as a foreign key's check
+     * would (deleting one waits for this transaction; see src/certificate-types/repository.ts); returns
+     * the ids that exist.
+     */
+    async lockCertificateTypes(client: pg.ClientBase, municipalityCode: string, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM certificate_type WHERE municipality_code = $1 AND id = ANY($2::text[]) FOR KEY SHARE`,
+        [municipalityCode, ids],
+      );
+      return new Set(rows.map((r) => r.id));
+    },
+
+    /**
      * Inserts the rows of the chunk's staged records marked `created` in `outcomes` (`outcomes[k]`:
      * record `range.from + k`) straight from the staging table, but not over a row that exists:
      * returns the keys (keyOf) of the rows it inserted; the others exist. One range scan of the chunk,

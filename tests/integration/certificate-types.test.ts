@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/numbers.js';
+import { registrationsRepository } from '../../src/registrations/repository.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 
@@ -212,6 +213,37 @@ describe('create, replace, read, list, delete', () => {
 
     await t.db.recipientCertificate.deleteMany({ where: { municipalityCode: '130001', certificateTypeId: 'INUSE' } });
     expect((await call('DELETE', `${LIST}/INUSE`, tokens.tokyo)).statusCode).toBe(204);
+  });
+
+  it('a delete racing a registration chunk waits for it, then refuses (409): the rows it committed keep the type', async () => {
+    expect((await put(tokens.tokyo!, 'RACE', NANBYO)).statusCode).toBe(201);
+    const chunk = await t.pool.connect();
+    let answered = false;
+    try {
+      // What a registration chunk does (src/registrations/processor.ts): lock the types it uses, then write rows.
+      await chunk.query('BEGIN');
+      expect(await registrationsRepository(t.db, t.pool).lockCertificateTypes(chunk, '130001', ['RACE', 'NOSUCH'])).toEqual(new Set(['RACE']));
+      await chunk.query(
+        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id)
+         VALUES ('130001', 'RACE', '123456789018', '', 'h1', '2026-04-01', '2027-03-31', false, '{}', repeat('0', 64), $1)`,
+        [randomUUID()],
+      );
+      const del = call('DELETE', `${LIST}/RACE`, tokens.tokyo).then((r) => {
+        answered = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered).toBe(false);
+      await chunk.query('COMMIT');
+      const res = await del;
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().code).toBe('certificate_type_in_use');
+    } finally {
+      chunk.release();
+    }
+    expect((await call('GET', `${LIST}/RACE`, tokens.tokyo)).statusCode).toBe(200);
+    await t.pool.query(`DELETE FROM recipient_certificate WHERE municipality_code = '130001' AND certificate_type_id = 'RACE'`);
+    expect((await call('DELETE', `${LIST}/RACE`, tokens.tokyo)).statusCode).toBe(204);
   });
 });
 

@@ -233,6 +233,38 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(await countRows('GONE54')).toBe(0);
   }, 30_000);
 
+  it('a type being deleted while a task is applied: the chunk waits for the deletion, then rejects the records of the type that is gone', async () => {
+    await tokyo.putType('RACE54', { ...NANBYO_TYPE });
+    // The first half of a type deletion (src/certificate-types/repository.ts): its row locked FOR UPDATE.
+    const deleter = await t.pool.connect();
+    let task;
+    try {
+      await deleter.query('BEGIN');
+      await deleter.query(`SELECT 1 FROM certificate_type WHERE municipality_code = '130001' AND id = 'RACE54' FOR UPDATE`);
+      const res = await tokyo.upload([nanbyoRecord(94, { orgSpecificCertificateTypeId: 'RACE54' }), nanbyoRecord(95)]);
+      expect(res.statusCode, res.body).toBe(202);
+      task = res.json();
+      // The chunk locks the type FOR KEY SHARE and waits; nothing is applied meanwhile.
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await tokyo.get(`${PATH}/${task.id}`)).json()).toMatchObject({ status: 'running', counts: { created: 0, rejected: 0 } });
+      await deleter.query(`DELETE FROM certificate_type WHERE municipality_code = '130001' AND id = 'RACE54'`);
+      await deleter.query('COMMIT');
+    } finally {
+      deleter.release();
+    }
+    let done;
+    for (let i = 0; i < 200; i++) {
+      done = (await tokyo.get(`${PATH}/${task.id}`)).json();
+      if (done.status !== 'queued' && done.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(done).toMatchObject({ status: 'completed_with_errors', counts: { created: 1, rejected: 1 } });
+    const items = await results(tokyo, task.id);
+    expect(items[0]).toMatchObject({ outcome: 'rejected', errors: [{ field: 'orgSpecificCertificateTypeId', code: 'unknown_certificate_type' }] });
+    expect(items[1]).toMatchObject({ outcome: 'created' });
+    expect(await countRows('RACE54')).toBe(0);
+  }, 30_000);
+
   it('replace mode removes rows of the type absent from the batch, and reports how many', async () => {
     await tokyo.putType('REPL54', { ...NANBYO_TYPE });
     const rec = (n: number) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'REPL54' });

@@ -189,16 +189,16 @@ describe('POST /sandbox/v1/reset', () => {
     // Every table without incoming foreign keys is swapped, however small.
     const repo = resetRepository(t.pool, { swapMinBytes: 0 });
     const swapped = await repo.truncate(TENANT_TABLES);
-    expect(swapped).toEqual(expect.arrayContaining(['recipient_certificate', 'registration_task_input', 'registration_task_result', 'eligibility_check']));
+    expect(swapped).toEqual(expect.arrayContaining(['recipient_certificate', 'registration_task_input', 'registration_task_result', 'eligibility_check', 'certificate_type']));
     // Referenced by other tables' foreign keys: truncated, not swapped.
-    expect(swapped).not.toContain('certificate_type');
     expect(swapped).not.toContain('medical_institution');
+    expect(swapped).not.toContain('webhook_endpoint');
     expect(await tenantTableDefinitions()).toEqual(before);
     for (const x of TENANT_TABLES) expect(await count(x.table), x.table).toBe(0);
     await repo.dropDiscarded();
     expect(await discardSchemas()).toBe(0);
 
-    // The new tables work: register through the API, foreign keys enforced as before.
+    // The new tables work: register through the API, constraints enforced as before.
     const m = await registered('130001', 2);
     expect((await m.get('/municipal/v1/recipients')).json().items).toHaveLength(2);
     const again = await institution(t.app);
@@ -206,8 +206,9 @@ describe('POST /sandbox/v1/reset', () => {
     expect(answer.json().medicalSubsidies).toHaveLength(1);
     await expect(
       t.pool.query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id)
-                    SELECT '130001', 'NO_SUCH_TYPE', '123456789012', '', 'H1', '2026-04-01', '2027-03-31', false, '{}', 'x', id FROM registration_task LIMIT 1`),
-    ).rejects.toThrow(/foreign key/);
+                    SELECT municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id
+                      FROM recipient_certificate LIMIT 1`),
+    ).rejects.toThrow(/duplicate key value violates unique constraint "recipient_certificate_pkey"/);
     await reset();
   });
 

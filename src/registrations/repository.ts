@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { copyInto } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
+import type { RecordIssue } from '../domain/registration-record.js';
 import type { StagedRecord } from './prepare.js';
 
 export interface TaskRow {
@@ -49,7 +50,6 @@ const STAGE_COPY = `COPY registration_task_input (task_id, index, key, action, h
  */
 const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'deleted', 'rejected'];
 const OUTCOME_CODE = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
-const OUTCOME_NAMES = `ARRAY[${OUTCOMES.map((o) => `'${o}'`).join(', ')}]::text[]`;
 
 const RECIPIENT_COLUMNS = `municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
   valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id`;
@@ -61,6 +61,15 @@ const stagedRows = (outcome: Outcome) => `
     FROM registration_task_input i
    WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
      AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE[outcome]}`;
+
+/** One record's result (registration_task_result holds them in blocks). */
+export interface ResultRow {
+  index: number;
+  historyKey: string | null;
+  outcome: Outcome;
+  errors: RecordIssue[];
+  warnings: RecordIssue[];
+}
 
 /** Staged records `from` … `to - 1` of a task. */
 export interface IndexRange {
@@ -154,12 +163,30 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     unfinishedTaskIds: async () =>
       (await db.registrationTask.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map((t) => t.id),
 
-    listResults: (taskId: string, f: { outcomes?: Outcome[]; afterIndex?: number; limit: number }) =>
-      db.registrationTaskResult.findMany({
-        where: { taskId, outcome: f.outcomes ? { in: f.outcomes } : undefined, index: f.afterIndex !== undefined ? { gt: f.afterIndex } : undefined },
-        orderBy: { index: 'asc' },
-        take: f.limit,
-      }),
+    /**
+     * Results in upload order, those with an index above `afterIndex` and (when given) one of `outcomes`,
+     * read from the task's result blocks (insertResults): from the block holding the first wanted index on,
+     * skipping blocks without a wanted outcome.
+     */
+    async listResults(taskId: string, f: { outcomes?: Outcome[]; afterIndex?: number; limit: number }): Promise<ResultRow[]> {
+      const mask = (f.outcomes ?? OUTCOMES).reduce((m, o) => m | (1 << OUTCOME_CODE[o]), 0);
+      const from = f.afterIndex === undefined ? 0 : f.afterIndex + 1;
+      const { rows } = await pool.query<{ index: number; history_key: string | null; code: number; issues: { errors: RecordIssue[]; warnings: RecordIssue[] } | null }>(
+        // The blocks are ordered in a subquery of their own, so the outer ORDER BY is an incremental sort
+        // that unnests block after block until LIMIT (a flat join sorted every record after the cursor).
+        `SELECT r.first_index + u.k::int - 1 AS index, u.h AS history_key, u.o AS code, r.issues -> (u.k - 1)::text AS issues
+           FROM (SELECT * FROM registration_task_result b
+                  WHERE b.task_id = $1 AND (b.outcome_mask & $3) <> 0
+                    AND b.first_index >= COALESCE((SELECT max(p.first_index) FROM registration_task_result p WHERE p.task_id = $1 AND p.first_index <= $2), 0)
+                  ORDER BY b.first_index) r
+          CROSS JOIN LATERAL unnest(r.outcomes, r.history_keys) WITH ORDINALITY AS u(o, h, k)
+          WHERE r.first_index + u.k - 1 >= $2 AND ($3 >> u.o) & 1 = 1
+          ORDER BY r.first_index, u.k
+          LIMIT $4`,
+        [taskId, from, mask, f.limit],
+      );
+      return rows.map((r) => ({ index: r.index, historyKey: r.history_key, outcome: OUTCOMES[r.code]!, errors: r.issues?.errors ?? [], warnings: r.issues?.warnings ?? [] }));
+    },
 
     /**
      * What applying staged records `fromIndex` … `fromIndex + limit - 1` needs to read in Node: their
@@ -286,21 +313,26 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     },
 
     /**
-     * The results of staged records `range.from` … `range.to - 1`: `outcomes[k]` is the outcome of
-     * record `range.from + k`; its errors are `errors[k]` when given (a rule decided while applying),
-     * else those found when it was staged; its warnings are those found when it was staged.
+     * The results of staged records `range.from` … `range.to - 1`, as one block: `outcomes[k]` is the
+     * outcome of record `range.from + k`; its errors are `errors[k]` when given (a rule decided while
+     * applying), else those found when it was staged; its warnings are those found when it was staged.
      */
     async insertResults(client: pg.ClientBase, taskId: string, range: IndexRange, outcomes: Outcome[], errors: (string | null)[]) {
       const decided = errors.flatMap((e, k) => (e === null ? [] : [k]));
+      const mask = outcomes.reduce((m, o) => m | (1 << OUTCOME_CODE[o]), 0);
       const r = await client.query(
-        `INSERT INTO registration_task_result (task_id, index, history_key, outcome, errors, warnings)
-         SELECT $1, i.index, i.history_key, (${OUTCOME_NAMES})[($4::int2[])[i.index - $2 + 1] + 1], COALESCE(e.errors::jsonb, i.errors), i.warnings
+        `INSERT INTO registration_task_result (task_id, first_index, outcomes, history_keys, issues, outcome_mask)
+         SELECT $1, $2, $4::int2[], array_agg(i.history_key ORDER BY i.index),
+                jsonb_object_agg((i.index - $2)::text, jsonb_build_object('errors', COALESCE(e.errors::jsonb, i.errors, '[]'), 'warnings', COALESCE(i.warnings, '[]')))
+                  FILTER (WHERE e.errors IS NOT NULL OR i.errors IS NOT NULL OR i.warnings IS NOT NULL),
+                $7::int2
            FROM registration_task_input i
            LEFT JOIN unnest($5::int[], $6::text[]) AS e(index, errors) ON e.index = i.index
-          WHERE i.task_id = $1 AND i.index >= $2 AND i.index < $3`,
-        [taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o]), decided.map((k) => range.from + k), decided.map((k) => errors[k])],
+          WHERE i.task_id = $1 AND i.index >= $2 AND i.index < $3
+         HAVING count(*) = cardinality($4::int2[])`,
+        [taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o]), decided.map((k) => range.from + k), decided.map((k) => errors[k]), mask],
       );
-      if (r.rowCount !== outcomes.length) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${outcomes.length} results`);
+      if (r.rowCount !== 1) throw new Error(`task ${taskId}: records ${range.from}–${range.to - 1} are not all staged; no results written`);
     },
 
     /** Records the task's progress; false when the task is no longer running (a sandbox reset removed it). */

@@ -158,13 +158,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       if (after !== undefined && !Number.isInteger(after)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
       const outcomes: Outcome[] | undefined = q.status === 'accepted' ? ['created', 'updated', 'unchanged', 'deleted'] : q.status ? [q.status] : undefined;
       const rows = await repo.listResults(id, { outcomes, afterIndex: after, limit: q.limit + 1 });
-      const items = rows.slice(0, q.limit).map((r) => ({
-        index: r.index,
-        historyKey: r.historyKey,
-        outcome: r.outcome as Outcome,
-        errors: (r.errors as { field: string; code: string; message: string }[] | null) ?? [],
-        warnings: (r.warnings as { field: string; code: string; message: string }[] | null) ?? [],
-      }));
+      const items = rows.slice(0, q.limit);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(String(last.index)) : null };
     },

@@ -164,4 +164,43 @@ describe('a registration task of many chunks', () => {
       await t.pool.query(`DROP ROLE ${role}`);
     }
   });
+
+  it('filters and pages results across result blocks exactly as the full list says', async () => {
+    // A type of its own, so the other tests' rows stay as they expect.
+    expect((await tokyo.putType('PAGE54', NANBYO_TYPE)).statusCode).toBe(201);
+    const rec = (n: number, over: Record<string, unknown> = {}) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'PAGE54', ...over });
+    await tokyo.upload(Array.from({ length: 6 }, (_, i) => rec(401 + i)), { query: 'wait=30' });
+    const upload = [
+      rec(401, { incomeSegment: 'JOUI' }), // updated
+      rec(402), // unchanged
+      { orgSpecificCertificateTypeId: 'PAGE54', myNumber: myNumber(403), historyKey: 'H1', isDeleted: true }, // deleted
+      ...Array.from({ length: 8 }, (_, i) => rec(411 + i)), // created
+      rec(404, { incomeSegment: 'NOPE' }), // rejected
+      rec(405), // unchanged
+      ...Array.from({ length: 4 }, (_, i) => rec(421 + i, { incomeSegment: i % 2 ? 'NOPE' : 'JOUI' })), // created, rejected, …
+      rec(406, { incomeSegment: 'JOUI' }), // updated
+    ];
+    const task = (await tokyo.upload(upload, { query: 'wait=30' })).json();
+    expect(task.counts).toMatchObject({ received: 18, created: 10, updated: 2, unchanged: 2, deleted: 1, rejected: 3 });
+    const all = await resultsOf(task.id);
+    expect(all.map((r) => r.index)).toEqual(Array.from({ length: 18 }, (_, i) => i));
+    expect(all[11]).toMatchObject({ outcome: 'rejected', errors: [{ code: 'unknown_income_segment' }] });
+    const accepted = new Set(['created', 'updated', 'unchanged', 'deleted']);
+    for (const status of [undefined, 'created', 'updated', 'unchanged', 'deleted', 'rejected', 'accepted']) {
+      const wanted = all.filter((r) => status === undefined || r.outcome === status || (status === 'accepted' && accepted.has(r.outcome)));
+      for (const limit of [1, 2, 5]) {
+        const paged: typeof all = [];
+        let cursor: string | null = null;
+        do {
+          const res = await tokyo.get(`${PATH}/${task.id}/results?limit=${limit}${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.statusCode, res.body).toBe(200);
+          const page = res.json();
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          paged.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(paged, `status=${status} limit=${limit}`).toEqual(wanted);
+      }
+    }
+  });
 });

@@ -68,7 +68,8 @@ describe('POST /sandbox/v1/reset', () => {
         { table: 'recipient_certificate', rows: 2 },
         { table: 'certificate_type', rows: 1 },
         { table: 'registration_task', rows: 1 },
-        { table: 'registration_task_result', rows: 2 },
+        // One block of results per applied chunk (the task's two records are one).
+        { table: 'registration_task_result', rows: 1 },
         { table: 'municipal_credential', rows: 1 },
       ]),
     );
@@ -254,7 +255,12 @@ describe('POST /sandbox/v1/reset', () => {
       [n],
     );
     await t.pool.query(`INSERT INTO registration_task_input (task_id, index, action, record, key) SELECT '00000000-0000-4000-8000-000000000001', g, 'upsert', '{}'::jsonb, g::text FROM generate_series(0, $1 - 1) g`, [n]);
-    await t.pool.query(`INSERT INTO registration_task_result (task_id, index, outcome) SELECT '00000000-0000-4000-8000-000000000001', g, 'created' FROM generate_series(0, $1 - 1) g`, [n]);
+    await t.pool.query(
+      `INSERT INTO registration_task_result (task_id, first_index, outcomes, history_keys, outcome_mask)
+       SELECT '00000000-0000-4000-8000-000000000001', g * 2000, array_fill(0::int2, ARRAY[2000]), array_fill('H1'::text, ARRAY[2000]), 1
+         FROM generate_series(0, $1 / 2000 - 1) g`,
+      [n],
+    );
     await t.pool.query('ANALYZE');
     await registered('130001', 20);
 

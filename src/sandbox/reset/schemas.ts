@@ -34,7 +34,7 @@ export const resetResultSchema = z
       scope: 'municipality',
       code: '131016',
       tables: [
-        { table: 'registration_task_result', rows: 120 },
+        { table: 'registration_task_result', rows: 1 },
         { table: 'registration_task_input', rows: 120 },
         { table: 'registration_task', rows: 1 },
         { table: 'recipient_certificate', rows: 118 },

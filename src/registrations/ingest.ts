@@ -25,10 +25,10 @@ export interface UploadValidation {
 
 export interface Upload {
   /**
-   * The validated records as staging COPY text (stagedLine), as lines or as blocks of lines already
-   * encoded; `count()` and `sha256()` are final once it is exhausted.
+   * The validated records as staging COPY text (stagedLine): lines, batches of lines, or blocks of lines
+   * already encoded; `count()` and `sha256()` are final once it is exhausted.
    */
-  copy(taskId: string): AsyncIterable<string | Uint8Array>;
+  copy(taskId: string): AsyncIterable<string | readonly string[] | Uint8Array>;
   count(): number;
   /** sha256 of the body bytes. */
   sha256(): string;
@@ -82,75 +82,101 @@ export function jsonArrayUpload(body: unknown[], bodyBytes: Buffer, limits: Uplo
 const isBlank = (b: Buffer) => b.every((c) => c === 0x20 || c === 0x09 || c === 0x0d);
 
 /**
- * The lines of an NDJSON stream that are not blank, as they stream; null for a line longer than
- * maxRecordBytes (dropped as it streams, not buffered). Memory is bounded by maxRecordBytes.
+ * Splits an NDJSON stream into its lines that are not blank, a chunk at a time (no promise per line);
+ * null for a line longer than maxRecordBytes (dropped as it streams, not buffered). Memory is bounded
+ * by maxRecordBytes.
  */
-async function* ndjsonLines(stream: Readable, hash: Hash, limits: UploadLimits): AsyncGenerator<Buffer | null> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let overflow = false;
-  let count = 0;
-  const emit = function* (line: Buffer): Generator<Buffer | null> {
-    if (overflow) {
-      overflow = false;
-      if (++count > limits.maxRecords) throw tooManyRecords(limits);
-      yield null;
-      return;
-    }
-    if (line.length === 0 || isBlank(line)) return;
-    if (++count > limits.maxRecords) throw tooManyRecords(limits);
-    yield line;
-  };
-  for await (const chunk of metered(stream, hash, limits)) {
+class NdjsonSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private overflow = false;
+  private count = 0;
+
+  constructor(private readonly limits: UploadLimits) {}
+
+  /** The lines that `chunk` completes. */
+  push(chunk: Buffer): (Buffer | null)[] {
+    const out: (Buffer | null)[] = [];
     let start = 0;
     let nl: number;
     while ((nl = chunk.indexOf(10, start)) !== -1) {
       const piece = chunk.subarray(start, nl);
-      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
-      pending = [];
-      pendingBytes = 0;
-      yield* emit(line);
+      const line = this.pending.length ? Buffer.concat([...this.pending, piece]) : piece;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.emit(line, out);
       start = nl + 1;
     }
-    if (start < chunk.length && !overflow) {
-      pending.push(chunk.subarray(start));
-      pendingBytes += chunk.length - start;
-      if (pendingBytes > limits.maxRecordBytes) {
-        overflow = true;
-        pending = [];
-        pendingBytes = 0;
+    if (start < chunk.length && !this.overflow) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+      if (this.pendingBytes > this.limits.maxRecordBytes) {
+        this.overflow = true;
+        this.pending = [];
+        this.pendingBytes = 0;
       }
     }
+    return out;
   }
-  if (pending.length || overflow) yield* emit(Buffer.concat(pending));
+
+  /** The last line, when the stream does not end with a newline. */
+  end(): (Buffer | null)[] {
+    const out: (Buffer | null)[] = [];
+    if (this.pending.length || this.overflow) this.emit(Buffer.concat(this.pending), out);
+    return out;
+  }
+
+  private emit(line: Buffer, out: (Buffer | null)[]): void {
+    if (this.overflow) {
+      this.overflow = false;
+      if (++this.count > this.limits.maxRecords) throw tooManyRecords(this.limits);
+      out.push(null);
+      return;
+    }
+    if (line.length === 0 || isBlank(line)) return;
+    if (++this.count > this.limits.maxRecords) throw tooManyRecords(this.limits);
+    out.push(line);
+  }
 }
 
 /**
  * NDJSON, streamed: one record per non-blank line (index = position among non-blank lines).
- * A line that is not JSON is a per-record error. With a pool, worker threads validate batches of
- * lines while this thread reads the next ones and PostgreSQL stores what is done.
+ * A line that is not JSON is a per-record error. The lines of each chunk of the body are validated and
+ * turned into COPY text together. With a pool, worker threads validate batches of lines while this
+ * thread reads the next ones and PostgreSQL stores what is done.
  */
 export function ndjsonUpload(stream: Readable, limits: UploadLimits, v: UploadValidation): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
   let count = 0;
-  const lines = (async function* () {
-    for await (const line of ndjsonLines(stream, hash, limits)) {
-      count++;
-      yield line;
+  const batches = (async function* () {
+    const splitter = new NdjsonSplitter(limits);
+    for await (const chunk of metered(stream, hash, limits)) {
+      const lines = splitter.push(chunk);
+      count += lines.length;
+      if (lines.length > 0) yield lines;
     }
+    const last = splitter.end();
+    count += last.length;
+    if (last.length > 0) yield last;
     digest = hash.digest('hex');
   })();
   return {
     async *copy(taskId) {
       if (v.pool) {
-        yield* prepareInPool(v.pool, lines, { taskId, maxRecordBytes: limits.maxRecordBytes, rules: v.rules });
+        yield* prepareInPool(
+          v.pool,
+          (async function* () {
+            for await (const lines of batches) yield* lines;
+          })(),
+          { taskId, maxRecordBytes: limits.maxRecordBytes, rules: v.rules },
+        );
         return;
       }
       let index = 0;
       const prepare = (value: unknown) => prepareRecord(value, v.rules);
-      for await (const line of lines) {
-        yield stagedLine(taskId, index++, line === null ? tooLargeRecord(limits.maxRecordBytes) : lineRecord(line, limits.maxRecordBytes, prepare));
+      for await (const lines of batches) {
+        yield lines.map((line) => stagedLine(taskId, index++, line === null ? tooLargeRecord(limits.maxRecordBytes) : lineRecord(line, limits.maxRecordBytes, prepare)));
       }
     },
     count: () => count,

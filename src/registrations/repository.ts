@@ -130,13 +130,20 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
 
     /**
      * Stages an upload's validated records inside `client`'s open transaction: COPY text from
-     * stagedLine, as lines or as blocks of lines already encoded (by worker threads).
+     * stagedLine, as lines, batches of lines, or blocks of lines already encoded (by worker threads).
      */
-    async stageRecords(client: pg.PoolClient, data: AsyncIterable<string | Uint8Array>): Promise<void> {
+    async stageRecords(client: pg.PoolClient, data: AsyncIterable<string | readonly string[] | Uint8Array>): Promise<void> {
       await copyInto(client, STAGE_COPY, async (out) => {
         for await (const d of data) {
-          const pending = typeof d === 'string' ? out.write(d) : out.writeBytes(d);
-          if (pending) await pending;
+          if (typeof d === 'string' || d instanceof Uint8Array) {
+            const pending = typeof d === 'string' ? out.write(d) : out.writeBytes(d);
+            if (pending) await pending;
+            continue;
+          }
+          for (const line of d) {
+            const pending = out.write(line);
+            if (pending) await pending;
+          }
         }
       });
     },

@@ -26,7 +26,8 @@ interface KeyFields {
   certificationSubKey: string;
   historyKey: string;
 }
-const keyFieldsOf = (i: StagedInput): KeyFields | null =>
+/** A staged deletion's key (StagedInput carries the whole key only of deletions). */
+const deletionKeyOf = (i: StagedInput): KeyFields | null =>
   i.certificateTypeId !== null && i.myNumber !== null && i.certificationSubKey !== null && i.historyKey !== null
     ? { certificateTypeId: i.certificateTypeId, myNumber: i.myNumber, certificationSubKey: i.certificationSubKey, historyKey: i.historyKey }
     : null;
@@ -39,7 +40,7 @@ interface PreparedChunk {
   /** outcomes[k] / errors[k]: record range.from + k; undefined = decided when applied. */
   outcomes: (Outcome | undefined)[];
   errors: (string | null)[];
-  upserts: { k: number; key: KeyFields; recordHash: string }[];
+  upserts: { k: number; certificateTypeId: string }[];
   deletes: { k: number; key: KeyFields }[];
 }
 
@@ -49,9 +50,9 @@ type ChunkEnd = 'committed' | 'gone';
  * Applies a task's staged records in chunks. Records were validated when the upload was received
  * (src/registrations/prepare.ts); what is left depends on the stored rows — created, updated or
  * unchanged, whether a row to delete exists — and on the rest of the upload (a key seen earlier in
- * it). Node reads each record's action, key and hash, decides, and has PostgreSQL copy the records
- * from the staging table to their rows and write the results: the records themselves never come
- * back to Node. Each chunk — its rows, its per-record results and the task's progress — commits in
+ * it). Node reads each record's action (and a deletion's key), decides, and has PostgreSQL copy the
+ * records from the staging table to their rows, compare them with rows already there and write the
+ * results: the records themselves never come back to Node. Each chunk — its rows, its per-record results and the task's progress — commits in
  * one transaction, so a task interrupted at any point resumes from the first record without a
  * result, and no record is ever half-applied. Tasks of one municipality run one at a time
  * (advisory lock), which also makes a task's job safe to deliver twice.
@@ -78,22 +79,23 @@ export function registrationProcessor(deps: ProcessorDeps) {
       deletes: [],
     };
     inputs.forEach((input, k) => {
-      const key = keyFieldsOf(input);
       if (input.action === 'rejected') {
         chunk.outcomes[k] = 'rejected';
         return;
       }
-      if (!key) throw new Error(`task ${taskId}: staged record ${input.index} (${input.action}) has no key`);
+      if (input.certificateTypeId === null) throw new Error(`task ${taskId}: staged record ${input.index} (${input.action}) has no key`);
       if (input.duplicateOf !== null) {
         chunk.outcomes[k] = 'rejected';
         chunk.errors[k] = issues({ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${input.duplicateOf}` });
         return;
       }
       if (input.action === 'delete') {
+        const key = deletionKeyOf(input);
+        if (!key) throw new Error(`task ${taskId}: staged record ${input.index} (delete) has no key`);
         chunk.deletes.push({ k, key });
         return;
       }
-      chunk.upserts.push({ k, key, recordHash: input.recordHash! });
+      chunk.upserts.push({ k, certificateTypeId: input.certificateTypeId });
     });
     return chunk;
   }
@@ -104,31 +106,32 @@ export function registrationProcessor(deps: ProcessorDeps) {
     // The types the chunk's rows will use, locked as a foreign key would (FOR KEY SHARE, so deleting one
     // waits for this transaction), once per chunk instead of per row: a record whose type was deleted
     // after the upload was received is rejected. (Type updates do not wait: they change no key.)
-    const types = await repo.lockCertificateTypes(client, municipalityCode, [...new Set(chunk.upserts.map((u) => u.key.certificateTypeId))]);
+    const types = await repo.lockCertificateTypes(client, municipalityCode, [...new Set(chunk.upserts.map((u) => u.certificateTypeId))]);
     const upserts = chunk.upserts.filter((u) => {
-      if (types.has(u.key.certificateTypeId)) return true;
+      if (types.has(u.certificateTypeId)) return true;
       outcomes[u.k] = 'rejected';
       errors[u.k] = issues({
         field: 'orgSpecificCertificateTypeId',
         code: 'unknown_certificate_type',
-        message: `orgSpecificCertificateTypeId "${u.key.certificateTypeId}" was deleted from this municipality's 制度マスタ after the upload was received`,
+        message: `orgSpecificCertificateTypeId "${u.certificateTypeId}" was deleted from this municipality's 制度マスタ after the upload was received`,
       });
       return false;
     });
-    // New rows first, in one statement (all of them on a first load); only the rest are looked up.
+    // New rows first, in one statement (all of them on a first load, and then nothing else is read);
+    // only the rows that were there already are looked up, and compared, in PostgreSQL.
     for (const u of upserts) outcomes[u.k] = 'created';
-    const created = await repo.insertNewRecipients(client, municipalityCode, taskId, range, outcomes as Outcome[]);
-    const rest = upserts.filter((u) => !created.has(repo.keyOf(u.key)));
-    const existing = await repo.existingRecipients(client, municipalityCode, [...rest.map((u) => u.key), ...deletes.map((d) => d.key)]);
+    const inserted = await repo.insertNewRecipients(client, municipalityCode, taskId, range, outcomes as Outcome[]);
     const touched: KeyFields[] = [];
-    for (const u of rest) {
-      const hash = existing.get(repo.keyOf(u.key));
+    if (inserted < upserts.length) {
+      const there = await repo.existingRowsOfStaged(client, municipalityCode, taskId, range, outcomes as Outcome[]);
       // Neither inserted nor there: deleted by something else meanwhile (a sandbox reset); the retried chunk sees it again.
-      if (hash === undefined) throw new Error(`task ${taskId}: the row of record ${range.from + u.k} neither was inserted nor exists`);
-      const outcome: Outcome = hash === u.recordHash ? 'unchanged' : 'updated';
-      outcomes[u.k] = outcome;
-      if (outcome === 'unchanged') touched.push(u.key);
+      if (inserted + there.length !== upserts.length) throw new Error(`task ${taskId}: of records ${range.from}–${range.to - 1}, ${upserts.length - inserted - there.length} neither were inserted nor exist`);
+      for (const e of there) {
+        outcomes[e.index - range.from] = e.unchanged ? 'unchanged' : 'updated';
+        if (e.unchanged) touched.push(e.key);
+      }
     }
+    const existing = await repo.existingRecipients(client, municipalityCode, deletes.map((d) => d.key));
     const toDelete: KeyFields[] = [];
     for (const d of deletes) {
       if (existing.has(repo.keyOf(d.key))) {

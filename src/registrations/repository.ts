@@ -77,17 +77,17 @@ export interface IndexRange {
   to: number;
 }
 
-/** What the apply reads of a staged record (see StagedRecord). */
+/** What the apply reads of a staged record (see StagedRecord): its action, its type, and a deletion's whole key. */
 export interface StagedInput {
   index: number;
   /** Index of the first record of the upload with the same key, when this is not it. */
   duplicateOf: number | null;
   action: StagedRecord['action'];
-  historyKey: string | null;
   certificateTypeId: string | null;
+  /** The rest of the key: of a deletion only (an upsert's is compared in PostgreSQL, see existingRowsOfStaged). */
+  historyKey: string | null;
   myNumber: string | null;
   certificationSubKey: string | null;
-  recordHash: string | null;
 }
 
 
@@ -197,14 +197,15 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
 
     /**
      * What applying staged records `fromIndex` … `fromIndex + limit - 1` needs to read in Node: their
-     * action, key fields and duplicate mark, not the records themselves (those go from the staging table to their rows in
+     * action, type, duplicate mark and a deletion's key, not the records themselves (those go from the staging table to their rows in
      * SQL). A bounded range, not `index >= $2 … LIMIT`: right after a big upload the table's
      * statistics are stale, and the planner then read and sorted the whole rest of the upload for every chunk.
      */
     async readInputs(client: pg.ClientBase, taskId: string, fromIndex: number, limit: number): Promise<StagedInput[]> {
       const { rows } = await client.query<StagedInput>(
-        `SELECT index, duplicate_of AS "duplicateOf", action, history_key AS "historyKey", certificate_type_id AS "certificateTypeId", my_number AS "myNumber",
-                certification_sub_key AS "certificationSubKey", record_hash AS "recordHash"
+        `SELECT index, duplicate_of AS "duplicateOf", action, certificate_type_id AS "certificateTypeId",
+                CASE WHEN action = 'delete' THEN history_key END AS "historyKey", CASE WHEN action = 'delete' THEN my_number END AS "myNumber",
+                CASE WHEN action = 'delete' THEN certification_sub_key END AS "certificationSubKey"
            FROM registration_task_input
           WHERE task_id = $1 AND index >= $2 AND index < $2 + $3 ORDER BY index`,
         [taskId, fromIndex, limit],
@@ -266,19 +267,42 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
 
     /**
      * Inserts the rows of the chunk's staged records marked `created` in `outcomes` (`outcomes[k]`:
-     * record `range.from + k`) straight from the staging table, but not over a row that exists:
-     * returns the keys (keyOf) of the rows it inserted; the others exist. One range scan of the chunk,
-     * the mark looked up by position (a list of indexes made PostgreSQL search the list for every row).
+     * record `range.from + k`) straight from the staging table, but not over a row that exists; returns
+     * how many it inserted (existingRowsOfStaged finds the others). One range scan of the chunk, the
+     * mark looked up by position (a list of indexes made PostgreSQL search the list for every row).
      */
-    async insertNewRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]): Promise<Set<string>> {
-      if (!outcomes.includes('created')) return new Set();
-      const { rows } = await client.query<{ t: string; m: string; s: string; h: string }>(
-        `INSERT INTO recipient_certificate (${RECIPIENT_COLUMNS}) ${stagedRows('created')}
-         ON CONFLICT DO NOTHING
-         RETURNING certificate_type_id AS t, my_number AS m, certification_sub_key AS s, history_key AS h`,
+    async insertNewRecipients(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]): Promise<number> {
+      if (!outcomes.includes('created')) return 0;
+      const { rows } = await client.query<{ n: number }>(
+        `WITH inserted AS (INSERT INTO recipient_certificate (${RECIPIENT_COLUMNS}) ${stagedRows('created')} ON CONFLICT DO NOTHING RETURNING 1)
+         SELECT count(*)::int AS n FROM inserted`,
         [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
       );
-      return new Set(rows.map((r) => keyOf({ certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h })));
+      return rows[0]!.n;
+    },
+
+    /**
+     * After insertNewRecipients: the chunk's staged records marked `created` whose row was there
+     * already (not inserted by this transaction), locked, each with its key and whether its stored
+     * record is the same (hash). One primary-key probe per record (a LATERAL subquery, and my_number
+     * compared as char(12) so the key index applies): a join was planned from stale statistics as a
+     * scan and sort of the whole table per chunk.
+     */
+    async existingRowsOfStaged(client: pg.ClientBase, municipalityCode: string, taskId: string, range: IndexRange, outcomes: Outcome[]) {
+      const { rows } = await client.query<{ index: number; unchanged: boolean; t: string; m: string; s: string; h: string }>(
+        `SELECT i.index, r.unchanged, i.certificate_type_id AS t, i.my_number AS m, i.certification_sub_key AS s, i.history_key AS h
+           FROM registration_task_input i
+          CROSS JOIN LATERAL (
+            SELECT rc.record_hash = i.record_hash AS unchanged FROM recipient_certificate rc
+             WHERE rc.municipality_code = $1 AND rc.certificate_type_id = i.certificate_type_id AND rc.my_number = i.my_number::bpchar
+               AND rc.certification_sub_key = i.certification_sub_key AND rc.history_key = i.history_key
+               AND rc.xmin <> pg_current_xact_id()::xid
+               FOR UPDATE) r
+          WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
+            AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE.created}`,
+        [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
+      );
+      return rows.map((r) => ({ index: r.index, unchanged: r.unchanged, key: { certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h } }));
     },
 
     /** Replaces existing rows with the chunk's staged records marked `updated` in `outcomes` (see insertNewRecipients). */

@@ -13,7 +13,9 @@ const PATH = '/municipal/v1/registration-tasks';
 const hospital = completeMedicalInstitutionCode('131123456');
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // Error logs on: the property tests below have twice met a 500 under a loaded machine that did not
+  // recur; should one come again, the test output shows the logged cause.
+  t = await createTestApp({ LOG_LEVEL: 'error' });
   tokyo = await municipality(t.app, '130001');
   hachioji = await municipality(t.app, '132012');
   expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);

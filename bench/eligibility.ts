@@ -122,9 +122,9 @@ export const eligibilityBenchmark: Benchmark = {
       const weighted = weights.map((w, k) => `${w} * ((i / ${10 ** (10 - k)}) % 10)`).join(' + ');
       await pool.query(
         `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
-                valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id)
+                valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, last_task_id)
          SELECT '130001', 'NANBYO54', mn, '', 'H1', '2026-04-01', '2027-03-31', false, '54130018', '0000018',
-                $1::jsonb || jsonb_build_object('myNumber', mn), md5(mn) || md5(mn || 'x'), $2::uuid
+                $1::jsonb || jsonb_build_object('myNumber', mn), $2::uuid
            FROM (SELECT lpad(i::text, 11, '0') || (CASE WHEN r <= 1 THEN 0 ELSE 11 - r END)::text AS mn
                    FROM (SELECT i, (${weighted}) % 11 AS r FROM generate_series(1::bigint, $3::bigint) AS i) AS s) AS g`,
         [JSON.stringify(withoutNumber), task.id, RECORDS],

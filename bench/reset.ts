@@ -57,9 +57,9 @@ async function loadMunicipality(pool: pg.Pool, code: string, taskId: string, n: 
   );
   await pool.query(
     `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to,
-            is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id)
+            is_not_disclosed, insurer_number, recipient_number, record, last_task_id)
      SELECT $1, 'BULK', lpad(g::text, 12, '0'), '', 'H1', '2026-04-01', '2027-03-31', false, '54270015', '0000018',
-            $2::jsonb || jsonb_build_object('myNumber', lpad(g::text, 12, '0')), md5(g::text) || md5(g::text || 'x'), $3
+            $2::jsonb || jsonb_build_object('myNumber', lpad(g::text, 12, '0')), $3
        FROM generate_series(1, $4) g`,
     [code, RECORD, taskId, n],
   );

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { hash } from 'node:crypto';
 import { copyField } from '../db/copy-text.js';
 import {
   canonicalRecordJson,
@@ -19,8 +18,6 @@ export interface RowWrite {
   recipientNumber: string | null;
   /** The validated record as canonical JSON text. */
   record: string;
-  /** sha256 of `record`, to tell updated from unchanged. */
-  recordHash: string;
 }
 
 /**
@@ -43,9 +40,6 @@ export interface StagedRecord {
   warnings: RecordIssue[] | null;
 }
 
-// One-shot crypto.hash: a third of the cost of createHash().update().digest() per record.
-const sha256 = (s: string) => hash('sha256', s, 'hex');
-
 /** A record that could not be read at all (not JSON, too large, not UTF-8, a bad CSV cell). */
 export function unreadableRecord(errors: RecordIssue[], key: string | null = null): StagedRecord {
   return { key, action: 'rejected', historyKey: null, certificateTypeId: null, myNumber: null, certificationSubKey: null, write: null, errors, warnings: null };
@@ -67,7 +61,6 @@ export function prepareRecord(value: unknown, rules: ReadonlyMap<string, Certifi
   if (!v.ok) return { ...base, action: 'rejected', write: null, errors: v.errors };
   if (v.isDeleted) return { ...base, action: 'delete', write: null, errors: null };
   const r = v.record as Extract<PmhRecord, { isDeleted: false }>;
-  const record = canonicalRecordJson(r);
   return {
     ...base,
     action: 'upsert',
@@ -78,8 +71,7 @@ export function prepareRecord(value: unknown, rules: ReadonlyMap<string, Certifi
       isNotDisclosed: r.isNotDisclosed,
       insurerNumber: r.medicalSubsidyInsurerNumber ?? null,
       recipientNumber: r.medicalSubsidyRecipientNumber ?? null,
-      record,
-      recordHash: sha256(record),
+      record: canonicalRecordJson(r),
     },
   };
 }
@@ -112,8 +104,8 @@ export function stagedLine(taskId: string, index: number, r: StagedRecord): stri
     `${copyField(r.myNumber)}\t${copyField(r.certificationSubKey)}\t` +
     (w
       ? `${w.validFrom}\t${w.validTo}\t${w.isNotDisclosed ? 't' : 'f'}\t${copyField(w.insurerNumber)}\t${copyField(w.recipientNumber)}\t` +
-        `${copyField(w.record)}\t${w.recordHash}\t`
-      : '\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t') +
+        `${copyField(w.record)}\t`
+      : '\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t') +
     `${r.errors ? copyField(JSON.stringify(r.errors)) : '\\N'}\t${r.warnings ? copyField(JSON.stringify(r.warnings)) : '\\N'}\n`
   );
 }

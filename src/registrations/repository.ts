@@ -42,7 +42,7 @@ export interface NewTask {
 
 /** The columns of a staged record's COPY line (see stagedLine). */
 const STAGE_COPY = `COPY registration_task_input (task_id, index, key, action, history_key, certificate_type_id, my_number, certification_sub_key,
-  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, errors, warnings) FROM STDIN`;
+  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, errors, warnings) FROM STDIN`;
 
 /**
  * Outcomes as small integers for the apply's statements: an element of an int2[] is found by its
@@ -52,12 +52,12 @@ const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'delete
 const OUTCOME_CODE = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 
 const RECIPIENT_COLUMNS = `municipality_code, certificate_type_id, my_number, certification_sub_key, history_key,
-  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, record_hash, last_task_id`;
+  valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, last_task_id`;
 
 /** The chunk's staged records marked `outcome`, as recipient_certificate rows ($1 municipality, $2 task, $3–$4 range, $5 marks). */
 const stagedRows = (outcome: Outcome) => `
   SELECT $1::char(6), i.certificate_type_id, i.my_number, i.certification_sub_key, i.history_key, i.valid_from, i.valid_to,
-         i.is_not_disclosed, i.insurer_number, i.recipient_number, i.record, i.record_hash, $2::uuid
+         i.is_not_disclosed, i.insurer_number, i.recipient_number, i.record, $2::uuid
     FROM registration_task_input i
    WHERE i.task_id = $2 AND i.index >= $3 AND i.index < $4 AND i.action = 'upsert'
      AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE[outcome]}`;
@@ -230,23 +230,23 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     },
 
     /**
-     * Existing rows (by key) among the given keys, locked for this transaction. One primary-key
+     * The keys (keyOf) of the given keys whose rows exist, locked for this transaction. One primary-key
      * probe per key (a LATERAL subquery, and my_number compared as char(12) so the key index
      * applies): a join was planned from stale statistics as a scan and sort of the whole table per chunk.
      */
     async existingRecipients(client: pg.ClientBase, municipalityCode: string, keys: { certificateTypeId: string; myNumber: string; certificationSubKey: string; historyKey: string }[]) {
-      if (keys.length === 0) return new Map<string, string>();
-      const { rows } = await client.query<{ i: string; record_hash: string }>(
-        `SELECT k.i, r.record_hash
+      if (keys.length === 0) return new Set<string>();
+      const { rows } = await client.query<{ i: string }>(
+        `SELECT k.i
            FROM unnest($2::text[], $3::bpchar[], $4::text[], $5::text[]) WITH ORDINALITY AS k(t, m, s, h, i)
            CROSS JOIN LATERAL (
-             SELECT record_hash FROM recipient_certificate r
+             SELECT 1 FROM recipient_certificate r
               WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
                 AND r.certification_sub_key = k.s AND r.history_key = k.h
               FOR UPDATE) r`,
         [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
       );
-      return new Map(rows.map((r) => [keyOf(keys[Number(r.i) - 1]!), r.record_hash]));
+      return new Set(rows.map((r) => keyOf(keys[Number(r.i) - 1]!)));
     },
 
     keyOf,
@@ -284,7 +284,7 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
     /**
      * After insertNewRecipients: the chunk's staged records marked `created` whose row was there
      * already (not inserted by this transaction), locked, each with its key and whether its stored
-     * record is the same (hash). One primary-key probe per record (a LATERAL subquery, and my_number
+     * record is the same (jsonb equality: the same fields with the same values, in any order). One primary-key probe per record (a LATERAL subquery, and my_number
      * compared as char(12) so the key index applies): a join was planned from stale statistics as a
      * scan and sort of the whole table per chunk.
      */
@@ -293,7 +293,7 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
         `SELECT i.index, r.unchanged, i.certificate_type_id AS t, i.my_number AS m, i.certification_sub_key AS s, i.history_key AS h
            FROM registration_task_input i
           CROSS JOIN LATERAL (
-            SELECT rc.record_hash = i.record_hash AS unchanged FROM recipient_certificate rc
+            SELECT rc.record = i.record AS unchanged FROM recipient_certificate rc
              WHERE rc.municipality_code = $1 AND rc.certificate_type_id = i.certificate_type_id AND rc.my_number = i.my_number::bpchar
                AND rc.certification_sub_key = i.certification_sub_key AND rc.history_key = i.history_key
                AND rc.xmin <> pg_current_xact_id()::xid
@@ -314,7 +314,7 @@ export function registrationsRepository(db: Db, pool: pg.Pool) {
          ON CONFLICT (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key) DO UPDATE SET
            valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, is_not_disclosed = EXCLUDED.is_not_disclosed,
            insurer_number = EXCLUDED.insurer_number, recipient_number = EXCLUDED.recipient_number, record = EXCLUDED.record,
-           last_task_id = EXCLUDED.last_task_id, updated_at = now(), record_hash = EXCLUDED.record_hash`,
+           last_task_id = EXCLUDED.last_task_id, updated_at = now()`,
         [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
       );
       if (r.rowCount !== updates) throw new Error(`task ${taskId}: wrote ${r.rowCount} of ${updates} changed rows`);

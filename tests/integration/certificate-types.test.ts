@@ -201,7 +201,6 @@ describe('create, replace, read, list, delete', () => {
         insurerNumber: '54130018',
         recipientNumber: '0000018',
         record: { certificationName: '特定医療費（指定難病）受給者証' },
-        recordHash: '0'.repeat(64),
         lastTaskId: randomUUID(),
       },
     });
@@ -224,8 +223,8 @@ describe('create, replace, read, list, delete', () => {
       await chunk.query('BEGIN');
       expect(await registrationsRepository(t.db, t.pool).lockCertificateTypes(chunk, '130001', ['RACE', 'NOSUCH'])).toEqual(new Set(['RACE']));
       await chunk.query(
-        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id)
-         VALUES ('130001', 'RACE', '123456789018', '', 'h1', '2026-04-01', '2027-03-31', false, '{}', repeat('0', 64), $1)`,
+        `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id)
+         VALUES ('130001', 'RACE', '123456789018', '', 'h1', '2026-04-01', '2027-03-31', false, '{}', $1)`,
         [randomUUID()],
       );
       const del = call('DELETE', `${LIST}/RACE`, tokens.tokyo).then((r) => {

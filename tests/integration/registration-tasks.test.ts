@@ -61,6 +61,10 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(again.json()).toMatchObject({ status: 'succeeded', counts: { unchanged: 1, updated: 1, created: 0 } });
     const { rows } = await t.pool.query(`SELECT valid_to::text FROM recipient_certificate WHERE my_number = $1`, [myNumber(12)]);
     expect(rows).toEqual([{ valid_to: '2027-09-30' }]);
+    // The same record with its fields (and those of basicFiveInfo) in another order is still the same record.
+    const reordered = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).reverse().map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]));
+    const third = await tokyo.upload([reordered(nanbyoRecord(11)), reordered(nanbyoRecord(12, { validTo: '2027-09-30', maxCopaymentAmount: { monthly: 5000 } }))], { query: 'wait=20' });
+    expect(third.json()).toMatchObject({ status: 'succeeded', counts: { unchanged: 1, updated: 1, created: 0 } });
   });
 
   it('deletes a history row with isDeleted, and rejects deleting an unknown row without failing the task', async () => {

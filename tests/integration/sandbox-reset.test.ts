@@ -27,7 +27,8 @@ async function tenantTableDefinitions() {
   const names = TENANT_TABLES.map((x) => x.table);
   const q = async (sql: string) => (await t.pool.query(sql, [names])).rows;
   return {
-    columns: await q(`SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
+    // Columns in order, by position among the columns there are: a swapped table has no slot of a dropped column.
+    columns: await q(`SELECT c.relname, row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) AS position, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
                         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
                        WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2`),
     constraints: await q(`SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
@@ -206,8 +207,8 @@ describe('POST /sandbox/v1/reset', () => {
     const answer = await again.check({ certificateSerialNumber: (await card(t.app, myNumber(2))).certificateSerialNumber, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } });
     expect(answer.json().medicalSubsidies).toHaveLength(1);
     await expect(
-      t.pool.query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id)
-                    SELECT municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, record_hash, last_task_id
+      t.pool.query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id)
+                    SELECT municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id
                       FROM recipient_certificate LIMIT 1`),
     ).rejects.toThrow(/duplicate key value violates unique constraint "recipient_certificate_pkey"/);
     await reset();
@@ -249,8 +250,8 @@ describe('POST /sandbox/v1/reset', () => {
     );
     await t.pool.query(
       `INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to,
-              is_not_disclosed, record, record_hash, last_task_id)
-       SELECT '270008', 'BULK', lpad(g::text, 12, '0'), '', 'H1', '2026-04-01', '2027-03-31', false, '{"x":1}', repeat('0', 64), '00000000-0000-4000-8000-000000000001'
+              is_not_disclosed, record, last_task_id)
+       SELECT '270008', 'BULK', lpad(g::text, 12, '0'), '', 'H1', '2026-04-01', '2027-03-31', false, '{"x":1}', '00000000-0000-4000-8000-000000000001'
          FROM generate_series(1, $1) g`,
       [n],
     );

@@ -956,35 +956,3 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
 
   return { ok: true, record: rec as unknown as PmhRecord, key, isDeleted: deleted, warnings: c.warnings };
 }
-
-/**
- * canonicalJson of a validated record (keys sorted at every level), written directly: the record's
- * shape is known, so the keys are placed in sorted order without sorting them per record (the
- * generic canonicalJson was a tenth of the ingest's CPU time). Undefined fields are left out, as
- * JSON.stringify does. tests/unit/registration-record.test.ts checks it against canonicalJson.
- */
-export function canonicalRecordJson(r: PmhRecord): string {
-  const b = r.basicFiveInfo;
-  const m = r.maxCopaymentAmount;
-  return JSON.stringify({
-    additionalConditions: r.additionalConditions,
-    basicFiveInfo: b && { address: b.address, dateOfBirth: b.dateOfBirth, name: b.name, nameKana: b.nameKana, sex: b.sex },
-    certificationDetail: r.certificationDetail?.map((d) => ({ label: d.label, value: d.value })),
-    certificationName: r.certificationName,
-    certificationSubKey: r.certificationSubKey,
-    designatedMedicalInstitutions: r.designatedMedicalInstitutions,
-    historyKey: r.historyKey,
-    incomeSegment: r.incomeSegment,
-    isAlwaysReimbursement: r.isAlwaysReimbursement,
-    isDeleted: r.isDeleted,
-    isNotDisclosed: r.isNotDisclosed,
-    maxCopaymentAmount: m && { daily: m.daily, inpatientOutpatientCombined: m.inpatientOutpatientCombined, monthly: m.monthly, perVisit: m.perVisit },
-    medicalSubsidyInsurerNumber: r.medicalSubsidyInsurerNumber,
-    medicalSubsidyRecipientNumber: r.medicalSubsidyRecipientNumber,
-    myNumber: r.myNumber,
-    orgSpecificCertificateTypeId: r.orgSpecificCertificateTypeId,
-    segment: r.segment,
-    validFrom: r.validFrom,
-    validTo: r.validTo,
-  });
-}

@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { copyField } from '../db/copy-text.js';
 import {
-  canonicalRecordJson,
   rawRecordKey,
   validateRecord,
   type CertificateTypeRules,
@@ -71,7 +70,8 @@ export function prepareRecord(value: unknown, rules: ReadonlyMap<string, Certifi
       isNotDisclosed: r.isNotDisclosed,
       insurerNumber: r.medicalSubsidyInsurerNumber ?? null,
       recipientNumber: r.medicalSubsidyRecipientNumber ?? null,
-      record: canonicalRecordJson(r),
+      // Any key order: PostgreSQL stores it as jsonb, whose equality decides unchanged (see existingRowsOfStaged).
+      record: JSON.stringify(r),
     },
   };
 }

@@ -26,6 +26,15 @@ export async function municipality(app: App, code: string) {
         payload: Array.isArray(payload) ? JSON.stringify(payload) : payload,
       }),
     get: (url: string, extra: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...headers, ...extra } }),
+    /** The task once it is no longer queued or running (polled for up to `ms`), or as it is then. */
+    async finished(taskId: string, ms = 20_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const task = (await app.inject({ method: 'GET', url: `/municipal/v1/registration-tasks/${taskId}`, headers })).json();
+        if ((task.status !== 'queued' && task.status !== 'running') || Date.now() > deadline) return task;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
   };
 }
 

@@ -119,12 +119,7 @@ describe('a registration task of many chunks', () => {
       await holder.query(`SELECT pg_advisory_unlock(hashtext('registration:130001'))`);
       holder.release();
     }
-    let task;
-    for (let i = 0; i < 200; i++) {
-      task = (await tokyo.get(`${PATH}/${waiting.id}`)).json();
-      if (task.status !== 'queued' && task.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const task = await tokyo.finished(waiting.id);
     expect(task).toMatchObject({ status: 'succeeded', counts: { created: 7 } });
     expect(await staged(waiting.id)).toBe(0);
   }, 30_000);

@@ -221,12 +221,7 @@ describe('POST /municipal/v1/registration-tasks', () => {
       await holder.query(`SELECT pg_advisory_unlock(hashtext('registration:130001'))`);
       holder.release();
     }
-    let done;
-    for (let i = 0; i < 200; i++) {
-      done = (await tokyo.get(`${PATH}/${task.id}`)).json();
-      if (done.status !== 'queued' && done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const done = await tokyo.finished(task.id);
     expect(done).toMatchObject({ status: 'completed_with_errors', counts: { created: 1, rejected: 2 } });
     const items = await results(tokyo, task.id);
     expect(items[0]).toMatchObject({ outcome: 'created', errors: [] });
@@ -256,12 +251,7 @@ describe('POST /municipal/v1/registration-tasks', () => {
     } finally {
       deleter.release();
     }
-    let done;
-    for (let i = 0; i < 200; i++) {
-      done = (await tokyo.get(`${PATH}/${task.id}`)).json();
-      if (done.status !== 'queued' && done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const done = await tokyo.finished(task.id);
     expect(done).toMatchObject({ status: 'completed_with_errors', counts: { created: 1, rejected: 1 } });
     const items = await results(tokyo, task.id);
     expect(items[0]).toMatchObject({ outcome: 'rejected', errors: [{ field: 'orgSpecificCertificateTypeId', code: 'unknown_certificate_type' }] });

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { copyField, copyIn } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
@@ -89,14 +89,16 @@ const checkLine = (c: CheckWrite) =>
   `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
   `${c.subsidyCount}\t${copyField(c.outcome)}\t${copyField(c.result)}\t${copyField(c.explanation)}\n`;
 
-/** How long an answered check waits for others to be written with it. */
-const WRITE_DELAY_MS = 2;
+/** How long an answered check waits for others to be written with it (off the answer's path). */
+const WRITE_DELAY_MS = 5;
+/** Lookup statements running at once: while one runs, the checks arriving meanwhile gather for the next. */
+const LOOKUPS_IN_FLIGHT = 2;
 
 /**
  * Data access of eligibility checks. The check itself is the hot path (see bench/eligibility.ts):
  * one prepared statement reads the cards of concurrent checks with every registered row of their
  * holders (the 個人番号 is joined on inside PostgreSQL and never selected); answered checks are
- * written afterwards, many at a time, with COPY.
+ * written afterwards, many at a time, with one COPY, off the answers' path.
  */
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
   // Names of 地方公共団体 and national programs, read once: the catalogue is seeded at start and never
@@ -117,9 +119,14 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     return catalogue;
   };
 
-  async function queryCards(serials: string[]): Promise<Map<string, { card: CardOnFile; records: RegisteredRecord[] }>> {
+  type Lookup = Map<string, { card: CardOnFile; records: RegisteredRecord[] }>;
+
+  /** The cards with these serial numbers, each with every registered row of its holder. */
+  async function queryCards(serials: string[]): Promise<Lookup> {
     const catalogue = await catalogueNames();
-    const { rows } = await pool.query<CardRecordRow>({
+    // One index probe per serial whatever the table's statistics say (with few cards, a plan over
+    // `= ANY($1)` scans the whole table), and one generic plan for every execution (see checkPool).
+    const { rows } = await checkPool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
       text: `SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
                     c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
@@ -128,13 +135,13 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
                     r.record - 'myNumber' - 'basicFiveInfo' AS record,
                     ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
                     ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
-               FROM simulated_card c
+               FROM unnest($1::text[]) AS s(serial)
+               JOIN LATERAL (SELECT * FROM simulated_card WHERE certificate_serial_number = s.serial) AS c ON true
                LEFT JOIN recipient_certificate r ON r.my_number = c.my_number
-               LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id
-              WHERE c.certificate_serial_number = ANY($1::text[])`,
+               LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id`,
       values: [serials],
     });
-    const out = new Map<string, { card: CardOnFile; records: RegisteredRecord[] }>();
+    const out: Lookup = new Map();
     for (const r of rows) {
       let entry = out.get(r.serial);
       if (!entry) {
@@ -175,28 +182,44 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   }
 
   /**
-   * Check writes commit asynchronously (synchronous_commit off for their transaction only): a row is
-   * visible at once, but nothing waits for the WAL flush. The price, accepted for a sandbox access
-   * log: a crash within a fraction of a second after an answer can lose that check's stored copy.
-   * COPY text, not an INSERT of parameters: PostgreSQL stores the answers' JSON texts without
-   * parsing them (measured in bench/eligibility.ts).
+   * The check path's own connections. Their plans are generic (the lookup is the same index probes
+   * for any serials; a custom plan per execution cost more than the execution) and their commits
+   * asynchronous (synchronous_commit off, for these connections only): a written check is visible at
+   * once, but nothing waits for the WAL flush. The price, accepted for a sandbox access log: a crash
+   * within a fraction of a second after an answer can lose that check's stored copy (the answer is
+   * sent before its write, see service.ts).
    */
+  const checkPool = new pg.Pool({
+    ...pool.options,
+    max: LOOKUPS_IN_FLIGHT + 1,
+    options: '-c synchronous_commit=off -c plan_cache_mode=force_generic_plan',
+  });
+  checkPool.on('error', () => undefined);
+
+  // Concurrent lookups share round trips (src/db/batcher.ts); each caller gets the whole map.
+  const loadCoalesced = batcher<string[], Lookup>(
+    async (lists) => {
+      const map = await queryCards([...new Set(lists.flat())]);
+      return lists.map(() => map);
+    },
+    { maxInFlight: LOOKUPS_IN_FLIGHT },
+  );
+
+  /** One COPY, which is its own transaction (asynchronous commit: see checkPool). */
   async function copyChecks(checks: CheckWrite[]): Promise<void> {
-    const client = await pool.connect();
+    const client = await checkPool.connect();
     let broken = false;
     try {
-      await client.query(`BEGIN; SET LOCAL synchronous_commit = off`);
       await copyIn(
         client,
         `COPY eligibility_check (id, institution_code, card_id, checked_at, service_date, consent, subsidy_count, outcome, result, explanation) FROM STDIN`,
         checks.map(checkLine),
       );
-      await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
+      broken = true;
       throw err;
     } finally {
-      // A connection that cannot even roll back is dropped, not handed to the next query.
+      // A connection whose COPY failed is dropped, not handed to the next query.
       client.release(broken);
     }
   }
@@ -223,12 +246,6 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       writing = false;
     }
   };
-
-  // Concurrent lookups share one round trip (src/db/batcher.ts); each caller gets the whole map.
-  const loadCoalesced = batcher<string[], Map<string, { card: CardOnFile; records: RegisteredRecord[] }>>(async (lists) => {
-    const map = await queryCards([...new Set(lists.flat())]);
-    return lists.map(() => map);
-  });
 
   // Check writes not yet committed; every read of stored checks waits for them (read-your-writes).
   const inFlight = new Set<Promise<void>>();
@@ -258,6 +275,9 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
 
     /** Resolves when every check write started so far has committed or failed. */
     settled,
+
+    /** Closes the check path's own connections (after settled()). */
+    close: () => checkPool.end(),
 
     /** The stored answer of a check, only for the institution that asked. */
     async findResult(institutionCode: string, checkId: string): Promise<string | null> {

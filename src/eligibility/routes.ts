@@ -34,7 +34,7 @@ const sendJsonText = (reply: FastifyReply, json: string) => reply.type('applicat
 /** Clinic API: オンライン資格確認 of medical subsidies. Mounted under /clinic/v1 behind the institution token hook. */
 export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
   // Answers are sent before their access-log write commits: let those writes finish before the pool closes.
-  app.addHook('onClose', async () => service.settled());
+  app.addHook('onClose', async () => service.close());
 
   app.post(
     '/eligibility-checks',

@@ -198,6 +198,12 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     /** Resolves when every answered check has been stored (or failed to be): for shutdown. */
     settled: () => repo.settled(),
 
+    /** Stops the check path: waits for the checks not yet stored, then closes its connections. */
+    async close(): Promise<void> {
+      await repo.settled();
+      await repo.close();
+    },
+
     /** An earlier check's stored answer (its JSON text as sent), for the institution that asked. */
     async findCheck(asker: Asker, checkId: string): Promise<string> {
       const result = await repo.findResult(asker.code, checkId);

@@ -32,8 +32,48 @@ describe('batcher', () => {
     const load = batcher(async (items: number[]) => {
       batches.push(items);
       return items;
-    }, 2);
+    }, { maxBatch: 2 });
     await Promise.all([load(1), load(2), load(3), load(4), load(5)]);
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('runs at most maxInFlight batches at a time; what arrives meanwhile goes together in the next one', async () => {
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const load = batcher(
+      async (items: number[]) => {
+        batches.push(items);
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+        return items.map((i) => -i);
+      },
+      { maxInFlight: 1 },
+    );
+    const first = load(1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1]]);
+    // Arrive in different turns while the first batch runs.
+    const later = [load(2)];
+    await new Promise((r) => setImmediate(r));
+    later.push(load(3));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1]]);
+    gates.shift()!();
+    expect(await first).toBe(-1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1], [2, 3]]);
+    gates.shift()!();
+    expect(await Promise.all(later)).toEqual([-2, -3]);
+    expect(maxRunning).toBe(1);
+  });
+
+  it('rejects the callers of a batch whose run returned the wrong number of results', async () => {
+    const load = batcher(async (items: number[]) => items.slice(1));
+    const outcomes = await Promise.allSettled([load(1), load(2)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 });

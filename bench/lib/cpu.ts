@@ -13,9 +13,18 @@ export function machineBusySeconds(): number {
 
 /** CPU seconds (user + system) one process has used so far, from /proc/<pid>/stat; undefined once it is gone. */
 export function processCpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of this process's main thread (the event loop of the servers it runs), without its worker threads. */
+export function mainThreadCpuSeconds(): number {
+  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`) ?? 0;
+}
+
+function statCpuSeconds(file: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

@@ -135,18 +135,25 @@ function formatThroughputReport(report: BenchmarkReport): string {
     fmt(t.measurement.p50, 0),
     fmt(t.measurement.p99, 0),
     `${fmt(t.ratioToBaseline, 2)}× ${report.baseline}`,
+    t.cpu ? fmt(t.cpu.machineMicrosPerRequest, 0) : '',
+    t.cpu ? fmt(t.cpu.mainThreadMicrosPerRequest, 0) : '',
   ]);
   return [
     ...head,
     '',
-    table(['target', 'request', 'req/s', 'p50 ms', 'p99 ms', `vs ${report.baseline}`], rows, [
+    table(['target', 'request', 'req/s', 'p50 ms', 'p99 ms', `vs ${report.baseline}`, 'CPU µs/req', 'loop µs/req'], rows, [
       'left',
       'left',
+      'right',
+      'right',
       'right',
       'right',
       'right',
       'right',
     ]),
+    '',
+    '   CPU µs/req: busy CPU of the whole machine (server, PostgreSQL, load generator, kernel) per request;',
+    '   loop µs/req: CPU of the event-loop thread serving the target, per request.',
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { cpuMeter, mainThreadCpuSeconds } from './cpu.js';
 import { measure, type MeasureRequest } from './measure.js';
 import type { BenchmarkReport, TargetResult } from './types.js';
 
@@ -52,8 +53,23 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
       await measure({ ...common, durationSeconds: opts.warmupSeconds });
     }
     log(`  ${target.name}: measuring ${opts.durationSeconds} s`);
+    const meter = cpuMeter(process.pid);
+    const thread0 = mainThreadCpuSeconds();
     const measurement = await measure({ ...common, durationSeconds: opts.durationSeconds });
-    measured.push({ name: target.name, request: describeRequest(target.url, target.requests?.[0]?.method), url: target.url, measurement });
+    const phase = meter.mark();
+    const perRequest = (seconds: number) => (seconds * 1e6) / measurement.total;
+    measured.push({
+      name: target.name,
+      request: describeRequest(target.url, target.requests?.[0]?.method),
+      url: target.url,
+      measurement,
+      // Only meaningful when the server runs in this process (every throughput benchmark here does).
+      cpu: {
+        machineMicrosPerRequest: perRequest(phase.machineSeconds),
+        mainThreadMicrosPerRequest: perRequest(mainThreadCpuSeconds() - thread0),
+        utilisation: phase.utilisation,
+      },
+    });
   }
   const baseline = measured[0];
   if (!baseline) throw new Error('no target measured');

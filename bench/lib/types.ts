@@ -10,6 +10,11 @@ export interface TargetResult {
   measurement: Measurement;
   /** requestsPerSec ÷ the baseline target's requestsPerSec. */
   ratioToBaseline: number;
+  /**
+   * CPU per completed request during the measurement, microseconds: of the whole machine (server,
+   * PostgreSQL, load generator, kernel) and of the event-loop thread serving it. Less noisy than req/s.
+   */
+  cpu?: { machineMicrosPerRequest: number; mainThreadMicrosPerRequest: number; utilisation: number };
 }
 
 export interface BenchmarkReport {

@@ -84,6 +84,27 @@ interface CardRecordRow {
   type_name: string | null;
 }
 
+/**
+ * The cards with these serials ($1), each joined with every registered row of its holder (the
+ * 個人番号 is joined on inside PostgreSQL and never selected). Index probes per serial whatever the
+ * statistics say: LIMIT and OFFSET keep the planner from flattening the lateral subqueries into hash
+ * joins over whole tables (its choice while a table is small or not yet analyzed, as `= ANY($1)` was
+ * with 500 cards), which matters because the check path keeps one generic plan (see checkPool). tests/integration/eligibility-plan.test.ts
+ * keeps it so.
+ */
+export const CARD_LOOKUP_SQL = `
+  SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
+         c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
+         r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
+         r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
+         r.record - 'myNumber' - 'basicFiveInfo' AS record,
+         ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
+         ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
+    FROM unnest($1::text[]) AS s(serial)
+    JOIN LATERAL (SELECT * FROM simulated_card WHERE certificate_serial_number = s.serial LIMIT 1) AS c ON true
+    LEFT JOIN LATERAL (SELECT * FROM recipient_certificate WHERE my_number = c.my_number OFFSET 0) AS r ON true
+    LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id`;
+
 /** One check as a line of COPY text (the answers' JSON texts stored as they are). */
 const checkLine = (c: CheckWrite) =>
   `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
@@ -124,21 +145,9 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   /** The cards with these serial numbers, each with every registered row of its holder. */
   async function queryCards(serials: string[]): Promise<Lookup> {
     const catalogue = await catalogueNames();
-    // One index probe per serial whatever the table's statistics say (with few cards, a plan over
-    // `= ANY($1)` scans the whole table), and one generic plan for every execution (see checkPool).
     const { rows } = await checkPool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
-      text: `SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
-                    c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
-                    r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
-                    r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
-                    r.record - 'myNumber' - 'basicFiveInfo' AS record,
-                    ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
-                    ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
-               FROM unnest($1::text[]) AS s(serial)
-               JOIN LATERAL (SELECT * FROM simulated_card WHERE certificate_serial_number = s.serial) AS c ON true
-               LEFT JOIN recipient_certificate r ON r.my_number = c.my_number
-               LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id`,
+      text: CARD_LOOKUP_SQL,
       values: [serials],
     });
     const out: Lookup = new Map();

@@ -40,7 +40,7 @@ import { institutionRoutes } from './institutions/routes.js';
 import { institutionsService } from './institutions/service.js';
 import { transformOpenApiObject } from './http/openapi.js';
 import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
-import { loggerOptions } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions } from './logger.js';
 import type { Clock } from './clock/clock.js';
 import { sandboxScope, SANDBOX_PREFIX } from './sandbox/scope.js';
 import { sandboxTooling } from './sandbox/tooling.js';
@@ -87,6 +87,7 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     // Request ids for correlating log lines; never derived from request content.
     genReqId: () => crypto.randomUUID(),
+    childLoggerFactory: lazyChildLoggerFactory,
     // Requests Node's HTTP parser rejects (e.g. raw non-ASCII in the URL) still get a problem.
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();

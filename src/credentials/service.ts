@@ -12,7 +12,23 @@ export interface AuthenticatedMunicipality {
   kind: LocalGovernmentKind;
 }
 
-export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES = 1000;
+
+/**
+ * SHA-256 (hex) of a bearer token, as stored. A request hashes its token more than once (its caller
+ * for faults and the journal, then its authentication), and a client sends the same token with every
+ * request: the hashes of the last tokens seen are kept in memory, which holds the tokens anyway.
+ */
+export const hashToken = (token: string): string => {
+  let hash = recentHashes.get(token);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(token, 'utf8').digest('hex');
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.clear();
+    recentHashes.set(token, hash);
+  }
+  return hash;
+};
 
 export function credentialsService(repo: CredentialsRepository) {
   return {

@@ -24,6 +24,12 @@ export function actorDirectory() {
       resolvers.push(resolver);
     },
 
+    /** The actor when it is known without a lookup (no token, or a token seen before); undefined otherwise. */
+    knownActorOf(authorization: string | undefined): string | undefined {
+      const token = bearerToken(authorization);
+      return token ? cache.get(hashToken(token)) : ANONYMOUS;
+    },
+
     async actorOf(authorization: string | undefined): Promise<string> {
       const token = bearerToken(authorization);
       if (!token) return ANONYMOUS;

@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { loggerOptions } from '../../src/logger.js';
+import { describe, expect, it, vi } from 'vitest';
+import { lazyChildLoggerFactory, loggerOptions } from '../../src/logger.js';
 
-function capture() {
+function capture(level = 'info') {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -11,7 +12,7 @@ function capture() {
       cb();
     },
   });
-  return { logger: pino(loggerOptions('info'), stream), lines };
+  return { logger: pino(loggerOptions(level), stream), lines };
 }
 
 describe('log redaction', () => {
@@ -43,5 +44,49 @@ describe('log redaction', () => {
     const out = lines.join('');
     expect(out).not.toContain('123456789018');
     expect(out).toContain('23505');
+  });
+});
+
+describe('request loggers (lazyChildLoggerFactory)', () => {
+  async function appWith(level: string) {
+    const { logger, lines } = capture(level);
+    const child = vi.spyOn(logger, 'child');
+    const app = Fastify({ loggerInstance: logger, childLoggerFactory: lazyChildLoggerFactory, genReqId: () => 'req-1' });
+    app.get('/info', async (request) => {
+      request.log.info({ patient: { name: '山田太郎' } }, 'an info line');
+      return { ok: true };
+    });
+    app.get('/error', async (request) => {
+      request.log.error({ myNumber: '123456789018' }, 'an error line');
+      return { ok: true };
+    });
+    await app.ready();
+    return { app, lines, child };
+  }
+
+  it('writes request lines with the reqId binding and the redaction of the root logger', async () => {
+    const { app, lines } = await appWith('info');
+    await app.inject({ url: '/error' });
+    await app.inject({ url: '/info' });
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const errorLine = entries.find((e) => e.msg === 'an error line');
+    expect(errorLine).toMatchObject({ reqId: 'req-1', myNumber: '[redacted]', level: 50 });
+    expect(entries.find((e) => e.msg === 'an info line')).toMatchObject({ reqId: 'req-1', patient: { name: '[redacted]' } });
+    // Fastify's own request lines go through the same child.
+    expect(entries.filter((e) => e.msg === 'request completed' && e.reqId === 'req-1')).toHaveLength(2);
+    expect(lines.join('')).not.toContain('123456789018');
+    await app.close();
+  });
+
+  it('makes no pino child for a request that writes nothing at an enabled level', async () => {
+    const { app, lines, child } = await appWith('warn');
+    child.mockClear();
+    await app.inject({ url: '/info' });
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toHaveLength(0);
+    await app.inject({ url: '/error' });
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ reqId: 'req-1', msg: 'an error line' });
+    await app.close();
   });
 });

@@ -15,46 +15,58 @@ export function installRequestJournal(app: FastifyInstance, journal: RequestJour
   const problemCodes = new WeakMap<FastifyRequest, string>();
   // The caller is looked up while the request runs, so that the entry is usually written synchronously
   // when the response ends (a client reading the journal right after its answer finds its request).
-  const callers = new WeakMap<FastifyRequest, { actor?: string; pending: Promise<string> }>();
-  app.addHook('onRequest', async (request) => {
-    if (NOT_JOURNALED(request.url.split('?')[0]!)) return;
-    const caller: { actor?: string; pending: Promise<string> } = { pending: Promise.resolve('unknown') };
-    caller.pending = actors
-      .actorOf(request.headers.authorization)
-      .catch(() => 'unknown')
-      .then((actor) => (caller.actor = actor));
-    callers.set(request, caller);
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    // A token seen for the first time may still be being looked up; the answer waits for it (once per token).
-    const caller = callers.get(request);
-    if (caller && caller.actor === undefined) await caller.pending;
-    if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith(PROBLEM_CONTENT_TYPE)) {
-      try {
-        const code = (JSON.parse(payload) as { code?: unknown }).code;
-        if (typeof code === 'string') problemCodes.set(request, code);
-      } catch {
-        /* not our problem body */
+  // Callback hooks, not async ones: they run on every request, and a known caller needs no promise.
+  const callers = new WeakMap<FastifyRequest, { actor?: string; pending?: Promise<string> }>();
+  const lookUp = (authorization: string | undefined) => actors.actorOf(authorization).catch(() => 'unknown');
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!NOT_JOURNALED(request.url.split('?')[0]!)) {
+      const actor = actors.knownActorOf(request.headers.authorization);
+      if (actor !== undefined) callers.set(request, { actor });
+      else {
+        const caller: { actor?: string; pending?: Promise<string> } = {};
+        caller.pending = lookUp(request.headers.authorization).then((a) => (caller.actor = a));
+        callers.set(request, caller);
       }
     }
-    return payload;
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const path = maskPath(request.url);
-    if (NOT_JOURNALED(path)) return;
-    const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const finish = () => {
+      if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith(PROBLEM_CONTENT_TYPE)) {
+        try {
+          const code = (JSON.parse(payload) as { code?: unknown }).code;
+          if (typeof code === 'string') problemCodes.set(request, code);
+        } catch {
+          /* not our problem body */
+        }
+      }
+      done(null, payload);
+    };
+    // A token seen for the first time may still be being looked up; the answer waits for it (once per token).
     const caller = callers.get(request);
-    const actor = caller?.actor ?? (await (caller?.pending ?? actors.actorOf(request.headers.authorization).catch(() => 'unknown')));
-    journal.add({
-      at: new Date(Date.now() - reply.elapsedTime),
-      method: request.method,
-      path,
-      route: request.routeOptions.url ?? null,
-      status: reply.statusCode,
-      actor,
-      durationMs,
-      problemCode: problemCodes.get(request) ?? null,
-      requestId: String(request.id),
-    });
+    if (caller?.actor === undefined && caller?.pending) void caller.pending.then(finish, finish);
+    else finish();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const path = maskPath(request.url);
+    if (!NOT_JOURNALED(path)) {
+      const at = new Date(Date.now() - reply.elapsedTime);
+      const add = (actor: string) =>
+        journal.add({
+          at,
+          method: request.method,
+          path,
+          route: request.routeOptions.url ?? null,
+          status: reply.statusCode,
+          actor,
+          durationMs: Math.round(reply.elapsedTime * 10) / 10,
+          problemCode: problemCodes.get(request) ?? null,
+          requestId: String(request.id),
+        });
+      const caller = callers.get(request);
+      if (caller?.actor !== undefined) add(caller.actor);
+      else void (caller?.pending ?? lookUp(request.headers.authorization)).then(add, () => add('unknown'));
+    }
+    done();
   });
 }

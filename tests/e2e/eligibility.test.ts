@@ -88,5 +88,11 @@ describe('clinic eligibility against the running service', () => {
       expect(bodies.filter((b) => b.includes(n))).toEqual([]);
       expect(proc.output().includes(n)).toBe(false);
     }
+    // One access line per request (src/http/access-log.ts), none of Fastify's own two.
+    const checks = proc.logs.filter((l) => l.msg === 'request' && l.method === 'POST' && l.route === '/clinic/v1/eligibility-checks');
+    expect(checks.map((l) => l.status)).toEqual(checks.map(() => 200));
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    expect(checks.every((l) => typeof l.reqId === 'string' && typeof l.ms === 'number' && l.path === '/clinic/v1/eligibility-checks')).toBe(true);
+    expect(proc.logs.some((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toBe(false);
   }, 120_000);
 });

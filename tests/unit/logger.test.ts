@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { installAccessLog } from '../../src/http/access-log.js';
 import { lazyChildLoggerFactory, loggerOptions } from '../../src/logger.js';
 
 function capture(level = 'info') {
@@ -87,6 +88,25 @@ describe('request loggers (lazyChildLoggerFactory)', () => {
     await app.inject({ url: '/error' });
     expect(child).toHaveBeenCalledTimes(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ reqId: 'req-1', msg: 'an error line' });
+    await app.close();
+  });
+});
+
+describe('access log (installAccessLog)', () => {
+  it('writes one line per request, its path without the query string and with 個人番号-like runs masked', async () => {
+    const { logger, lines } = capture('info');
+    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, genReqId: () => 'req-7' });
+    installAccessLog(app);
+    app.get('/things/:id', async () => ({ ok: true }));
+    await app.ready();
+    await app.inject({ url: '/things/123456789018?myNumber=111111111118&name=%E5%B1%B1%E7%94%B0' });
+    await app.inject({ url: '/nowhere' });
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ msg: 'request', reqId: 'req-7', method: 'GET', path: '/things/************', route: '/things/:id', status: 200 });
+    expect(entries[1]).toMatchObject({ msg: 'request', path: '/nowhere', route: null, status: 404 });
+    const out = lines.join('');
+    for (const secret of ['123456789018', '111111111118', 'myNumber', '%E5']) expect(out).not.toContain(secret);
     await app.close();
   });
 });

@@ -16,9 +16,9 @@ export function processCpuSeconds(pid: number): number | undefined {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
-/** CPU seconds of this process's main thread (the event loop of the servers it runs), without its worker threads. */
-export function mainThreadCpuSeconds(): number {
-  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`) ?? 0;
+/** CPU seconds of a process's main thread (the event loop of a Node server), without its other threads. */
+export function mainThreadCpuSeconds(pid = process.pid): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`) ?? 0;
 }
 
 function statCpuSeconds(file: string): number | undefined {

@@ -17,7 +17,8 @@ export interface ServiceProcess {
 
 /**
  * Starts the real service as `npm start` does (builds dist/server.mjs, then runs it with plain Node and
- * SERVICE_NODE_ARGS / SERVICE_ENV of scripts/build.mjs) against `databaseUrl`, and resolves once it logs that it is ready.
+ * SERVICE_NODE_ARGS / SERVICE_ENV of scripts/build.mjs) against `databaseUrl`, and resolves once it is ready: it logged so
+ * (at LOG_LEVEL info or lower) or GET /ready answers 200 (whatever the log level).
  */
 export async function startService(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
@@ -46,8 +47,14 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   child.stderr.on('data', onData);
   const tail = () => lines.slice(-30).join('\n');
 
+  const origin = `http://${LOOPBACK}:${port}`;
+  const answersReady = () =>
+    fetch(`${origin}/ready`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
   const deadline = Date.now() + timeoutMs;
-  while (!ready) {
+  while (!ready && !(await answersReady())) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${tail()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -57,7 +64,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   }
   return {
     pid: child.pid!,
-    origin: `http://${LOOPBACK}:${port}`,
+    origin,
     tail,
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;

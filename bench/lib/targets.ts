@@ -7,6 +7,8 @@ export interface Target {
   name: string;
   url: string;
   requests?: MeasureRequest[];
+  /** Process serving the target, for its event loop's CPU (default: this process). */
+  serverPid?: number;
 }
 
 export interface CompareOptions {
@@ -54,7 +56,8 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
     }
     log(`  ${target.name}: measuring ${opts.durationSeconds} s`);
     const meter = cpuMeter(process.pid);
-    const thread0 = mainThreadCpuSeconds();
+    const serverPid = target.serverPid ?? process.pid;
+    const thread0 = mainThreadCpuSeconds(serverPid);
     const measurement = await measure({ ...common, durationSeconds: opts.durationSeconds });
     const phase = meter.mark();
     const perRequest = (seconds: number) => (seconds * 1e6) / measurement.total;
@@ -63,10 +66,9 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
       request: describeRequest(target.url, target.requests?.[0]?.method),
       url: target.url,
       measurement,
-      // Only meaningful when the server runs in this process (every throughput benchmark here does).
       cpu: {
         machineMicrosPerRequest: perRequest(phase.machineSeconds),
-        mainThreadMicrosPerRequest: perRequest(mainThreadCpuSeconds() - thread0),
+        mainThreadMicrosPerRequest: perRequest(mainThreadCpuSeconds(serverPid) - thread0),
         utilisation: phase.utilisation,
       },
     });

@@ -53,8 +53,10 @@ function record(n: number, over: Record<string, unknown> = {}) {
 }
 
 /**
- * The clinic eligibility check (POST /clinic/v1/eligibility-checks) of the real app on a
- * database of 1,000,000 registered 受給者証 rows, against plain Fastify in the same run.
+ * The clinic eligibility check (POST /clinic/v1/eligibility-checks) of the service as `npm start`
+ * runs it (its own process, default log level) on a database of 1,000,000 registered 受給者証 rows,
+ * against plain Fastify in this process in the same run: GET /bare is the baseline of the ratio,
+ * POST /bare with the same requests a reference for the cost of the HTTP exchange alone.
  *
  * Loading: a handful of records go through the municipal API (registration task, worker);
  * the 1,000,000 bulk rows are written straight into recipient_certificate with one

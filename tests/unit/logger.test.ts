@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { installAccessLog } from '../../src/http/access-log.js';
@@ -95,7 +95,7 @@ describe('request loggers (lazyChildLoggerFactory)', () => {
 describe('access log (installAccessLog)', () => {
   it('writes one line per request, its path without the query string and with 個人番号-like runs masked', async () => {
     const { logger, lines } = capture('info');
-    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, genReqId: () => 'req-7' });
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, genReqId: () => 'req-7' });
     installAccessLog(app);
     app.get('/things/:id', async () => ({ ok: true }));
     await app.ready();

@@ -11,7 +11,8 @@ import type { Benchmark, BenchmarkReport } from './lib/types.js';
 const RECORDS = Number(process.env.BENCH_ELIGIBILITY_RECORDS ?? 1_000_000);
 /** Distinct cards the load cycles through, spread evenly over the registered persons. */
 const CARDS = 500;
-const CONNECTIONS = 10;
+/** Fixed concurrency of the load (both targets); BENCH_ELIGIBILITY_CONNECTIONS changes it for exploration. */
+const CONNECTIONS = Number(process.env.BENCH_ELIGIBILITY_CONNECTIONS ?? 10);
 const DURATION_SECONDS = 10;
 const WARMUP_SECONDS = 3;
 const SERVICE_DATE = '2026-06-01';

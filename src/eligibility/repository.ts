@@ -89,8 +89,8 @@ interface CardRecordRow {
  * 個人番号 is joined on inside PostgreSQL and never selected). Index probes per serial whatever the
  * statistics say: LIMIT and OFFSET keep the planner from flattening the lateral subqueries into hash
  * joins over whole tables (its choice while a table is small or not yet analyzed, as `= ANY($1)` was
- * with 500 cards), which matters because the check path keeps one generic plan (see checkPool). tests/integration/eligibility-plan.test.ts
- * keeps it so.
+ * with 500 cards), which matters because the check path keeps one generic plan (see checkPool).
+ * tests/integration/eligibility-plan.test.ts keeps it so.
  */
 export const CARD_LOOKUP_SQL = `
   SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,

@@ -3,12 +3,16 @@ import { maskPath } from '../sandbox/journal/journal.js';
 
 /**
  * One log line per answered request, at info: `request` with reqId, method, path (no query string,
- * 12-digit runs — a 個人番号 — masked), route, status and ms. It replaces Fastify's two lines per
+ * 12-digit runs — a 個人番号 — and percent-encoded runs — a name in kana or kanji — masked), route,
+ * status and ms. It replaces Fastify's two lines per
  * request (disableRequestLogging in app.ts), which logged the raw URL and ran the redaction of
  * `redactPaths` twice per request. This line is written by a child logger without redaction: every
  * field is built here and none can carry personal data, and redacting a line cost more than writing it
  * (bench/eligibility.ts: at info, the two default lines were ~100 µs of a check's CPU).
  */
+/** The path as logged: what maskPath hides, and any percent-encoded run (non-ASCII text such as a name) too. */
+export const loggedPath = (url: string) => maskPath(url).replace(/(?:%[0-9A-Fa-f]{2})+/g, '%…');
+
 export function installAccessLog(app: FastifyInstance) {
   const access = app.log.child({}, { redact: { paths: [] } });
   const enabled = () => (access as FastifyBaseLogger & { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info') ?? true;
@@ -18,7 +22,7 @@ export function installAccessLog(app: FastifyInstance) {
         {
           reqId: request.id,
           method: request.method,
-          path: maskPath(request.url),
+          path: loggedPath(request.url),
           route: request.routeOptions.url ?? null,
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,

@@ -101,12 +101,14 @@ describe('access log (installAccessLog)', () => {
     await app.ready();
     await app.inject({ url: '/things/123456789018?myNumber=111111111118&name=%E5%B1%B1%E7%94%B0' });
     await app.inject({ url: '/nowhere' });
+    await app.inject({ url: '/things/%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E' });
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(3);
+    expect(entries[2]).toMatchObject({ path: '/things/%…', route: '/things/:id' });
     expect(entries[0]).toMatchObject({ msg: 'request', reqId: 'req-7', method: 'GET', path: '/things/************', route: '/things/:id', status: 200 });
     expect(entries[1]).toMatchObject({ msg: 'request', path: '/nowhere', route: null, status: 404 });
     const out = lines.join('');
-    for (const secret of ['123456789018', '111111111118', 'myNumber', '%E5']) expect(out).not.toContain(secret);
+    for (const secret of ['123456789018', '111111111118', 'myNumber', '%E5', '山田']) expect(out).not.toContain(secret);
     await app.close();
   });
 });

@@ -57,7 +57,9 @@ function record(n: number, over: Record<string, unknown> = {}) {
  * The clinic eligibility check (POST /clinic/v1/eligibility-checks) of the service as `npm start`
  * runs it (its own process, default log level) on a database of 1,000,000 registered 受給者証 rows,
  * against plain Fastify in this process in the same run: GET /bare is the baseline of the ratio,
- * POST /bare with the same requests a reference for the cost of the HTTP exchange alone.
+ * POST /bare with the same requests a reference for the cost of the HTTP exchange alone, and POST
+ * /bare/db, /bare/db-batched (the same, plus one trivial PostgreSQL statement per request, or per
+ * batch of concurrent requests as the check's lookups) the floor of any check that reads the database.
  *
  * Loading: a handful of records go through the municipal API (registration task, worker);
  * the 1,000,000 bulk rows are written straight into recipient_certificate with one
@@ -77,7 +79,7 @@ export const eligibilityBenchmark: Benchmark = {
       const database = await startBenchDatabase();
       cleanup.add('database', () => database.close());
       log(`  ${database.description}`);
-      const bare = await startBareServer();
+      const bare = await startBareServer({ databaseUrl: database.url, connections: CONNECTIONS });
       cleanup.add('bare Fastify server', () => bare.close());
       const pool = createPool(database.url);
       cleanup.add('pool', () => pool.end());
@@ -153,11 +155,16 @@ export const eligibilityBenchmark: Benchmark = {
       const requests: MeasureRequest[] = serials.map((s) => ({ method: 'POST', path: '/clinic/v1/eligibility-checks', headers: clinic, body: body(s) }));
       // The same requests (headers, JSON bodies) to the bare route: what the HTTP exchange alone costs here.
       const bareRequests: MeasureRequest[] = serials.map((s) => ({ method: 'POST', path: '/bare', headers: clinic, body: body(s) }));
+      // And with one PostgreSQL round trip each and nothing else: the floor of a check that reads the database.
+      const floorRequests = (path: string): MeasureRequest[] => serials.map((s) => ({ method: 'POST', path, headers: clinic, body: body(s) }));
+      const floors = bare.db!;
 
       const compared = await compareTargets({
         targets: [
           { name: 'bare', url: bare.url },
           { name: 'bare POST (same bodies)', url: bare.postUrl, requests: bareRequests },
+          { name: 'bare POST + SELECT $1 each', url: floors.perRequestUrl, requests: floorRequests('/bare/db') },
+          { name: 'bare POST + batched SELECT', url: floors.batchedUrl, requests: floorRequests('/bare/db-batched') },
           { name: `eligibility check (${(total / 1e6).toFixed(2)} M rows)`, url: `${origin}/clinic/v1/eligibility-checks`, requests, serverPid: service.pid },
         ],
         connections: CONNECTIONS,
@@ -166,10 +173,15 @@ export const eligibilityBenchmark: Benchmark = {
         log,
       });
       const barePost = compared.targets[1]!;
-      const check = compared.targets[2]!;
+      const check = compared.targets[4]!;
       const { rows: logged } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM eligibility_check');
       log(`  ${Number(logged[0]!.n).toLocaleString('en-US')} checks written to the access log`);
       log(`  for reference: ${(check.measurement.requestsPerSec / barePost.measurement.requestsPerSec).toFixed(3)}× the bare POST route with the same requests`);
+      const [perRequestFloor, batchedFloor] = [compared.targets[2]!, compared.targets[3]!];
+      log(
+        `  floors (bare POST + one PostgreSQL round trip, nothing else): ${perRequestFloor.ratioToBaseline.toFixed(3)}× the bare GET ` +
+          `with a statement per request, ${batchedFloor.ratioToBaseline.toFixed(3)}× batched as the check's lookups are`,
+      );
       log(
         `  targets: ratio ≥ ${TARGET_RATIO}: ${check.ratioToBaseline.toFixed(3)} ${check.ratioToBaseline >= TARGET_RATIO ? 'met' : 'NOT MET'}; ` +
           `p99 < ${TARGET_P99_MS} ms: ${check.measurement.p99} ms ${check.measurement.p99 < TARGET_P99_MS ? 'met' : 'NOT MET'}`,

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, LOOPBACK } from './net.js';
 
@@ -17,8 +20,10 @@ export interface ServiceProcess {
 
 /**
  * Starts the real service as `npm start` does (builds dist/server.mjs, then runs it with plain Node and
- * SERVICE_NODE_ARGS / SERVICE_ENV of scripts/build.mjs) against `databaseUrl`, and resolves once it is ready: it logged so
- * (at LOG_LEVEL info or lower) or GET /ready answers 200 (whatever the log level).
+ * SERVICE_NODE_ARGS / SERVICE_ENV of scripts/build.mjs) against `databaseUrl`, and resolves once GET /ready
+ * answers 200. Its output goes to a file, as a deployed service's would (journald, a log file), not
+ * through a pipe into this process: reading thousands of log lines a second here would take CPU from the
+ * load generator and the servers measured beside it.
  */
 export async function startService(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
@@ -27,25 +32,33 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   // @ts-expect-error: a plain .mjs script without type declarations
   const build = (await import('../../scripts/build.mjs')) as { buildService: () => Promise<string>; SERVICE_NODE_ARGS: string[]; SERVICE_ENV: Record<string, string> };
   const entry = await build.buildService();
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmh-bench-service-'));
+  const logPath = path.join(logDir, 'service.log');
+  const out = fs.openSync(logPath, 'a');
   const child = spawn(process.execPath, [...build.SERVICE_NODE_ARGS, ...nodeArgs, entry], {
     cwd: ROOT,
     env: { ...build.SERVICE_ENV, ...process.env, LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, HOST: LOOPBACK, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
   });
+  fs.closeSync(out);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  let lines: string[] = [];
-  let ready = false;
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line) continue;
-      if (!ready && line.includes('"startupMs"')) ready = true;
-      lines.push(line);
+  /** Last lines of the output file (its last 64 kB at most). */
+  const tail = () => {
+    try {
+      const fd = fs.openSync(logPath, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        const length = Math.min(size, 64 * 1024);
+        const buf = Buffer.alloc(length);
+        fs.readSync(fd, buf, 0, length, size - length);
+        return buf.toString('utf8').split('\n').filter(Boolean).slice(-30).join('\n');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return '(no output)';
     }
-    if (lines.length > 200) lines = lines.slice(-100);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const tail = () => lines.slice(-30).join('\n');
 
   const origin = `http://${LOOPBACK}:${port}`;
   const answersReady = () =>
@@ -54,7 +67,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
       () => false,
     );
   const deadline = Date.now() + timeoutMs;
-  while (!ready && !(await answersReady())) {
+  while (!(await answersReady())) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${tail()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -67,13 +80,17 @@ export async function startService(databaseUrl: string, env: Record<string, stri
     origin,
     tail,
     async stop(graceMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       try {
-        return await exited;
+        if (child.exitCode !== null || child.signalCode !== null) return await exited;
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        try {
+          return await exited;
+        } finally {
+          clearTimeout(timer);
+        }
       } finally {
-        clearTimeout(timer);
+        fs.rmSync(logDir, { recursive: true, force: true });
       }
     },
   };

@@ -41,6 +41,12 @@ export async function startService(databaseUrl: string, env: Record<string, stri
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
+  // Last resort if this process exits without stop() (e.g. Ctrl-C): the service must not outlive it.
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    fs.rmSync(logDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   /** Last lines of the output file (its last 64 kB at most). */
   const tail = () => {
@@ -90,6 +96,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
           clearTimeout(timer);
         }
       } finally {
+        process.removeListener('exit', killOnExit);
         fs.rmSync(logDir, { recursive: true, force: true });
       }
     },

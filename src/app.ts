@@ -40,7 +40,8 @@ import { institutionsRepository } from './institutions/repository.js';
 import { institutionRoutes } from './institutions/routes.js';
 import { institutionsService } from './institutions/service.js';
 import { transformOpenApiObject } from './http/openapi.js';
-import { clientErrorHandler, registerProblemHandlers } from './http/problem.js';
+import { installRequestGuards } from './http/guards.js';
+import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { lazyChildLoggerFactory, loggerOptions } from './logger.js';
 import type { Clock } from './clock/clock.js';
 import { sandboxScope, SANDBOX_PREFIX } from './sandbox/scope.js';
@@ -93,12 +94,17 @@ export async function buildApp(deps: AppDeps) {
     disableRequestLogging: true,
     // Requests Node's HTTP parser rejects (e.g. raw non-ASCII in the URL) still get a problem.
     clientErrorHandler,
+    // Routing errors (a malformed percent-encoding, a path parameter over the limit) as problems too.
+    frameworkErrors: frameworkErrorHandler,
+    // A missing Host is refused by src/http/guards.ts with a problem instead of Node's empty 400.
+    http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
   installAccessLog(app);
+  installRequestGuards(app);
   // Fault injection and the request journal are app-level hooks: installed before any route, every route inherits them.
   const sandbox = sandboxTooling({ config: deps.config, db: deps.db, pool: deps.pool, clock: deps.clock, logger: app.log });
   sandbox.installHooks(app);

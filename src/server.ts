@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { catalogueRepository } from './catalogue/repository.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { DatabaseUrlError, openDatabase } from './db/database.js';
 import { migrate, readMigrations } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createPrisma } from './db/prisma.js';
@@ -67,6 +67,10 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof DatabaseUrlError) {
+    console.error(err.message);
+    process.exit(1);
+  }
   console.error(err);
   process.exit(1);
 });

@@ -68,7 +68,19 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; titl
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', title: 'The request body is larger than the configured limit' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', title: 'The request body is not valid JSON' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_url', title: 'The request URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'path_parameter_too_long', title: 'A path parameter is longer than 100 characters' },
 };
+
+/** Fastify's routing errors (frameworkErrors): no route ran, so they bypass the error handler. The URL is not echoed. */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
+  return sendProblem(reply, request, known ?? { status: 400, code: 'bad_request', title: 'Bad request' });
+}
+
+/** The client went away mid-request (socket reset, body aborted): nobody is left to answer. */
+function isClientAbort(err: FastifyError, request: FastifyRequest): boolean {
+  return request.raw.aborted || err.code === 'ECONNRESET' || err.code === 'ERR_STREAM_PREMATURE_CLOSE' || (request.raw.destroyed && !request.raw.complete);
+}
 
 function validationErrors(err: FastifyError): ProblemFieldError[] {
   const where = err.validationContext ?? 'body';
@@ -107,6 +119,10 @@ export function registerProblemHandlers(app: FastifyInstance) {
     if (known) return sendProblem(reply, request, { ...known, detail: err.message });
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendProblem(reply, request, { status: err.statusCode, code: 'bad_request', title: 'Bad request', detail: err.message });
+    }
+    if (isClientAbort(err, request)) {
+      request.log.info({ code: err.code }, 'client aborted the request');
+      return sendProblem(reply, request, { status: 400, code: 'request_aborted', title: 'The client aborted the request' });
     }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, request, { status: 500, code: 'internal_error', title: 'Internal server error' });

@@ -81,6 +81,8 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
   app.post(
     '/registration-tasks',
     {
+      // Text in records is checked per record (a bad record fails alone), not refused with the whole body.
+      config: { recordsCheckTheirText: true },
       schema: {
         tags,
         security: municipalSecurity,

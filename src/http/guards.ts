@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problemType, type ProblemFieldError } from './problem.js';
+
+/**
+ * Request-level guards every route inherits: refusals that do not depend on the route, made before
+ * any feature sees the request. Each answers a problem+json with a stable code.
+ */
+
+/** NUL (PostgreSQL text cannot hold it) or a UTF-16 surrogate without its pair (not encodable as UTF-8). */
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_DEPTH = 64;
+
+/** The dotted path of the first string (or object key) holding NUL or a lone surrogate, or null. */
+export function findInvalidText(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || Buffer.isBuffer(value)) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findInvalidText(value[i], path ? `${path}.${i}` : String(i), depth + 1);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  // A streamed body (NDJSON/CSV) is read by its route; query objects have a prototype of their own, so no prototype test.
+  if (typeof (value as { pipe?: unknown }).pipe === 'function' || value instanceof Date || value instanceof Map) return null;
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key.replace(BAD_TEXT, '?')}` : key.replace(BAD_TEXT, '?');
+    if (BAD_TEXT.test(key)) return at;
+    const found = findInvalidText((value as Record<string, unknown>)[key], at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function invalidText(where: string, field: string): ProblemError {
+  const error: ProblemFieldError = { field: field || where, code: 'invalid_text', message: 'contains a NUL character or an unpaired UTF-16 surrogate' };
+  return new ProblemError(400, 'validation_failed', 'The request is invalid', `Invalid ${where}: see errors for each failing field`, [error]);
+}
+
+const ACCEPTED_CHARSETS = new Set(['utf-8', 'utf8']);
+
+/** The `charset` parameter of a Content-Type, lower-cased, or undefined. */
+export function contentTypeCharset(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+function countAuthorization(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body's text is checked record by record by the route itself (a registration upload), not refused whole. */
+    recordsCheckTheirText?: boolean;
+  }
+}
+
+export function installRequestGuards(app: FastifyInstance) {
+  app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    const raw = req.raw;
+    // Node's own check answers an empty 400; it is switched off (serverOptions) so that the answer is a problem.
+    if (raw.httpVersionMajor === 1 && raw.httpVersionMinor === 1 && raw.headers.host === undefined) {
+      return done(new ProblemError(400, 'missing_host', 'The Host header is missing', 'HTTP/1.1 requests must send a Host header'));
+    }
+    // Node keeps the first of several Authorization headers: which credential was meant is unknowable.
+    if (raw.headers.authorization !== undefined && countAuthorization(raw.rawHeaders) > 1) {
+      return done(new ProblemError(400, 'duplicate_authorization', 'More than one Authorization header', 'Send exactly one Authorization: Bearer <token> header'));
+    }
+    const charset = contentTypeCharset(raw.headers['content-type']);
+    if (charset !== undefined && !ACCEPTED_CHARSETS.has(charset)) {
+      return done(
+        new ProblemError(415, 'unsupported_charset', 'Unsupported character set', `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}`),
+      );
+    }
+    done();
+  });
+
+  app.addHook('preValidation', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    const inQuery = findInvalidText(req.query);
+    if (inQuery !== null) return done(invalidText('querystring', inQuery));
+    const inParams = findInvalidText(req.params);
+    if (inParams !== null) return done(invalidText('params', inParams));
+    if (!req.routeOptions.config.recordsCheckTheirText) {
+      const inBody = findInvalidText(req.body);
+      if (inBody !== null) return done(invalidText('body', inBody));
+    }
+    done();
+  });
+
+  // A refusal sent before the body was read (a bad CSV header, a body too large, an auth failure) leaves the rest of the
+  // body on the socket: a keep-alive client's next request would wait behind it. Such a connection is closed instead.
+  app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
+    if (!req.raw.complete) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  // `Expect` other than 100-continue: Node answers an empty 417 unless the server handles it.
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify({
+      type: problemType('expectation_failed'),
+      title: 'Expectation not supported',
+      status: 417,
+      detail: 'Only Expect: 100-continue is supported',
+      instance: (req.url ?? '').split('?')[0],
+      code: 'expectation_failed',
+    });
+    res.writeHead(417, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' });
+    res.end(body);
+  });
+}

@@ -29,7 +29,7 @@ const PERSONAL_ESCAPE = /%(?:[89A-Fa-f][0-9A-Fa-f]|3[0-9])/;
 const CANDIDATE = /[0-9\uFF10-\uFF19][^]*[0-9\uFF10-\uFF19]|%/;
 
 /** What replaces a digit run. */
-export const DIGITS_MASK = '[digits]';
+export const DIGITS_MASK = '************';
 /** What replaces a percent-encoded run. */
 export const PERCENT_MASK = '%…';
 

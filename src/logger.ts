@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bindings, ChildLoggerOptions, LoggerOptions } from 'pino';
+import { stdSerializers, type Bindings, type ChildLoggerOptions, type LoggerOptions } from 'pino';
+import { maskPersonalText } from './domain/personal-text.js';
 
 /**
  * Paths that may carry personal data (個人番号, 基本5情報) or credentials.
@@ -23,7 +24,27 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
+    // Last guard: a message (or an error's message and stack) never carries a digit run or a
+    // percent-encoded name (maskPersonalText; strings with no candidate are returned at once).
+    hooks: {
+      logMethod(args, method) {
+        for (let i = 0; i < args.length; i++) {
+          const a: unknown = args[i];
+          if (typeof a === 'string') args[i] = maskPersonalText(a);
+        }
+        return method.apply(this, args);
+      },
+    },
+    serializers: { err: maskedError },
   };
+}
+
+/** pino's error serializer, with the message and stack masked (maskPersonalText). */
+export function maskedError(err: Error): ReturnType<typeof stdSerializers.err> {
+  const out = stdSerializers.err(err);
+  if (typeof out.message === 'string') out.message = maskPersonalText(out.message);
+  if (typeof out.stack === 'string') out.stack = maskPersonalText(out.stack);
+  return out;
 }
 
 type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';

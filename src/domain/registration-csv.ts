@@ -27,6 +27,7 @@
  *   JSON that parses to the wrong shape is left to validateRecord.
  * - A UTF-8 BOM (U+FEFF) at the start of the first header name is ignored.
  */
+import { jsonSyntaxMessage } from './personal-text.js';
 import type { RecordIssue } from './registration-record.js';
 
 /** PMH names of the CSV columns, in §2 order. */
@@ -84,30 +85,49 @@ function normaliseHeader(header: readonly string[]): string[] {
   return header.map((h, i) => (i === 0 && h.startsWith('\uFEFF') ? h.slice(1) : h));
 }
 
-function shortName(s: string): string {
-  const cps = Array.from(s);
-  return JSON.stringify(cps.length > 60 ? cps.slice(0, 60).join('') + '…' : s);
+/** A header cell that looks like a field name (ASCII identifier characters and dots, short, no digit run). */
+const FIELD_NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_.]{0,59}$/;
+
+/**
+ * How a header cell is named in a message: quoted when it looks like a field name, else by its
+ * position only (`column 3`) — a header row left out makes the first record's cells the "names".
+ */
+export function columnLabel(name: string, index: number): string {
+  return FIELD_NAME_LIKE.test(name) && !/[0-9]{4}/.test(name) ? `column ${index + 1} ${JSON.stringify(name)}` : `column ${index + 1}`;
+}
+
+/** The field of an issue about a header cell: the name when it may be quoted, else ''. */
+export function columnField(name: string): string {
+  return FIELD_NAME_LIKE.test(name) && !/[0-9]{4}/.test(name) ? name : '';
 }
 
 /** Header check: required columns present, no unknown or duplicate names. */
 export function checkCsvHeader(
   header: string[],
-): { ok: true } | { ok: false; missing: string[]; unknown: string[]; duplicate: string[] } {
+): { ok: true } | { ok: false; missing: string[]; unknown: string[]; duplicate: string[]; unknownAt: number[]; duplicateAt: number[]; anyKnown: boolean } {
   const names = normaliseHeader(header);
   const seen = new Set<string>();
   const duplicate: string[] = [];
   const unknown: string[] = [];
-  for (const n of names) {
+  const duplicateAt: number[] = [];
+  const unknownAt: number[] = [];
+  names.forEach((n, i) => {
     if (seen.has(n)) {
-      if (!duplicate.includes(n)) duplicate.push(n);
-      continue;
+      if (!duplicate.includes(n)) {
+        duplicate.push(n);
+        duplicateAt.push(i);
+      }
+      return;
     }
     seen.add(n);
-    if (!KNOWN.has(n)) unknown.push(n);
-  }
+    if (!KNOWN.has(n)) {
+      unknown.push(n);
+      unknownAt.push(i);
+    }
+  });
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !seen.has(c));
   if (missing.length === 0 && unknown.length === 0 && duplicate.length === 0) return { ok: true };
-  return { ok: false, missing, unknown, duplicate };
+  return { ok: false, missing, unknown, duplicate, unknownAt, duplicateAt, anyKnown: names.some((n) => KNOWN.has(n)) };
 }
 
 /**
@@ -133,12 +153,12 @@ export function csvRowToRecord(
   const seen = new Set<string>();
   names.forEach((name, i) => {
     if (seen.has(name)) {
-      errors.push({ field: name, code: 'duplicate_column', message: `column ${shortName(name)} appears more than once` });
+      errors.push({ field: columnField(name), code: 'duplicate_column', message: `${columnLabel(name, i)} appears more than once` });
       return;
     }
     seen.add(name);
     if (!KNOWN.has(name)) {
-      errors.push({ field: name, code: 'unknown_column', message: `column ${shortName(name)} is not a PMH field` });
+      errors.push({ field: columnField(name), code: 'unknown_column', message: `${columnLabel(name, i)} is not a PMH field` });
       return;
     }
     const cell = row[i];
@@ -155,7 +175,7 @@ export function csvRowToRecord(
         errors.push({
           field: name,
           code: 'malformed_json',
-          message: `${name} must be JSON: ${e instanceof Error ? e.message : String(e)}`,
+          message: `${name} must be JSON: ${jsonSyntaxMessage(e, cell)}`,
         });
       }
     } else {

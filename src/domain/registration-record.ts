@@ -33,6 +33,12 @@
  * - `duplicate_medical_institution_code`  the same code listed twice
  * - `too_many_items`       certificationDetail or designatedMedicalInstitutions with more than 100 entries
  * - `valid_to_before_valid_from`  reported on validTo
+ * - `invalid_text`         a string (or key) holds NUL or an unpaired surrogate, which
+ *                          PostgreSQL cannot store: the record's only error
+ *
+ * Messages never quote a personal field (myNumber, basicFiveInfo.*) nor free
+ * text (historyKey, certificationSubKey, unknown keys…): they name the field,
+ * the rule and the position. Only codes of the type (segment, …) are quoted.
  *
  * Warning codes:
  * - `check_digit_not_verified`  type has checkDigitValidation 'lenient' and a
@@ -83,6 +89,7 @@ import {
   decodeInsurerNumber,
   type NumberProblem,
 } from './numbers.js';
+import { hasUnstorableText, maskPersonalText, unstorablePath } from './personal-text.js';
 
 /** What the validator needs to know about one 制度マスタ entry (certificate type) of the municipality. */
 export interface CertificateTypeRules {
@@ -271,6 +278,7 @@ export const RECORD_ERROR_CODES = Object.freeze([
   'duplicate_medical_institution_code',
   'too_many_items',
   'valid_to_before_valid_from',
+  'invalid_text',
 ] as const);
 export type RecordErrorCode = (typeof RECORD_ERROR_CODES)[number];
 
@@ -301,6 +309,7 @@ const KANA = /^[\u30A0-\u30FF\u3000]+$/u;
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const FORBIDDEN_MULTILINE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+const FIELD_NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_]{0,59}$/;
 const CONDITION_PAIR = /^([0-9A-Za-z]+)-([0-9A-Za-z]+)$/;
 
 // ---------------------------------------------------------------------------
@@ -327,7 +336,8 @@ function codePoints(s: string): number {
 /** Short printable rendering of a user value for messages. */
 function quote(s: string, max = 40): string {
   const cps = Array.from(s);
-  return JSON.stringify(cps.length > max ? cps.slice(0, max).join('') + '…' : s);
+  // Last guard: a digit run (a 個人番号) or percent-encoded text is never quoted.
+  return maskPersonalText(JSON.stringify(cps.length > max ? cps.slice(0, max).join('') + '…' : s));
 }
 
 function jsonTypeOf(v: unknown): string {
@@ -466,7 +476,10 @@ class Reader {
   unknownFields(known: readonly string[]): void {
     for (const k of Object.keys(this.obj)) {
       if (!known.includes(k)) {
-        this.c.error(this.path(k), 'unknown_field', `${quote(this.path(k), 80)} is not a PMH field`);
+        // A key is quoted only when it looks like a field name: a key can hold anything (a name).
+        const named = FIELD_NAME_LIKE.test(k) && !/[0-9]{4}/.test(k);
+        const path = named ? this.path(k) : this.prefix;
+        this.c.error(path, 'unknown_field', named ? `${quote(path, 80)} is not a PMH field` : `${this.prefix === '' ? 'the record' : this.prefix} has a field that is not a PMH field (its name is not shown)`);
       }
     }
   }
@@ -498,7 +511,9 @@ class Reader {
   identifier(name: string, s: string, max: number, chars: RegExp, what: string): boolean {
     const fits = this.maxLength(name, s, max);
     if (!chars.test(s)) {
-      this.c.error(this.path(name), 'invalid_format', `${this.path(name)} must be ${what}, got ${quote(s)}`);
+      // The value is not echoed: a key or ID field can hold anything (a name, a 個人番号).
+      const at = Array.from(s).findIndex((ch) => !chars.test(ch));
+      this.c.error(this.path(name), 'invalid_format', `${this.path(name)} must be ${what}; character ${at + 1} is not`);
       return false;
     }
     return fits;
@@ -511,7 +526,8 @@ class Reader {
       this.c.error(
         this.path(name),
         'invalid_date',
-        `${this.path(name)} must be a real calendar date YYYY-MM-DD (year ${MIN_YEAR}-9999), got ${quote(s)}`,
+        // The value is not echoed: a date of birth is personal.
+        `${this.path(name)} must be a real calendar date YYYY-MM-DD (year ${MIN_YEAR}-9999)`,
       );
       return undefined;
     }
@@ -528,7 +544,7 @@ export function keyString(k: RecordKey): string {
 }
 
 function saneKeyField(v: unknown): v is string {
-  return typeof v === 'string' && v.length >= 1 && v.length <= RAW_KEY_FIELD_MAX;
+  return typeof v === 'string' && v.length >= 1 && v.length <= RAW_KEY_FIELD_MAX && !hasUnstorableText(v);
 }
 
 /**
@@ -612,11 +628,11 @@ function validateBasicFiveInfo(c: Collector, obj: Obj, required: boolean): Parti
     const fits = r.maxLength('nameKana', kana, NAME_KANA_MAX);
     const chars = KANA.test(kana);
     if (!chars) {
-      const bad = Array.from(kana).find((ch) => !KANA.test(ch)) ?? '';
+      const badAt = Array.from(kana).findIndex((ch) => !KANA.test(ch));
       c.error(
         'basicFiveInfo.nameKana',
         'invalid_characters',
-        `basicFiveInfo.nameKana must be full-width katakana (全角カナ, ー, ・, full-width space) only; found ${quote(bad)}`,
+        `basicFiveInfo.nameKana must be full-width katakana (全角カナ, ー, ・, full-width space) only; character ${badAt + 1} is not`,
       );
     }
     if (fits && chars) out.nameKana = kana;
@@ -631,7 +647,7 @@ function validateBasicFiveInfo(c: Collector, obj: Obj, required: boolean): Parti
   const sex = r.string('sex', required);
   if (sex !== undefined) {
     if (sex === '1' || sex === '2' || sex === '3') out.sex = sex;
-    else c.error('basicFiveInfo.sex', 'invalid_value', `basicFiveInfo.sex must be "1", "2" or "3", got ${quote(sex)}`);
+    else c.error('basicFiveInfo.sex', 'invalid_value', 'basicFiveInfo.sex must be "1", "2" or "3"');
   }
 
   r.unknownFields(BASIC_FIVE_INFO_FIELDS);
@@ -719,7 +735,7 @@ function validateAdditionalConditions(c: Collector, r: Reader, type: Certificate
       c.error(
         field,
         'invalid_format',
-        `${field} entry ${i + 1} ${quote(entry)} is not 項目コード-条件コード (half-width alphanumerics joined by "-", entries joined by ";")`,
+        `${field} entry ${i + 1} is not 項目コード-条件コード (half-width alphanumerics joined by "-", entries joined by ";")`,
       );
       return;
     }
@@ -762,14 +778,14 @@ function validateInstitutions(c: Collector, r: Reader, lenient: boolean): string
       return;
     }
     if (seen.has(code)) {
-      c.error(field, 'duplicate_medical_institution_code', `${field}: ${quote(code)} is listed more than once`);
+      c.error(field, 'duplicate_medical_institution_code', `${field}: entry ${i + 1} repeats an earlier entry`);
       return;
     }
     seen.add(code);
     const check = checkMedicalInstitutionCodeOnce(code);
     if (check.valid) return;
     const onlyCheckDigit = check.problems.every((p) => p.code === 'check_digit_mismatch');
-    const message = `${field}: entry ${i + 1} ${quote(code)}: ${problemText(check.problems)}`;
+    const message = `${field}: entry ${i + 1}: ${problemText(check.problems)}`;
     if (lenient && onlyCheckDigit) c.warn(field, 'check_digit_not_verified', `${message}; ${LENIENT_NOTE}`);
     else c.error(field, 'invalid_medical_institution_code', message);
   });
@@ -844,6 +860,19 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
       warnings: [],
     };
   }
+  // NUL and lone surrogates cannot be stored in PostgreSQL (text, jsonb): the record is refused with
+  // that error alone, naming the field (up to the first part of its path that is not a field name).
+  const unstorable = unstorablePath(input);
+  if (unstorable !== null) {
+    const parts = unstorable === '' ? [] : unstorable.split('.');
+    const cut = parts.findIndex((p) => !/^[0-9]{1,3}$/.test(p) && !(FIELD_NAME_LIKE.test(p) && !/[0-9]{4}/.test(p)));
+    const field = (cut === -1 ? parts : parts.slice(0, cut)).join('.');
+    return {
+      ok: false,
+      errors: [{ field, code: 'invalid_text', message: `${field === '' ? 'the record' : field} holds a NUL character or an unpaired surrogate, which cannot be stored` }],
+      warnings: [],
+    };
+  }
   const c = new Collector();
   const r = new Reader(c, input, '');
   const deleted = own(input, 'isDeleted') === true;
@@ -899,7 +928,7 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
     c.error(
       'isAlwaysReimbursement',
       'invalid_value',
-      `isAlwaysReimbursement must be the string "0" or "1", got ${quote(reimbursementRaw)}`,
+      'isAlwaysReimbursement must be the string "0" or "1"',
     );
   }
 

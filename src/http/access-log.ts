@@ -3,7 +3,8 @@ import { maskPath } from '../sandbox/journal/journal.js';
 
 /**
  * One log line per answered request, at info: `request` with reqId, method, path (no query string,
- * 12-digit runs — a 個人番号 — and percent-encoded runs — a name in kana or kanji — masked), route,
+ * digit runs of 10+ digits — a 個人番号, hyphenated, full-width or percent-encoded — and percent-encoded runs
+ * — a name in kana or kanji — masked), route,
  * status and ms. It replaces Fastify's two lines per
  * request (disableRequestLogging in app.ts), which logged the raw URL and ran the redaction of
  * `redactPaths` twice per request. This line is written by a child logger without redaction: every
@@ -11,7 +12,10 @@ import { maskPath } from '../sandbox/journal/journal.js';
  * (bench/eligibility.ts: at info, the two default lines were ~100 µs of a check's CPU).
  */
 /** The path as logged: what maskPath hides, and any percent-encoded run (non-ASCII text such as a name) too. */
-export const loggedPath = (url: string) => maskPath(url).replace(/(?:%[0-9A-Fa-f]{2})+/g, '%…');
+export const loggedPath = (url: string) => {
+  const path = maskPath(url);
+  return path.includes('%') ? path.replace(/(?:%[0-9A-Fa-f]{2})+/g, '%…') : path;
+};
 
 export function installAccessLog(app: FastifyInstance) {
   const access = app.log.child({}, { redact: { paths: [] } });

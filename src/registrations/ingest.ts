@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
-import { checkCsvHeader, csvRowToRecord } from '../domain/registration-csv.js';
+import { checkCsvHeader, columnField, columnLabel, csvRowToRecord } from '../domain/registration-csv.js';
+import { maskPersonalText } from '../domain/personal-text.js';
 import { rawRecordKey } from '../domain/registration-record.js';
 import { ProblemError } from '../http/problem.js';
 import type { CertificateTypeRules } from '../domain/registration-record.js';
@@ -233,10 +234,21 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
             header = row.map((h) => h.trim());
             const check = checkCsvHeader(header);
             if (!check.ok) {
+              // A header cell is quoted only when it looks like a field name: without a header row, the
+              // first record's cells (個人番号, name, address…) would be read back as "unknown columns".
+              if (!check.anyKnown) {
+                throw new ProblemError(
+                  400,
+                  'invalid_csv_header',
+                  'The CSV header is not a valid list of PMH field names',
+                  `The first row is not a header of PMH field names (none of its ${header.length} cells is one); send a header row first`,
+                  [{ field: '', code: 'missing_header', message: 'the first row is not a header of PMH field names' }],
+                );
+              }
               const errors = [
                 ...check.missing.map((c) => ({ field: c, code: 'missing_column', message: `The header has no column ${c}` })),
-                ...check.unknown.map((c) => ({ field: c, code: 'unknown_column', message: `${c} is not a PMH field` })),
-                ...check.duplicate.map((c) => ({ field: c, code: 'duplicate_column', message: `Column ${c} appears more than once` })),
+                ...check.unknown.map((c, k) => ({ field: columnField(c), code: 'unknown_column', message: `${columnLabel(c, check.unknownAt[k]!)} is not a PMH field` })),
+                ...check.duplicate.map((c, k) => ({ field: columnField(c), code: 'duplicate_column', message: `${columnLabel(c, check.duplicateAt[k]!)} appears more than once` })),
               ];
               throw new ProblemError(400, 'invalid_csv_header', 'The CSV header is not a valid list of PMH field names', undefined, errors);
             }
@@ -250,7 +262,9 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
       } catch (err) {
         if (err instanceof ProblemError) throw err;
         if (err instanceof CsvError) {
-          throw new ProblemError(400, 'malformed_csv', 'The CSV cannot be parsed', `Line ${line + 1}: ${(err as Error).message}`);
+          // csv-parse may quote the field it stopped at ("value is …"): that part is not passed on.
+          const reason = maskPersonalText((err as Error).message.replace(/,?\s*value is[^]*$/, ''));
+          throw new ProblemError(400, 'malformed_csv', 'The CSV cannot be parsed', `Line ${line + 1}: ${reason}`);
         }
         throw err;
       } finally {

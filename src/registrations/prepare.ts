@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { copyField } from '../db/copy-text.js';
+import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import {
   rawRecordKey,
   validateRecord,
@@ -88,10 +89,12 @@ export function lineRecord(line: Uint8Array, maxRecordBytes: number, prepare: Re
   if (line.length > maxRecordBytes) return tooLargeRecord(maxRecordBytes);
   if (!isUtf8(line)) return unreadableRecord([{ field: '', code: 'invalid_utf8', message: 'The line is not valid UTF-8' }]);
   let value: unknown;
+  const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
   try {
-    value = JSON.parse(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    return unreadableRecord([{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${(err as Error).message}` }]);
+    // The kind and position of the error, never the text around it (it may be a name or a 個人番号).
+    return unreadableRecord([{ field: '', code: 'malformed_json', message: `The line is not valid JSON: ${jsonSyntaxMessage(err, text)}` }]);
   }
   return prepare(value);
 }

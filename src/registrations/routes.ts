@@ -1,4 +1,5 @@
 import { documentRequestBody } from '../http/openapi.js';
+import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
@@ -57,7 +58,8 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return done(new ProblemError(400, 'malformed_json', 'The request body is not valid JSON', (err as Error).message));
+      // The kind and position of the error, never the text around it (it may be a name or a 個人番号).
+      return done(new ProblemError(400, 'malformed_json', 'The request body is not valid JSON', jsonSyntaxMessage(err, text)));
     }
     done(null, { json: value, bytes: body });
   });

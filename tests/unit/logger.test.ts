@@ -112,3 +112,16 @@ describe('access log (installAccessLog)', () => {
     await app.close();
   });
 });
+
+describe('log masking (last guard)', () => {
+  it('masks hyphenated, 13-digit and full-width digit runs in messages and error messages/stacks', () => {
+    const { logger, lines } = capture();
+    logger.info('lookup of 7351-9264-0806 failed');
+    logger.warn({ err: new Error('no recipient 7351926408061') }, 'no recipient ７３５１９２６４０８０６');
+    logger.info('path /x/%E5%B1%B1%E7%94%B0 and task f1b2c3d4-0000-4000-8000-000000000001');
+    const out = lines.join('');
+    for (const s of ['7351-9264-0806', '7351926408061', '７３５１', '%E5%B1%B1']) expect(out).not.toContain(s);
+    expect(out).toContain('************');
+    expect(out).toContain('f1b2c3d4-0000-4000-8000-000000000001');
+  });
+});

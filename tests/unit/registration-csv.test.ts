@@ -107,12 +107,15 @@ describe('checkCsvHeader', () => {
       missing: ['basicFiveInfo.sex', 'historyKey'],
       unknown: ['gender', 'basicFiveInfo'],
       duplicate: ['segment'],
+      unknownAt: [h.length - 3, h.length - 1],
+      duplicateAt: [h.length - 2],
+      anyKnown: true,
     });
   });
 
   it('is exact about names (no trimming, case-sensitive)', () => {
     const h = [...CSV_COLUMNS].map((c) => (c === 'myNumber' ? 'mynumber' : c === 'historyKey' ? ' historyKey' : c));
-    expect(checkCsvHeader(h)).toEqual({ ok: false, missing: ['myNumber', 'historyKey'], unknown: ['mynumber', ' historyKey'], duplicate: [] });
+    expect(checkCsvHeader(h)).toMatchObject({ ok: false, missing: ['myNumber', 'historyKey'], unknown: ['mynumber', ' historyKey'], duplicate: [] });
   });
 
   it('ignores a UTF-8 BOM on the first name', () => {

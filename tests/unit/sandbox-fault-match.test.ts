@@ -184,10 +184,18 @@ describe('RequestJournal', () => {
     expect(j.list({ limit: 10 }).items).toEqual([]);
   });
 
-  it('masks 12-digit runs and drops the query string', () => {
+  it('masks digit runs of 10+ digits in any form, percent-encoded text, and drops the query string', () => {
     expect(maskPath('/x/123456789018/y?q=八王子')).toBe('/x/************/y');
-    expect(maskPath('/x/1234567890123')).toBe('/x/1234567890123');
-    expect(maskPath('/x/12345678901')).toBe('/x/12345678901');
+    expect(maskPath('/x/1234567890123')).toBe('/x/************');
+    expect(maskPath('/x/12345678901')).toBe('/x/************');
+    expect(maskPath('/x/7351-9264-0806/y')).toBe('/x/************/y');
+    expect(maskPath('/x/７３５１９２６４０８０６')).toBe('/x/************');
+    expect(maskPath('/x/%37%33%35%31%39%32%36%34%30%38%30%36')).toBe('/x/************');
+    expect(maskPath('/x/7351%2D9264%2D0806')).toBe('/x/************');
+    expect(maskPath('/x/%E5%B1%B1%E7%94%B0')).toBe('/x/%…');
+    // Not personal: short numbers, dates, UUIDs (task IDs).
+    expect(maskPath('/x/123456789/2026-11-23')).toBe('/x/123456789/2026-11-23');
+    expect(maskPath('/t/f1b2c3d4-0000-4000-8000-000000000001/results')).toBe('/t/f1b2c3d4-0000-4000-8000-000000000001/results');
   });
 });
 

@@ -1,3 +1,4 @@
+import { maskPersonalText } from '../../domain/personal-text.js';
 import { globMatches } from '../faults/match.js';
 
 export interface JournalEntry {
@@ -6,7 +7,7 @@ export interface JournalEntry {
   /** When the request arrived (real time). */
   at: Date;
   method: string;
-  /** Path without the query string, 12-digit runs (個人番号) masked. */
+  /** Path without the query string, digit runs (個人番号) and percent-encoded text masked. */
   path: string;
   /** The route template that handled it, e.g. /municipal/v1/registration-tasks/:taskId; null when no route matched. */
   route: string | null;
@@ -26,8 +27,12 @@ export interface JournalQuery {
   before?: number;
 }
 
-/** Masks what could be personal in a path: the query string is dropped and any run of 12 digits (a 個人番号) hidden. */
-export const maskPath = (url: string) => url.split('?')[0]!.replace(/(?<![0-9])[0-9]{12}(?![0-9])/g, '************');
+/**
+ * Masks what could be personal in a path: the query string is dropped, and digit runs of 10+ digits
+ * (a 個人番号, hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text (a name
+ * or address) are hidden (maskPersonalText).
+ */
+export const maskPath = (url: string) => maskPersonalText(url.split('?')[0]!);
 
 /**
  * The request journal: the last `capacity` requests in memory (a ring buffer), newest first. No bodies,

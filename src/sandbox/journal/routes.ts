@@ -16,8 +16,8 @@ export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJourn
         summary: 'List recent requests (request journal)',
         description:
           'What the sandbox received, newest first, so an integrator can see what their system really sent: method, path, status, ' +
-          'caller, duration and problem code. Bodies, query strings and headers are never kept, and runs of 12 digits in a path ' +
-          '(個人番号) are masked. The journal keeps the last SANDBOX_JOURNAL_SIZE requests (default 10000) in memory: it is emptied by a ' +
+          'caller, duration and problem code. Bodies, query strings and headers are never kept, and digit runs of 10+ digits in a path ' +
+          '(個人番号, also with separators, full-width or percent-encoded) and percent-encoded non-ASCII text (a name) are masked. The journal keeps the last SANDBOX_JOURNAL_SIZE requests (default 10000) in memory: it is emptied by a ' +
           'restart or by `POST /sandbox/v1/reset?include=requests`. Reads of this endpoint and `/docs` assets are not journaled. ' +
           'Filters combine. Problem codes: `validation_failed` / `invalid_cursor` (400), ' +
           '`unauthenticated` / `invalid_token` (401, no or wrong admin token).',

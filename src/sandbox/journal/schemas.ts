@@ -13,7 +13,7 @@ export const journalEntrySchema = z
     id: z.string(),
     at: z.iso.datetime({ offset: true }).describe('When the request arrived (real time, not the sandbox clock)'),
     method: z.string(),
-    path: z.string().describe('Path without the query string; runs of 12 digits (個人番号) are masked'),
+    path: z.string().describe('Path without the query string; digit runs of 10+ digits (個人番号, also hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text are masked'),
     route: z.string().nullable().describe('Route template that handled the request; null when none matched (404)'),
     status: z.int(),
     actor: z.string().describe('`municipality:<code>`, `institution:<code>`, `sandbox-admin`, `anonymous` (no token) or `unknown` (a token nobody issued)'),

@@ -15,7 +15,8 @@ import { credentialsRepository } from './credentials/repository.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { credentialsService } from './credentials/service.js';
 import type { Db } from './db/prisma.js';
-import type pg from 'pg';
+import pg from 'pg';
+const pgPool = pg.Pool;
 import type { JobQueue } from './jobs/queue.js';
 import { certificateTypesRepository } from './certificate-types/repository.js';
 import { certificateTypeRoutes } from './certificate-types/routes.js';
@@ -180,13 +181,19 @@ export async function buildApp(deps: AppDeps) {
   const uploadThreads = uploadWorkerThreads(deps.config.UPLOAD_WORKER_THREADS);
   const preparePool = uploadThreads > 0 ? new PreparePool(uploadThreads) : undefined;
   if (preparePool) app.addHook('onClose', () => preparePool.close());
+  // Uploads stage on connections of their own: a slow or stalled client never holds the shared pool's (clinic tokens, checks).
+  const uploadPool = new pgPool({ ...deps.pool.options, max: deps.config.UPLOAD_MAX_IN_FLIGHT });
+  uploadPool.on('error', () => undefined);
+  app.addHook('onClose', () => uploadPool.end());
   const registrationsSvc = registrationsService({
+    uploadPool,
+    inFlight: { total: deps.config.UPLOAD_MAX_IN_FLIGHT, perMunicipality: deps.config.UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY },
     repo: registrations,
     jobs: deps.jobs,
     loadRules,
     preparePool,
     now,
-    limits: { maxBytes: deps.config.UPLOAD_LIMIT_BYTES, maxRecords: deps.config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024 },
+    limits: { maxBytes: deps.config.UPLOAD_LIMIT_BYTES, maxRecords: deps.config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024, idleTimeoutMs: deps.config.UPLOAD_IDLE_TIMEOUT_MS },
   });
   const webhooks = webhooksService({
     repo: webhooksRepository(deps.db, deps.pool),

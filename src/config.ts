@@ -33,6 +33,19 @@ export const configSchema = z.object({
     .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)])
     .default('auto'),
   /**
+   * A streamed (NDJSON/CSV) registration upload that sends no byte for this many milliseconds is ended
+   * with 408 `upload_idle_timeout` (the connection is closed) and nothing of it is stored.
+   */
+  UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Registration uploads received at the same time, all municipalities together; beyond it 503
+   * `uploads_busy` with Retry-After. Uploads stage on a database pool of their own of this size, so
+   * they never hold the connections of the other APIs (clinic checks, tokens).
+   */
+  UPLOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(8),
+  /** Registration uploads of one municipality received at the same time; beyond it 429 `too_many_uploads` with Retry-After. */
+  UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY: z.coerce.number().int().min(1).max(100).default(2),
+  /**
    * Bearer token of the sandbox admin API (/sandbox/v1/...). Unset: one is generated on first
    * start, logged once, and only its SHA-256 is stored (table sandbox_setting).
    */

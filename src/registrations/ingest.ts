@@ -16,6 +16,8 @@ export interface UploadLimits {
   maxRecords: number;
   /** Largest single NDJSON line, in bytes. */
   maxRecordBytes: number;
+  /** A streamed body that sends nothing for this long is refused (408); 0: no limit. */
+  idleTimeoutMs?: number;
 }
 
 /** How an upload's records are validated: against these certificate types, in worker threads when there is a pool. */
@@ -60,11 +62,79 @@ function tooManyRecords(limits: UploadLimits): ProblemError {
 /** Counts and hashes the body as it streams, refusing it once it passes the byte limit. */
 async function* metered(stream: Readable, hash: Hash, limits: UploadLimits): AsyncGenerator<Buffer> {
   let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of idleGuarded(stream, limits.idleTimeoutMs ?? 0)) {
     bytes += chunk.length;
     if (bytes > limits.maxBytes) throw tooLarge(limits);
     hash.update(chunk);
     yield chunk;
+  }
+}
+
+export function idleTimeout(ms: number): ProblemError {
+  return new ProblemError(408, 'upload_idle_timeout', 'The upload sent nothing for too long', `No data for ${ms} ms (UPLOAD_IDLE_TIMEOUT_MS); nothing was stored`, undefined, { connection: 'close' });
+}
+
+/**
+ * The chunks of `stream`, refused with 408 once the client sends nothing for `ms` while we wait for it
+ * (time spent by the consumer does not count). The request stream is not destroyed, so the 408 can
+ * still be answered; its connection is closed after it.
+ */
+async function* idleGuarded(stream: Readable, ms: number): AsyncGenerator<Buffer> {
+  if (ms <= 0) {
+    yield* stream as AsyncIterable<Buffer>;
+    return;
+  }
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (c: Buffer) => {
+    queue.push(c);
+    stream.pause();
+    notify();
+  };
+  const onEnd = () => {
+    ended = true;
+    notify();
+  };
+  const onError = (err: unknown) => {
+    failed = err;
+    notify();
+  };
+  stream.on('data', onData);
+  stream.once('end', onEnd);
+  stream.once('error', onError);
+  stream.once('aborted', () => onError(new Error('aborted')));
+  try {
+    for (;;) {
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failed) throw failed;
+      if (ended) return;
+      stream.resume();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await new Promise<boolean>((resolve) => {
+        wake = () => resolve(false);
+        timer = setTimeout(() => resolve(true), ms);
+      });
+      clearTimeout(timer);
+      if (timedOut) {
+        wake = undefined;
+        throw idleTimeout(ms);
+      }
+    }
+  } finally {
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    stream.pause();
   }
 }
 

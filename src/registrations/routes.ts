@@ -95,9 +95,12 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
           `with \`?wait=N\`, 200 with the finished task if it finishes within N seconds.\n${SEMANTICS}\n\nProblem codes: \`unauthenticated\`/\`invalid_token\` (401), ` +
           '`malformed_json`, `not_an_array`, `not_an_object`, `empty_body`, `empty_batch`, `invalid_utf8`, `invalid_csv_header`, `malformed_csv`, ' +
           '`validation_failed` (400), `idempotency_key_reused` (409), `body_too_large`, `upload_too_large`, `too_many_records` (413), ' +
-          '`unsupported_media_type` (415), `unknown_certificate_type` (422, replace mode).',
+          '`unsupported_media_type` (415), `unknown_certificate_type` (422, replace mode), ' +
+          '`upload_idle_timeout` (408: a streamed body sent nothing for UPLOAD_IDLE_TIMEOUT_MS; the connection is closed, nothing stored), ' +
+          '`too_many_uploads` (429: UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY uploads of this municipality in progress), ' +
+          '`uploads_busy` (503: UPLOAD_MAX_IN_FLIGHT uploads in progress); both with Retry-After.',
         querystring: createTaskQuerySchema,
-        response: { 200: registrationTaskSchema, 202: registrationTaskSchema, ...problemResponses(400, 401, 409, 413, 415, 422) },
+        response: { 200: registrationTaskSchema, 202: registrationTaskSchema, ...problemResponses(400, 401, 408, 409, 413, 415, 422, 429, 503) },
       },
     },
     async (req, reply) => {

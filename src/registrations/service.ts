@@ -29,6 +29,13 @@ export interface RegistrationsServiceDeps {
   /** Worker threads validating NDJSON uploads; without, they are validated on the event loop. */
   preparePool?: PreparePool;
   now(): Date;
+  /**
+   * Connections uploads stage on, of their own (not the pool the other APIs use): a client that is slow
+   * to send holds one of these only. Sized by `inFlight.total`, so it never queues.
+   */
+  uploadPool?: import('pg').Pool;
+  /** Uploads received at the same time: in total and per municipality. */
+  inFlight?: { total: number; perMunicipality: number };
 }
 
 export function taskView(t: TaskRow) {
@@ -62,6 +69,35 @@ const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
 
 export function registrationsService(deps: RegistrationsServiceDeps) {
   const { repo } = deps;
+  const stagingPool = deps.uploadPool ?? repo.pool;
+  let inFlight = 0;
+  const inFlightOf = new Map<string, number>();
+
+  /** Takes an upload slot for the municipality, or refuses the upload (429 for the municipality, 503 in total). */
+  function admit(municipalityCode: string): () => void {
+    const limits = deps.inFlight;
+    if (!limits) return () => undefined;
+    const mine = inFlightOf.get(municipalityCode) ?? 0;
+    // The refused body is not read: close the connection after the answer.
+    const headers = { 'retry-after': '2', connection: 'close' };
+    if (mine >= limits.perMunicipality) {
+      throw new ProblemError(429, 'too_many_uploads', 'Too many uploads of this municipality at once', `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, undefined, headers);
+    }
+    if (inFlight >= limits.total) {
+      throw new ProblemError(503, 'uploads_busy', 'Too many uploads at once', `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, undefined, headers);
+    }
+    inFlight++;
+    inFlightOf.set(municipalityCode, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      inFlight--;
+      const n = (inFlightOf.get(municipalityCode) ?? 1) - 1;
+      if (n <= 0) inFlightOf.delete(municipalityCode);
+      else inFlightOf.set(municipalityCode, n);
+    };
+  }
 
   function upload(body: UploadBody, v: UploadValidation): Upload {
     switch (body.format) {
@@ -88,6 +124,15 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
      * validated as they stream in, against the municipality's certificate types as they are now.
      */
     async createTask(input: CreateTaskInput): Promise<{ task: TaskView; replayed: boolean }> {
+      const release = admit(input.municipalityCode);
+      try {
+        return await this.stageTask(input);
+      } finally {
+        release();
+      }
+    },
+
+    async stageTask(input: CreateTaskInput): Promise<{ task: TaskView; replayed: boolean }> {
       if (input.mode === 'replace' && !input.replaceTypeId) {
         throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'mode=replace needs orgSpecificCertificateTypeId', [
           { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
@@ -101,7 +146,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       }
       const id = randomUUID();
       const u = upload(input.body, { rules, pool: deps.preparePool });
-      const client = await repo.pool.connect();
+      const client = await stagingPool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');

@@ -5,13 +5,14 @@
  */
 import { catalogueBenchmark } from './catalogue.js';
 import { eligibilityBenchmark } from './eligibility.js';
+import { hardeningBenchmark } from './hardening.js';
 import { ingestBenchmark } from './ingest.js';
 import { resetBenchmark } from './reset.js';
 import { formatReport, writeReport } from './lib/report.js';
 import type { Benchmark } from './lib/types.js';
 
 /** Every benchmark, in run order. Add new ones here. */
-const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark, resetBenchmark];
+const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark, resetBenchmark, hardeningBenchmark];
 
 function select(names: string[]): Benchmark[] {
   if (names.length === 0) return benchmarks;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CpuPhase } from './cpu.js';
-import type { BenchmarkReport, IngestReport, ResetReport } from './types.js';
+import type { BenchmarkReport, HardeningReport, IngestReport, ResetReport } from './types.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -114,7 +114,18 @@ function formatResetReport(r: ResetReport): string {
   ].join('\n');
 }
 
-export function formatReport(report: BenchmarkReport | IngestReport | ResetReport): string {
+function formatHardeningReport(r: HardeningReport): string {
+  const row = (name: string, p: HardeningReport['quiet']) => [name, String(p.checks), String(p.errors), fmt(p.p50Ms, 1), fmt(p.p99Ms, 1), fmt(p.maxMs, 1)];
+  return [
+    `hardening: eligibility checks at ${r.settings.ratePerSec}/s for ${r.settings.phaseSeconds} s, without and with ${r.settings.stalledUploads} stalled + ${r.settings.slowUploads} slow uploads held open`,
+    table(['phase', 'checks', 'errors', 'p50 ms', 'p99 ms', 'max ms'], [row('no uploads', r.quiet), row('uploads held open', r.disturbed)], ['left', 'right', 'right', 'right', 'right', 'right']),
+    `p99 ratio ${fmt(r.p99Ratio, 2)}×; held uploads answered while held: ${r.uploadsAnsweredWhileHeld}`,
+    ...r.targets.map((t) => `target ${t.name}: ${t.target}, actual ${t.actual}: ${t.met ? 'met' : 'NOT MET'}`),
+  ].join('\n');
+}
+
+export function formatReport(report: BenchmarkReport | IngestReport | ResetReport | HardeningReport): string {
+  if ('kind' in report && report.kind === 'hardening') return formatHardeningReport(report);
   if ('kind' in report && report.kind === 'ingest') return formatIngestReport(report);
   if ('kind' in report && report.kind === 'reset') return formatResetReport(report);
   return formatThroughputReport(report as BenchmarkReport);
@@ -158,7 +169,7 @@ function formatThroughputReport(report: BenchmarkReport): string {
 }
 
 /** Writes bench/results/<name>-<timestamp>.json (ISO 8601, ':' as '-' so the name is valid everywhere). */
-export async function writeReport(report: BenchmarkReport | IngestReport | ResetReport): Promise<string> {
+export async function writeReport(report: BenchmarkReport | IngestReport | ResetReport | HardeningReport): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.replace(/:/g, '-');
   const file = path.join(RESULTS_DIR, `${report.benchmark}-${stamp}.json`);

@@ -106,8 +106,33 @@ export interface ResetReport {
   targets: { name: string; target: string; actual: string; met: boolean }[];
 }
 
+export interface HardeningPhase {
+  checks: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** Fixed-rate eligibility checks without and with stalled and slow uploads held open, in one run. */
+export interface HardeningReport {
+  benchmark: string;
+  kind: 'hardening';
+  startedAt: string;
+  finishedAt: string;
+  environment: BenchmarkReport['environment'];
+  settings: { ratePerSec: number; phaseSeconds: number; stalledUploads: number; slowUploads: number; slowBytesPerSec: number };
+  quiet: HardeningPhase;
+  disturbed: HardeningPhase;
+  /** Held uploads the service answered before they were released (e.g. refused by a limit). */
+  uploadsAnsweredWhileHeld: number;
+  /** disturbed.p99Ms ÷ quiet.p99Ms. */
+  p99Ratio: number;
+  targets: { name: string; target: string; actual: string; met: boolean }[];
+}
+
 export interface Benchmark {
   /** Selects the benchmark on the command line; also the results file prefix. */
   name: string;
-  run(): Promise<BenchmarkReport | IngestReport | ResetReport>;
+  run(): Promise<BenchmarkReport | IngestReport | ResetReport | HardeningReport>;
 }

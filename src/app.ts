@@ -200,7 +200,7 @@ export async function buildApp(deps: AppDeps) {
     jobs: deps.jobs,
     now,
     logger: app.log,
-    policy: { maxAttempts: deps.config.WEBHOOK_MAX_ATTEMPTS, retryBaseSeconds: deps.config.WEBHOOK_RETRY_BASE_SECONDS, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS },
+    policy: { maxAttempts: deps.config.WEBHOOK_MAX_ATTEMPTS, retryBaseSeconds: deps.config.WEBHOOK_RETRY_BASE_SECONDS, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE },
   });
   await app.register(
     async (municipal) => {

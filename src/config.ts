@@ -61,6 +61,15 @@ export const configSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** Delay before the 2nd webhook attempt, in seconds; it doubles after every failed attempt (1, 2, 4, … 64). */
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(1),
+  /**
+   * `true`: webhook URLs may name loopback (127/8, ::1, localhost) and private ranges (10/8, 172.16/12, 192.168/16,
+   * 100.64/10, fc00::/7), checked at registration and against every resolved address at delivery. The default suits a
+   * local sandbox; switch it off first on a shared host. Link-local and cloud-metadata addresses are always refused.
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
   /** A webhook attempt with no complete response within this many milliseconds fails. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });

@@ -31,7 +31,13 @@ Delivery: a 2xx answer within WEBHOOK_TIMEOUT_MS (default 5 s) is a success; any
 connection or a timeout is retried after WEBHOOK_RETRY_BASE_SECONDS (default 1 s), doubling each time (1, 2, 4, … 64 s), up to
 WEBHOOK_MAX_ATTEMPTS attempts (default 8), then the delivery is \`failed\`. Each attempt is listed with its status code or error.
 The event, its deliveries and their jobs are written in the transaction that finishes the task, so no finished task is missed, even
-across a crash. URLs: http or https; loopback and private addresses are allowed, because this is a local sandbox.`;
+across a crash. lastError is a category: connection_refused, timeout, dns_failure, refused_address, http_status, tls_error, network_error.
+
+URLs: http or https, stored normalised (WHATWG URL); whitespace and control characters, credentials and #fragments are refused (400).
+Link-local (169.254/16, fe80::/10), cloud-metadata (169.254.169.254, fd00:ec2::254, metadata.google.internal, …), unspecified,
+multicast and broadcast addresses are always refused (422 \`webhook_url_refused\`, the field error's code names the rule); loopback and
+private ranges only while WEBHOOK_ALLOW_PRIVATE is true (the default, for a local sandbox), and never the sandbox's own /sandbox/ API on
+a loopback host. Each delivery resolves the host, checks every address and connects to the checked one (refused: \`refused_address\`).`;
 
 /** Webhook endpoints and deliveries of the calling municipality. Mounted in the municipal scope (/municipal/v1). */
 export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> = async (app, { service }) => {
@@ -45,7 +51,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         summary: 'Register a webhook endpoint',
         description:
           `Registers a URL to receive registration-task events; the answer holds the signing secret, shown this once.\n\n${WEBHOOK_SEMANTICS}\n\n` +
-          `Problem codes: \`validation_failed\` (400, e.g. a URL that is not http/https), ${AUTH}, \`too_many_webhook_endpoints\` (422, at most 20).`,
+          `Problem codes: \`validation_failed\` (400, e.g. a URL that is not http/https), ${AUTH}, \`webhook_url_refused\` (422, an address the URL policy refuses), \`too_many_webhook_endpoints\` (422, at most 20).`,
         body: createWebhookEndpointSchema,
         response: { 201: createdWebhookEndpointSchema, ...problemResponses(400, 401, 422) },
       },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paginationQuerySchema } from '../http/schemas.js';
+import { CONTROL_OR_SPACE } from '../domain/webhook-url.js';
 import { registrationTaskSchema } from '../registrations/schemas.js';
 
 export const WEBHOOK_EVENT_TYPES = ['registration_task.finished'] as const;
@@ -7,11 +8,16 @@ export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
 const EXAMPLE_TASK = registrationTaskSchema.meta()?.example;
 
-/** http(s), absolute, no user:password@ (the secret signs instead), no #fragment. Loopback and private hosts are allowed: a local sandbox calls local receivers. */
+/** http(s), absolute, no user:password@ (the secret signs instead), no #fragment, no control characters. The address policy (checkWebhookUrl) is applied by the service: 422 webhook_url_refused. */
 export const webhookUrlSchema = z
   .string()
   .max(2048)
   .superRefine((value, ctx) => {
+    // WHATWG URL drops tabs and newlines silently: refuse them (and any control character or space) in the text as sent.
+    if (CONTROL_OR_SPACE.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain whitespace or control characters' });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -23,7 +29,7 @@ export const webhookUrlSchema = z
     if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials; verify the signature instead' });
     if (url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a #fragment' });
   })
-  .describe('Where events are POSTed: an absolute http or https URL, without credentials or #fragment. Loopback and private addresses are allowed (this is a local sandbox)');
+  .describe('Where events are POSTed: an absolute http or https URL, without credentials, #fragment, whitespace or control characters; stored normalised (WHATWG URL). Link-local and cloud-metadata addresses are refused; loopback and private ranges only while WEBHOOK_ALLOW_PRIVATE is true (the default)');
 
 export const createWebhookEndpointSchema = z
   .object({
@@ -75,7 +81,7 @@ export const webhookDeliverySchema = z
     status: z.enum(DELIVERY_STATUSES).describe('pending (an attempt is due at nextAttemptAt) | succeeded (a 2xx answer) | failed (WEBHOOK_MAX_ATTEMPTS attempts without one)'),
     attempts: z.int().min(0).describe('Attempts made so far'),
     lastStatusCode: z.int().nullable().describe('HTTP status of the last attempt; null when it got no response (connection refused, timeout)'),
-    lastError: z.string().nullable().describe('Why the last attempt failed; null after a success'),
+    lastError: z.string().nullable().describe('Why the last attempt failed, a category: connection_refused | timeout | dns_failure | refused_address (the URL or a resolved address is refused by the URL policy) | http_status (not 2xx; the code is lastStatusCode) | tls_error | network_error. Null after a success'),
     nextAttemptAt: z.iso.datetime({ offset: true }).nullable().describe('When the next attempt is due (pending only)'),
     createdAt: z.iso.datetime({ offset: true }),
     deliveredAt: z.iso.datetime({ offset: true }).nullable().describe('When a 2xx answer was received'),

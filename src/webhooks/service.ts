@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
+import { checkWebhookUrl } from '../domain/webhook-url.js';
 import { ProblemError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { TaskRow } from '../registrations/repository.js';
 import { taskView } from '../registrations/service.js';
+import { guardedPost, type Resolver } from './deliver.js';
 import type { AttemptRecord, DeliveryRow, EndpointRow, WebhooksRepository } from './repository.js';
 import type { WebhookDeliveryView, WebhookEndpointView } from './schemas.js';
 
@@ -20,6 +22,8 @@ export interface DeliveryPolicy {
   retryBaseSeconds: number;
   /** Per-attempt timeout (WEBHOOK_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Loopback and private ranges allowed (WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
 }
 
 export interface WebhooksServiceDeps {
@@ -31,6 +35,8 @@ export interface WebhooksServiceDeps {
   logger: FastifyBaseLogger;
   /** The real time: attempts, retries and signature timestamps happen in real time, whatever the sandbox clock says. */
   realNow?(): Date;
+  /** Name resolution of deliveries (tests inject one); every address it returns is checked before connecting. */
+  resolve?: Resolver;
 }
 
 /** Delay after failed attempt number `attempts` (1-based): base · 2^(attempts−1). */
@@ -66,33 +72,21 @@ export function webhooksService(deps: WebhooksServiceDeps) {
     return e;
   }
 
-  /** One POST of the event; a 2xx answer within the timeout is a success, anything else a failure with its reason. */
+  /** One POST of the event under the URL policy; a 2xx answer within the timeout is a success, anything else a failure with its category. */
   async function post(target: { id: string; url: string; secret: string; eventId: string; body: string }, attempt: number) {
     const timestamp = Math.floor(realNow().getTime() / 1000);
-    try {
-      const res = await fetch(target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'PMH-Sandbox-Webhooks/0.1',
-          [SIGNATURE_HEADER]: signWebhook(target.secret, target.body, timestamp),
-          [EVENT_ID_HEADER]: target.eventId,
-          'pmh-sandbox-delivery-id': target.id,
-          'pmh-sandbox-attempt': String(attempt),
-        },
-        body: target.body,
-        // A redirect is answered, not followed: the endpoint's URL is the one the municipality registered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(policy.timeoutMs),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { statusCode: res.status, error: null };
-      return { statusCode: res.status, error: res.status >= 300 && res.status < 400 ? `HTTP ${res.status}: redirects are not followed` : `HTTP ${res.status}` };
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError') return { statusCode: null, error: `no response within ${policy.timeoutMs} ms` };
-      return { statusCode: null, error: e.cause?.code ?? e.cause?.message ?? e.message };
-    }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'PMH-Sandbox-Webhooks/0.1',
+      [SIGNATURE_HEADER]: signWebhook(target.secret, target.body, timestamp),
+      [EVENT_ID_HEADER]: target.eventId,
+      'pmh-sandbox-delivery-id': target.id,
+      'pmh-sandbox-attempt': String(attempt),
+    };
+    // A URL stored before the policy was stricter is checked again, as registered, before its name is resolved.
+    if (!checkWebhookUrl(target.url, { allowPrivate: policy.allowPrivate }).ok) return { statusCode: null, error: 'refused_address' as const };
+    // Redirects are answered, not followed: the endpoint's URL is the one the municipality registered.
+    return guardedPost(target.url, { headers, body: target.body, timeoutMs: policy.timeoutMs }, { allowPrivate: policy.allowPrivate }, deps.resolve);
   }
 
   return {
@@ -100,8 +94,12 @@ export function webhooksService(deps: WebhooksServiceDeps) {
       if ((await repo.countEndpoints(municipalityCode)) >= MAX_ENDPOINTS) {
         throw new ProblemError(422, 'too_many_webhook_endpoints', 'Too many webhook endpoints', `A municipality may register at most ${MAX_ENDPOINTS}; delete one first`);
       }
+      const verdict = checkWebhookUrl(input.url, { allowPrivate: policy.allowPrivate });
+      if (!verdict.ok) {
+        throw new ProblemError(422, 'webhook_url_refused', 'The webhook URL is refused', `The URL ${verdict.message}`, [{ field: 'url', code: verdict.rule, message: verdict.message }]);
+      }
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-      const e = await repo.createEndpoint({ id: randomUUID(), municipalityCode, url: input.url, description: input.description ?? null, secret, createdAt: deps.now() });
+      const e = await repo.createEndpoint({ id: randomUUID(), municipalityCode, url: verdict.url, description: input.description ?? null, secret, createdAt: deps.now() });
       return { ...endpointView(e), secret };
     },
 

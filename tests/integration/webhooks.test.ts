@@ -203,26 +203,26 @@ describe('registration_task.finished webhooks', () => {
       return d && d.status === 'pending' && d.attempts >= 1 && d;
     });
     expect(pendingAfterFirst.lastStatusCode).toBe(503);
-    expect(pendingAfterFirst.lastError).toBe('HTTP 503');
+    expect(pendingAfterFirst.lastError).toBe('http_status');
     expect(pendingAfterFirst.nextAttemptAt).not.toBeNull();
 
     const [failed] = await until('failed', async () => {
       const items = await deliveries(hachioji, epFailing.id);
       return items[0]?.status === 'failed' && items;
     });
-    expect(failed).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: null, deliveredAt: null });
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 503, lastError: 'http_status', nextAttemptAt: null, deliveredAt: null });
     expect(failing.requests).toHaveLength(3);
 
     const [refused] = await until('failed (refused)', async () => {
       const items = await deliveries(hachioji, epClosed.id);
       return items[0]?.status === 'failed' && items;
     });
-    expect(refused).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'ECONNREFUSED' });
+    expect(refused).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'connection_refused' });
     const [timedOut] = await until('failed (timeout)', async () => {
       const items = await deliveries(hachioji, epSlow.id);
       return items[0]?.status === 'failed' && items;
     });
-    expect(timedOut).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'no response within 2000 ms' });
+    expect(timedOut).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null, lastError: 'timeout' });
     // No more attempts after the last one.
     await new Promise((r) => setTimeout(r, 1500));
     expect(failing.requests).toHaveLength(3);
@@ -247,7 +247,7 @@ describe('registration_task.finished webhooks', () => {
 
   it.each([
     ['ftp://127.0.0.1/hooks', 'must be http or https'],
-    ['not a url', 'must be an absolute URL'],
+    ['not-a-url', 'must be an absolute URL'],
     ['http://user:pw@127.0.0.1/hooks', 'must not contain credentials'],
     ['http://127.0.0.1/hooks#x', 'must not contain a #fragment'],
   ])('refuses %s with a 400 problem', async (url, message) => {
@@ -255,6 +255,38 @@ describe('registration_task.finished webhooks', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'url', message: expect.stringContaining(message) }] });
+  });
+
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/', 'metadata_address'],
+    ['http://[::ffff:169.254.169.254]/', 'metadata_address'],
+    ['http://metadata.google.internal/computeMetadata/v1/', 'metadata_address'],
+    ['http://[fd00:ec2::254]/', 'metadata_address'],
+    ['http://169.254.1.1/', 'link_local_address'],
+    ['http://[fe80::1]/', 'link_local_address'],
+    ['http://0.0.0.0:8080/', 'reserved_address'],
+    ['http://255.255.255.255/', 'reserved_address'],
+    ['http://127.0.0.1:3000/sandbox/v1/reset', 'sandbox_admin_api'],
+  ])('refuses %s with a 422 webhook_url_refused (%s), stores nothing', async (url, rule) => {
+    const res = await post(tokyo, EP, { url });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'webhook_url_refused', errors: [{ field: 'url', code: rule }] });
+    expect((await t.pool.query('SELECT count(*)::int AS n FROM webhook_endpoint WHERE url = $1', [new URL(url).href])).rows[0].n).toBe(0);
+  });
+
+  it.each(['http://127.0.0.1/hooks\r\nX-Injected: 1', 'http://127.0.0.1/ho\toks', 'http://127.0.0.1/hooks '])('refuses control characters and spaces (%j) with a 400', async (url) => {
+    const res = await post(tokyo, EP, { url });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'url', message: expect.stringContaining('control characters') }] });
+  });
+
+  it('stores the URL normalised (integer, octal, short and full-width loopback forms)', async () => {
+    for (const raw of ['http://2130706433:9/n', 'http://0177.0.0.1:9/n', 'http://0x7f.1:9/n', 'http://１２７.０.０.１:9/n']) {
+      const ep = await createEndpoint(osaka, raw);
+      expect(ep.url).toBe('http://127.0.0.1:9/n');
+      expect((await del(osaka, `${EP}/${ep.id}`)).statusCode).toBe(204);
+    }
   });
 
   it('refuses a missing URL and unauthenticated calls', async () => {
@@ -288,5 +320,49 @@ describe('registration_task.finished webhooks', () => {
       'SELECT (SELECT count(*) FROM webhook_endpoint)::int AS e, (SELECT count(*) FROM webhook_event)::int AS ev, (SELECT count(*) FROM webhook_delivery)::int AS d',
     );
     expect(rows[0]).toEqual({ e: 0, ev: 0, d: 0 });
+  });
+});
+
+describe('webhooks with WEBHOOK_ALLOW_PRIVATE=false', () => {
+  let strict: TestApp;
+  let muni: Muni;
+  beforeAll(async () => {
+    strict = await createTestApp({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_TIMEOUT_MS: '2000' });
+    muni = await municipality(strict.app, '130001');
+    expect((await muni.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
+  });
+  afterAll(async () => strict?.close());
+
+  it('refuses a loopback receiver at creation', async () => {
+    const r = await receiver();
+    receivers.push(r);
+    for (const url of [r.url, r.url.replace('127.0.0.1', 'localhost'), r.url.replace('127.0.0.1', '[::1]'), 'http://10.0.0.1/hooks', 'http://127.1/hooks']) {
+      const res = await strict.app.inject({ method: 'POST', url: EP, headers: muni.headers, payload: { url } });
+      expect(res.statusCode, url).toBe(422);
+      expect(res.json().errors[0].code).toMatch(/^(loopback|private)_address$/);
+    }
+  });
+
+  it('refuses at delivery a name that resolves to loopback, and a loopback URL stored before: refused_address, nothing sent', async () => {
+    const r = await receiver();
+    receivers.push(r);
+    const port = new URL(r.url).port;
+    // As if registered while the policy allowed it (or a name that resolved elsewhere at registration).
+    const urls = [`http://localhost:${port}/hooks`, r.url];
+    const ids: string[] = [];
+    for (const url of urls) {
+      const id = crypto.randomUUID();
+      await strict.pool.query(`INSERT INTO webhook_endpoint (id, municipality_code, url, description, secret, created_at) VALUES ($1, '130001', $2, null, 'whsec_x', now())`, [id, url]);
+      ids.push(id);
+    }
+    await muni.upload([nanbyoRecord(1, { orgSpecificCertificateTypeId: 'UNDEFINED' })], { query: 'wait=10' });
+    for (const id of ids) {
+      const d = await until('failed', async () => {
+        const items = (await muni.get(`${EP}/${id}/deliveries`)).json().items;
+        return items[0]?.status === 'failed' && items[0];
+      });
+      expect(d).toMatchObject({ attempts: 1, lastStatusCode: null, lastError: 'refused_address' });
+    }
+    expect(r.requests).toHaveLength(0);
   });
 });

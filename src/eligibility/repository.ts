@@ -105,6 +105,26 @@ export const CARD_LOOKUP_SQL = `
     LEFT JOIN LATERAL (SELECT * FROM recipient_certificate WHERE my_number = c.my_number OFFSET 0) AS r ON true
     LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id`;
 
+/** A check that could not be stored, and why (PostgreSQL's SQLSTATE and message; no row content). */
+export interface CheckWriteFailure {
+  id: string;
+  code: string | null;
+  reason: string;
+}
+
+/** Some checks of a write could not be stored; the others were. */
+export class CheckWriteError extends Error {
+  constructor(readonly failures: CheckWriteFailure[]) {
+    super(`${failures.length} eligibility check(s) could not be stored: ${[...new Set(failures.map((f) => f.code ?? f.reason))].join(', ')}`);
+    this.name = 'CheckWriteError';
+  }
+}
+
+const reasonOf = (err: unknown): { code: string | null; reason: string } => {
+  const e = err as { code?: unknown; message?: unknown };
+  return { code: typeof e?.code === 'string' ? e.code : null, reason: typeof e?.message === 'string' ? e.message : String(err) };
+};
+
 /** One check as a line of COPY text (the answers' JSON texts stored as they are). */
 const checkLine = (c: CheckWrite) =>
   `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
@@ -233,8 +253,27 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     }
   }
 
+  /**
+   * Stores what can be stored of these checks: one COPY for all; if it fails, each half again, down
+   * to single checks, so one unstorable check (a value PostgreSQL rejects) never loses the others.
+   * Returns the checks that could not be stored, with PostgreSQL's error code and message (never
+   * the row: its `where`/`detail` quote the line's content).
+   */
+  async function storeIsolating(checks: CheckWrite[]): Promise<CheckWriteFailure[]> {
+    if (checks.length === 0) return [];
+    try {
+      await copyChecks(checks);
+      return [];
+    } catch (err) {
+      if (checks.length === 1) return [{ id: checks[0]!.id, ...reasonOf(err) }];
+      const half = Math.ceil(checks.length / 2);
+      return [...(await storeIsolating(checks.slice(0, half))), ...(await storeIsolating(checks.slice(half)))];
+    }
+  }
+
   // Answered checks waiting to be written: one writer at a time takes everything queued, so under
-  // load each COPY carries the checks answered while the previous one ran.
+  // load each COPY carries the checks answered while the previous one ran. A failed COPY does not
+  // fail its neighbours: see storeIsolating; each caller hears only of its own checks not stored.
   type PendingWrite = { checks: CheckWrite[]; resolve: () => void; reject: (err: unknown) => void };
   let pending: PendingWrite[] = [];
   let writing = false;
@@ -244,11 +283,17 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       while (pending.length > 0) {
         const writes = pending;
         pending = [];
+        let failures: CheckWriteFailure[];
         try {
-          await copyChecks(writes.flatMap((w) => w.checks));
-          writes.forEach((w) => w.resolve());
+          failures = await storeIsolating(writes.flatMap((w) => w.checks));
         } catch (err) {
-          writes.forEach((w) => w.reject(err));
+          failures = writes.flatMap((w) => w.checks.map((c) => ({ id: c.id, ...reasonOf(err) })));
+        }
+        const failed = new Map(failures.map((f) => [f.id, f]));
+        for (const w of writes) {
+          const own = w.checks.flatMap((c) => failed.get(c.id) ?? []);
+          if (own.length === 0) w.resolve();
+          else w.reject(new CheckWriteError(own));
         }
       }
     } finally {

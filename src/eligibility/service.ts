@@ -9,7 +9,7 @@ import {
 } from '../domain/eligibility.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { ProblemError, problemType, type Problem } from '../http/problem.js';
-import type { CheckWrite, EligibilityRepository, RegisteredRecord } from './repository.js';
+import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
   type ConsideredRecord,
@@ -156,7 +156,9 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     // wait for it (read-your-writes), so a check is readable as soon as its answer is out. Measured
     // in bench/eligibility.ts: one database round trip per check instead of two. A process or
     // database crash in the few milliseconds before the commit loses the stored copy (logged).
-    repo.insertChecks(writes).catch((err: unknown) => deps.onWriteError(err, writes.map((w) => w.id)));
+    repo.insertChecks(writes).catch((err: unknown) =>
+      deps.onWriteError(err, err instanceof CheckWriteError ? err.failures.map((f) => f.id) : writes.map((w) => w.id)),
+    );
     return outcomes;
   }
 

@@ -10,7 +10,7 @@ export function catalogueService(repo: CatalogueRepository) {
     listPrefectures: () => repo.listPrefectures(),
 
     async listLocalGovernments(q: { prefectureCode?: string; q?: string; kind?: string; limit: number; cursor?: string }) {
-      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
       if (after !== undefined && !/^[0-9]{6}$/.test(after)) {
         throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
       }

@@ -1,3 +1,4 @@
+import { ProblemError } from './problem.js';
 import { z } from 'zod';
 
 /** Cursor pagination shared by every list endpoint. */
@@ -13,4 +14,9 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   });
 
 export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+/** The key of a cursor this API issued; anything else (empty, not base64url, not its canonical form) is 400 invalid_cursor. */
+export function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (cursor === '' || key.includes('\uFFFD') || encodeCursor(key) !== cursor) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
+  return key;
+}

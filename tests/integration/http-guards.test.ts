@@ -154,3 +154,22 @@ describe('a DATABASE_URL that cannot be used', () => {
     expect(closed.out).not.toContain('s3cretPassw0rd');
   });
 });
+
+describe('cursors', () => {
+  it('a cursor this API did not issue is 400 invalid_cursor, not the first page', async () => {
+    const t = await createTestApp();
+    try {
+      for (const cursor of ['', '%00', '%5B%5D', 'not*base64']) {
+        const res = await t.app.inject({ method: 'GET', url: `/catalogue/v1/municipalities?cursor=${cursor}` });
+        expect(res.statusCode, cursor).toBe(400);
+        expect(res.json().code).toMatch(/invalid_cursor|validation_failed/);
+      }
+      const first = await t.app.inject({ method: 'GET', url: '/catalogue/v1/municipalities?limit=2' });
+      const next = await t.app.inject({ method: 'GET', url: `/catalogue/v1/municipalities?limit=2&cursor=${first.json().nextCursor}` });
+      expect(next.statusCode).toBe(200);
+      expect(next.json().items[0].code).not.toBe(first.json().items[0].code);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { completeMedicalInstitutionCode, completeMyNumber } from '../src/domain/numbers.js';
 import { Cleanup } from './lib/cleanup.js';
+import { NANBYO_TYPE, nanbyoRecord } from './lib/nanbyo.js';
 import { startBenchDatabase } from './lib/postgres.js';
 import { startService } from './lib/service.js';
 import { environment } from './lib/targets.js';
@@ -15,33 +16,6 @@ const SLOW = 10;
 const SLOW_BYTES_PER_SEC = 50 * 1024;
 const CARDS = 20;
 const TARGET_P99_RATIO = 2;
-
-const NANBYO_TYPE = {
-  name: '特定医療費（指定難病）受給者証',
-  kind: 'national',
-  lawCode: '54',
-  insurerNumbers: ['54130018'],
-  incomeSegments: [{ code: 'IPPAN1', name: '一般所得Ⅰ', monthlyCap: 10000 }],
-  requiresDesignatedInstitutions: false,
-};
-
-const record = (n: number) => ({
-  orgSpecificCertificateTypeId: 'NANBYO54',
-  myNumber: completeMyNumber(String(n).padStart(11, '0')),
-  basicFiveInfo: { name: '都庁 太郎', nameKana: 'トチョウ　タロウ', address: '東京都新宿区西新宿二丁目8番1号', dateOfBirth: '1970-01-01', sex: '1' },
-  isNotDisclosed: false,
-  medicalSubsidyInsurerNumber: '54130018',
-  certificationName: '特定医療費（指定難病）受給者証',
-  medicalSubsidyRecipientNumber: '0000018',
-  incomeSegment: 'IPPAN1',
-  isAlwaysReimbursement: '0',
-  maxCopaymentAmount: { monthly: 10000 },
-  validFrom: '2026-04-01',
-  validTo: '2027-03-31',
-  historyKey: 'H1',
-  isDeleted: false,
-  certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
-});
 
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
 
@@ -93,7 +67,7 @@ function heldUpload(origin: string, token: string, stalled: boolean) {
     res.resume();
   });
   req.on('error', () => undefined);
-  const line = `${JSON.stringify(record(900_000_000))}\n`;
+  const line = `${JSON.stringify(nanbyoRecord(900_000_000))}\n`;
   req.write(line.slice(0, 40));
   let timer: NodeJS.Timeout | undefined;
   if (!stalled) {
@@ -145,12 +119,14 @@ export const hardeningBenchmark: Benchmark = {
       const cred = await call('POST', '/sandbox/v1/municipalities/130001/credentials', { authorization: admin.authorization });
       const municipal = { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json' };
       await call('PUT', '/municipal/v1/certificate-types/NANBYO54', municipal, NANBYO_TYPE);
-      const task = await call('POST', '/municipal/v1/registration-tasks?wait=30', municipal, Array.from({ length: CARDS }, (_, i) => record(i + 1)));
+      const institutionCode = completeMedicalInstitutionCode('131000001');
+      const records = Array.from({ length: CARDS }, (_, i) => nanbyoRecord(i + 1, { designatedMedicalInstitutions: institutionCode }));
+      const task = await call('POST', '/municipal/v1/registration-tasks?wait=30', municipal, records);
       if (task.status !== 'succeeded') {
         const results = await call('GET', `/municipal/v1/registration-tasks/${task.id}/results?status=rejected&limit=1`, municipal);
         throw new Error(`registration task ${task.status}: ${JSON.stringify(results.items[0]?.errors)}`);
       }
-      const inst = await call('POST', '/sandbox/v1/medical-institutions', admin, { code: completeMedicalInstitutionCode('131000001'), name: 'ベンチ内科', kind: 'medical' });
+      const inst = await call('POST', '/sandbox/v1/medical-institutions', admin, { code: institutionCode, name: 'ベンチ内科', kind: 'medical' });
       const clinic = { authorization: `Bearer ${inst.token}`, 'content-type': 'application/json' };
       const bodies: string[] = [];
       for (let i = 0; i < CARDS; i++) {

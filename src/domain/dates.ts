@@ -5,3 +5,37 @@ const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 export function jstDate(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * The one range of dates the sandbox accepts anywhere (API fields and record fields): what PostgreSQL's
+ * `date` and `timestamptz` store, what JavaScript's Date handles, and no earlier than any real 受給者証.
+ */
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '9999-12-31';
+const INSTANT_MIN_MS = Date.UTC(1900, 0, 1);
+const INSTANT_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** YYYY-MM-DD, a real Gregorian date, within DATE_MIN–DATE_MAX. */
+export function isRealDate(s: string): boolean {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (s < DATE_MIN || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
+}
+
+/** False only for a YYYY-MM-DD outside DATE_MIN–DATE_MAX; the form itself is checked elsewhere. */
+export function isDateInRange(s: string): boolean {
+  return !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s) || (s >= DATE_MIN && s <= DATE_MAX);
+}
+
+/** False only for an ISO 8601 instant outside DATE_MIN–DATE_MAX (UTC); the form itself is checked elsewhere. */
+export function isInstantInRange(s: string): boolean {
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) || (ms >= INSTANT_MIN_MS && ms <= INSTANT_MAX_MS);
+}

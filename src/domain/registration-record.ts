@@ -19,7 +19,7 @@
  *                          additionalConditions entries, empty designatedMedicalInstitutions entries)
  * - `invalid_characters`   nameKana not 全角カナ; free text containing control
  *                          characters or unpaired surrogates
- * - `invalid_date`         not YYYY-MM-DD, not a real calendar date, or year < 1900
+ * - `invalid_date`         not YYYY-MM-DD, not a real calendar date, or outside 1900-01-01…9999-12-31 (DATE_MIN…DATE_MAX)
  * - `invalid_value`        sex not "1"/"2"/"3"; isAlwaysReimbursement not "0"/"1";
  *                          copay amount not a non-negative safe integer
  * - `unknown_certificate_type`  orgSpecificCertificateTypeId not in the 制度マスタ
@@ -63,7 +63,7 @@
  * - nameKana: U+30A0–U+30FF (katakana incl. ー ・) and U+3000 only; no
  *   half-width katakana, no ASCII space.
  * - All dates (dateOfBirth, validFrom, validTo) are YYYY-MM-DD, real Gregorian
- *   dates, year 1900–9999. Date problems are all `invalid_date`.
+ *   dates, 1900-01-01 to 9999-12-31 (domain/dates.ts). Date problems are all `invalid_date`.
  * - maxCopaymentAmount: `{ monthly?, daily?, perVisit?, inpatientOutpatientCombined? }`,
  *   JSON numbers (not strings) that are non-negative safe integers; `{}` is allowed.
  * - certificationDetail: `[]` is allowed; items `{ label (1–100), value (0–500) }`,
@@ -90,6 +90,7 @@ import {
   type NumberProblem,
 } from './numbers.js';
 import { hasUnstorableText, maskPersonalText, unstorablePath } from './personal-text.js';
+import { DATE_MAX, DATE_MIN, isRealDate as isRealCalendarDate } from './dates.js';
 
 /** What the validator needs to know about one 制度マスタ entry (certificate type) of the municipality. */
 export interface CertificateTypeRules {
@@ -298,7 +299,6 @@ const DETAIL_ITEMS_MAX = 100;
 const DETAIL_LABEL_MAX = 100;
 const DETAIL_VALUE_MAX = 500;
 const INSTITUTIONS_MAX = 100;
-const MIN_YEAR = 1900;
 /** rawRecordKey: longest key field considered "sane" (code units). */
 const RAW_KEY_FIELD_MAX = 256;
 
@@ -308,7 +308,6 @@ const TWELVE_DIGITS = /^[0-9]{12}$/;
 const KANA = /^[\u30A0-\u30FF\u3000]+$/u;
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const FORBIDDEN_MULTILINE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
-const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const FIELD_NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_]{0,59}$/;
 const CONDITION_PAIR = /^([0-9A-Za-z]+)-([0-9A-Za-z]+)$/;
 
@@ -369,18 +368,7 @@ function remembered<R>(check: (s: string) => R, max = 4096): (s: string) => R {
   };
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-const isRealDate = remembered((s: string): boolean => {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (y < MIN_YEAR || mo < 1 || mo > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
-});
+const isRealDate = remembered(isRealCalendarDate);
 
 const decodeInsurerNumberOnce = remembered(decodeInsurerNumber);
 const checkMedicalInstitutionCodeOnce = remembered(checkMedicalInstitutionCode);
@@ -527,7 +515,7 @@ class Reader {
         this.path(name),
         'invalid_date',
         // The value is not echoed: a date of birth is personal.
-        `${this.path(name)} must be a real calendar date YYYY-MM-DD (year ${MIN_YEAR}-9999)`,
+        `${this.path(name)} must be a real calendar date YYYY-MM-DD (${DATE_MIN} to ${DATE_MAX})`,
       );
       return undefined;
     }

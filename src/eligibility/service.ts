@@ -8,7 +8,7 @@ import {
   type EligibilityOutcome,
 } from '../domain/eligibility.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { ProblemError, problemType, type Problem } from '../http/problem.js';
+import { fieldErrorCode, ProblemError, problemType, type Problem } from '../http/problem.js';
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
@@ -183,7 +183,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
             code: 'validation_failed',
             title: 'The request is invalid',
             detail: `Invalid item ${index}: see errors for each failing field`,
-            errors: r.error.issues.map((i) => ({ index, field: i.path.join('.') || 'item', code: i.code, message: i.message })),
+            errors: r.error.issues.map((i) => ({ index, field: i.path.join('.') || 'item', code: fieldErrorCode(i), message: i.message })),
           },
         };
       });

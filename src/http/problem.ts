@@ -82,14 +82,26 @@ function isClientAbort(err: FastifyError, request: FastifyRequest): boolean {
   return request.raw.aborted || err.code === 'ECONNRESET' || err.code === 'ERR_STREAM_PREMATURE_CLOSE' || (request.raw.destroyed && !request.raw.complete);
 }
 
+interface ZodIssueLike {
+  code?: string;
+  params?: { code?: unknown };
+}
+
+/** The stable field-error code of a zod issue: a refinement names its own (params.code); zod's generic "custom" says nothing. */
+export function fieldErrorCode(issue: ZodIssueLike): string {
+  if (issue.code === 'custom' && typeof issue.params?.code === 'string') return issue.params.code;
+  return issue.code ?? 'invalid';
+}
+
 function validationErrors(err: FastifyError): ProblemFieldError[] {
   const where = err.validationContext ?? 'body';
   return (err.validation ?? []).map((v) => {
     const pointer = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const params = v.params as { issue?: { code?: string } } | undefined;
+    // fastify-type-provider-zod: keyword is the zod issue code, params the rest of the issue.
+    const params = v.params as { issue?: { code?: string }; params?: { code?: unknown } } | undefined;
     return {
       field: pointer || where,
-      code: params?.issue?.code ?? v.keyword,
+      code: fieldErrorCode({ code: params?.issue?.code ?? v.keyword, params: params?.params }),
       message: v.message ?? 'invalid',
     };
   });

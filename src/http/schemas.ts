@@ -1,4 +1,5 @@
 import { ProblemError } from './problem.js';
+import { DATE_MAX, DATE_MIN, isDateInRange, isInstantInRange } from '../domain/dates.js';
 import { z } from 'zod';
 
 /** Cursor pagination shared by every list endpoint. */
@@ -20,3 +21,23 @@ export function decodeCursor(cursor: string): string {
   if (cursor === '' || key.includes('\uFFFD') || encodeCursor(key) !== cursor) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
   return key;
 }
+
+const DATE_RANGE_TEXT = `${DATE_MIN} to ${DATE_MAX}`;
+
+/**
+ * Every date a client sends: YYYY-MM-DD, a real calendar date, within the one documented range
+ * (domain/dates.ts), so that nothing accepted here can fail later in PostgreSQL. Out of range is
+ * field code `date_out_of_range`.
+ */
+export const dateInputSchema = (description: string) =>
+  z.iso
+    .date()
+    .refine(isDateInRange, { message: `must be a date from ${DATE_RANGE_TEXT}`, params: { code: 'date_out_of_range' } })
+    .describe(`${description} (${DATE_RANGE_TEXT})`);
+
+/** Every instant a client sends: ISO 8601 with Z or an offset, within the same range (UTC). */
+export const instantInputSchema = (description: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .refine(isInstantInRange, { message: `must be an instant from ${DATE_MIN}T00:00:00Z to ${DATE_MAX}T23:59:59Z`, params: { code: 'date_out_of_range' } })
+    .describe(`${description} (${DATE_RANGE_TEXT}, UTC)`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantInputSchema } from '../../http/schemas.js';
 
 export const sandboxClockSchema = z
   .object({
@@ -15,6 +16,6 @@ export const sandboxClockSchema = z
 
 export const setSandboxClockSchema = z
   .object({
-    now: z.iso.datetime({ offset: true }).describe('The instant to freeze the clock at (ISO 8601 with Z or an offset)'),
+    now: instantInputSchema('The instant to freeze the clock at (ISO 8601 with Z or an offset)'),
   })
   .meta({ id: 'SetSandboxClock', example: { now: '2027-04-01T09:00:00+09:00' } });

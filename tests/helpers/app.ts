@@ -6,6 +6,7 @@ import { createPrisma, type Db } from '../../src/db/prisma.js';
 import { startJobQueue, type JobQueue } from '../../src/jobs/queue.js';
 import { loadSandboxClock } from '../../src/sandbox/clock/service.js';
 import { sandboxSettingsRepository } from '../../src/sandbox/settings.js';
+import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -26,11 +27,11 @@ export const TEST_ADMIN_TOKEN = 'sandbox-test-admin-token-0123456789';
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 /** The real app on a database of its own (copied from the migrated, seeded template). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  return openTestApp(await createTestDatabase(), env);
+export async function createTestApp(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
+  return openTestApp(await createTestDatabase(), env, opts);
 }
 
-async function openTestApp(database: TestDatabase, env: Record<string, string>): Promise<TestApp> {
+async function openTestApp(database: TestDatabase, env: Record<string, string>, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const db = createPrisma(database.url, 4);
   const pool = createPool(database.url, 4);
   // An empty value unsets a variable, as in loadConfig (e.g. SANDBOX_ADMIN_TOKEN: '' for a generated admin token).
@@ -38,7 +39,7 @@ async function openTestApp(database: TestDatabase, env: Record<string, string>):
   const jobs = await startJobQueue(database.url, pino({ level: 'silent' }));
   // As src/server.ts does: the sandbox clock as last set.
   const clock = await loadSandboxClock(sandboxSettingsRepository(db));
-  const app = await buildApp({ config, db, pool, jobs, runWorkers: true, expectedMigrations: (await readMigrations()).map((m) => m.name), clock });
+  const app = await buildApp({ config, db, pool, jobs, runWorkers: true, logger: opts.logger, expectedMigrations: (await readMigrations()).map((m) => m.name), clock });
   await app.ready();
   const stop = async () => {
     await app.close();
@@ -58,7 +59,7 @@ async function openTestApp(database: TestDatabase, env: Record<string, string>):
     },
     async restart() {
       await stop();
-      return openTestApp(database, env);
+      return openTestApp(database, env, opts);
     },
   };
 }

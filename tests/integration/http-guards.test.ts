@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loggerOptions } from '../../src/logger.js';
 import { findInvalidText } from '../../src/http/guards.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { municipality } from '../helpers/municipal.js';
@@ -170,6 +172,43 @@ describe('cursors', () => {
       expect(next.json().items[0].code).not.toBe(first.json().items[0].code);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('a client that goes away mid-request', () => {
+  it('is logged at info as request_aborted, never at error level (a JSON body and a streamed upload)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (s: string) => void lines.push(JSON.parse(s)) };
+    const logged = await createTestApp({}, { logger: pino(loggerOptions('info'), stream) });
+    try {
+      const tokyo = await municipality(logged.app, '130001');
+      await logged.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = logged.app.server.address() as net.AddressInfo;
+      const abortAfter = async (head: string, partial: string) => {
+        const socket = net.connect(port, '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        socket.write(`${head}\r\n\r\n${partial}`);
+        await new Promise((r) => setTimeout(r, 300));
+        socket.destroy();
+      };
+      await abortAfter(
+        `POST /sandbox/v1/cards HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${adminHeaders.authorization}\r\nContent-Type: application/json\r\nContent-Length: 5000`,
+        '{"myNumber":"12',
+      );
+      await abortAfter(
+        `POST /municipal/v1/registration-tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${tokyo.headers.authorization}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked`,
+        '10\r\n{"orgSpecificCer\r\n',
+      );
+      const aborted = () => lines.filter((l) => l.msg === 'client aborted the request');
+      const deadline = Date.now() + 5000;
+      while (aborted().length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(aborted().length).toBeGreaterThanOrEqual(1);
+      for (const l of aborted()) expect(l).toMatchObject({ level: 30 });
+      expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    } finally {
+      await logged.close();
     }
   });
 });

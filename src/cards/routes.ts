@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemResponses } from '../http/problem.js';
-import { adminSecurity } from '../sandbox/scope.js';
+import { adminSecurity } from '../http/auth.js';
 import { cardSchema, createCardBodySchema } from './schemas.js';
 import type { CardsService } from './service.js';
 

@@ -126,6 +126,9 @@ const notFound = (id: string) =>
 
 export function certificateTypesService(repo: CertificateTypesRepository, catalogue: ProgramLookup) {
   return {
+    /** The validation rules of every type of a municipality, as registration applies them. */
+    loadRules: (municipalityCode: string) => repo.loadRules(municipalityCode),
+
     /** Creates or replaces a type after checking every rule; `created` tells 201 from 200. */
     async put(lg: Municipality, id: string, def: CertificateTypeDefinition): Promise<{ created: boolean; type: CertificateType }> {
       const row = def.kind === 'national' ? await catalogue.findProgram(def.lawCode) : null;

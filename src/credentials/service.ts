@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
 import { checkLocalGovCode } from '../domain/numbers.js';
+import { hashToken, principalKind, principalOf, type Principal } from '../http/identity.js';
 import { ProblemError } from '../http/problem.js';
 import type { CredentialsRepository } from './repository.js';
 
@@ -12,23 +13,20 @@ export interface AuthenticatedMunicipality {
   kind: LocalGovernmentKind;
 }
 
-const recentHashes = new Map<string, string>();
-const RECENT_HASHES = 1000;
+/** A municipality's token (POST /sandbox/v1/municipalities/{lgCode}/credentials): the municipal API. */
+export const MUNICIPALITY = principalKind<AuthenticatedMunicipality>({
+  name: 'municipality',
+  realm: 'pmh-sandbox',
+  token: 'the municipality token',
+  invalidTitle: 'Unknown or revoked token',
+});
 
-/**
- * SHA-256 (hex) of a bearer token, as stored. A request hashes its token more than once (its caller
- * for faults and the journal, then its authentication), and a client sends the same token with every
- * request: the hashes of the last tokens seen are kept in memory, which holds the tokens anyway.
- */
-export const hashToken = (token: string): string => {
-  let hash = recentHashes.get(token);
-  if (hash === undefined) {
-    hash = createHash('sha256').update(token, 'utf8').digest('hex');
-    if (recentHashes.size >= RECENT_HASHES) recentHashes.clear();
-    recentHashes.set(token, hash);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every /municipal/v1 route (requirePrincipal with MUNICIPALITY). */
+    municipality: AuthenticatedMunicipality;
   }
-  return hash;
-};
+}
 
 export function credentialsService(repo: CredentialsRepository) {
   return {
@@ -53,21 +51,18 @@ export function credentialsService(repo: CredentialsRepository) {
       };
     },
 
-    /** Resolves an Authorization header to a municipality, or throws 401. */
-    async authenticateMunicipality(authorization: string | undefined): Promise<AuthenticatedMunicipality> {
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-      if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the municipality token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox"',
-        });
-      }
-      const lg = await repo.findMunicipalityByTokenHash(hashToken(token));
-      if (!lg) {
-        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
-        });
-      }
-      return { code: lg.code, prefectureCode: lg.prefectureCode, name: lg.name, kind: lg.kind as LocalGovernmentKind };
+    /** A 地方公共団体 of the catalogue, as a municipal API caller would be; null when not in the catalogue. */
+    async findMunicipality(code: string): Promise<AuthenticatedMunicipality | null> {
+      const lg = await repo.findLocalGovernment(code);
+      return lg ? { code: lg.code, name: lg.name, kind: lg.kind as LocalGovernmentKind, prefectureCode: lg.prefectureCode } : null;
+    },
+
+    /** The municipality a token hash was issued to, as a principal; null when it is not a municipality's token. */
+    async principalOf(tokenHash: string): Promise<Principal<AuthenticatedMunicipality> | null> {
+      const lg = await repo.findMunicipalityByTokenHash(tokenHash);
+      if (!lg) return null;
+      const subject = { code: lg.code, prefectureCode: lg.prefectureCode, name: lg.name, kind: lg.kind as LocalGovernmentKind };
+      return principalOf(MUNICIPALITY, `municipality:${lg.code}`, subject);
     },
   };
 }

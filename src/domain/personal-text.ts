@@ -42,6 +42,13 @@ export function maskPersonalText(s: string): string {
 }
 
 /** Whether the text holds something maskPersonalText would hide. */
+/**
+ * Masks what could be personal in a path: the query string is dropped, and digit runs of 10+ digits
+ * (a 個人番号, hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text (a name
+ * or address) are hidden (maskPersonalText).
+ */
+export const maskPath = (url: string) => maskPersonalText(url.split('?')[0]!);
+
 export const hasPersonalText = (s: string) => maskPersonalText(s) !== s;
 
 /** NUL, or a UTF-16 surrogate that is not half of a pair: neither can be stored in PostgreSQL text or jsonb. */

@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { institutionSecurity } from '../http/auth.js';
 import { problemResponses } from '../http/problem.js';
-import { testCardsDescription } from '../sandbox/test-cards.js';
 import {
   checkIdParamsSchema,
   eligibilityBatchEnvelopeSchema,
@@ -33,9 +32,6 @@ const sendJsonText = (reply: FastifyReply, json: string) => reply.type('applicat
 
 /** Clinic API: オンライン資格確認 of medical subsidies. Mounted under /clinic/v1 behind the institution token hook. */
 export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
-  // Answers are sent before their access-log write commits: let those writes finish before the pool closes.
-  app.addHook('onClose', async () => service.close());
-
   app.post(
     '/eligibility-checks',
     {
@@ -50,7 +46,7 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
           'card and every subsidy record valid on that date (validFrom ≤ serviceDate ≤ validTo), exactly as the municipalities ' +
           `registered them, never with the 個人番号. Order: ${SUBSIDY_ORDER_RULE}. ${EMPTY_RULE} Past dates are answered ` +
           'from the registered history; every check is stored (`GET /clinic/v1/eligibility-checks/{checkId}`) and written ' +
-          `to the access log. Problem codes: \`validation_failed\` (400), \`unauthenticated\` / \`invalid_token\` (401), ${CARD_CODES}.\n\n${testCardsDescription()}`,
+          `to the access log. Problem codes: \`validation_failed\` (400), \`unauthenticated\` / \`invalid_token\` (401), ${CARD_CODES}.`,
         body: eligibilityCheckRequestSchema,
         response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 422) },
       },

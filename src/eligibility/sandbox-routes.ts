@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemResponses } from '../http/problem.js';
-import { adminSecurity } from '../sandbox/scope.js';
+import { adminSecurity } from '../http/auth.js';
 import { accessLogPageSchema, accessLogQuerySchema, checkIdParamsSchema, eligibilityExplanationSchema } from './schemas.js';
 import type { EligibilityService } from './service.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { maskPath } from '../sandbox/journal/journal.js';
+import { maskPath } from '../domain/personal-text.js';
 
 /**
  * One log line per answered request, at info: `request` with reqId, method, path (no query string,

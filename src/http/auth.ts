@@ -1,34 +1,58 @@
-import type { FastifyInstance } from 'fastify';
-import type { AuthenticatedMunicipality, CredentialsService } from '../credentials/service.js';
-import type { AuthenticatedInstitution, InstitutionsService } from '../institutions/service.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { principalKind, type PrincipalKind } from './identity.js';
+import { ProblemError } from './problem.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the municipal auth hook on every /municipal/v1 route. */
-    municipality: AuthenticatedMunicipality;
-    /** Set by the clinic auth hook on every /clinic/v1 route. */
-    institution: AuthenticatedInstitution;
-  }
+/**
+ * onRequest hook for a whole route prefix: every call must carry a token of `kind`. Reads the principal
+ * resolved once by http/identity.ts; `onSubject` hands the feature its typed subject (e.g. sets
+ * `request.municipality`).
+ */
+export function requirePrincipal<S>(app: FastifyInstance, kind: PrincipalKind<S>, onSubject?: (request: FastifyRequest, subject: S) => void) {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { principal } = request;
+    if (principal.kind === kind.name) {
+      onSubject?.(request, principal.subject as S);
+      return done();
+    }
+    if (request.identityError) return done(request.identityError as Error);
+    if (principal.kind === 'anonymous') {
+      return done(
+        new ProblemError(401, 'unauthenticated', 'Authentication required', `Send ${kind.token} as \`Authorization: Bearer <token>\``, undefined, {
+          'www-authenticate': `Bearer realm="${kind.realm}"`,
+        }),
+      );
+    }
+    done(
+      new ProblemError(401, 'invalid_token', kind.invalidTitle, undefined, undefined, {
+        'www-authenticate': `Bearer realm="${kind.realm}", error="invalid_token"`,
+      }),
+    );
+  });
 }
 
-/** onRequest hook for a whole route prefix: every call must carry a municipality's bearer token. */
-export function requireMunicipality(app: FastifyInstance, credentials: CredentialsService) {
-  app.decorateRequest('municipality', null as unknown as AuthenticatedMunicipality);
-  app.addHook('onRequest', async (request) => {
-    request.municipality = await credentials.authenticateMunicipality(request.headers.authorization);
-  });
+/** The sandbox admin: SANDBOX_ADMIN_TOKEN or the token generated at the first start (sandbox/admin). */
+export const ADMIN = principalKind<null>({ name: 'sandbox-admin', realm: 'pmh-sandbox-admin', token: 'the sandbox admin token', invalidTitle: 'Not the sandbox admin token' });
+
+/** Every sandbox-only operation lives under this prefix, behind the admin token. */
+export const SANDBOX_PREFIX = '/sandbox/v1';
+
+/**
+ * Registers `routes` under /sandbox/v1 in a context of their own that requires the admin token;
+ * any feature adds its sandbox-only routes this way.
+ */
+export async function registerSandboxRoutes(app: FastifyInstance, routes: (sandbox: FastifyInstance) => PromiseLike<unknown>) {
+  await app.register(
+    async (sandbox) => {
+      requirePrincipal(sandbox, ADMIN);
+      await routes(sandbox);
+    },
+    { prefix: SANDBOX_PREFIX },
+  );
 }
 
 /** OpenAPI security requirement of municipal routes. */
 export const municipalSecurity = [{ municipalToken: [] }];
-
-/** onRequest hook for a whole route prefix: every call must carry a medical institution's bearer token. */
-export function requireInstitution(app: FastifyInstance, institutions: InstitutionsService) {
-  app.decorateRequest('institution', null as unknown as AuthenticatedInstitution);
-  app.addHook('onRequest', async (request) => {
-    request.institution = await institutions.authenticate(request.headers.authorization);
-  });
-}
-
 /** OpenAPI security requirement of clinic routes. */
 export const institutionSecurity = [{ institutionToken: [] }];
+/** OpenAPI security requirement of sandbox admin routes. */
+export const adminSecurity = [{ adminToken: [] }];

@@ -1,5 +1,5 @@
-import type { SwaggerTransformObject } from '@fastify/swagger';
-import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 type Json = Record<string, any>;
@@ -44,15 +44,82 @@ export function documentRequestBody(operationId: string, requestBody: Json) {
 }
 
 /**
+ * Requests the sandbox sends, not receives (OpenAPI 3.1 webhooks), documented by the feature that
+ * sends them: SDK generators give each event a named type.
+ */
+const documentedWebhooks = new Map<string, Json>();
+
+export function documentWebhook(name: string, pathItem: Json) {
+  documentedWebhooks.set(name, pathItem);
+}
+
+/** Health (-1) first, then these. */
+const PATH_GROUPS = ['/catalogue/', '/municipal/', '/sandbox/', '/clinic/'];
+
+/** Text another feature adds to an operation's description (e.g. the well-known test cards to the check). */
+const operationNotes = new Map<string, string>();
+
+export function documentOperationNote(operationId: string, note: string) {
+  operationNotes.set(operationId, note);
+}
+
+export const API_DESCRIPTION = `A sandbox of PMH (Public Medical Hub), Japan's online eligibility system for medical subsidies (医療費助成).
+
+Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`.
+
+Sandbox-only operations (tag \`sandbox\`, under \`/sandbox/v1\`) need the sandbox admin token (\`adminToken\`). With the sandbox's fault
+injection (faults, \`Prefer: sandbox-fault=503\`, a maintenance window) any other operation may answer an error it does not list; such a
+problem carries \`injected\`.`;
+
+/** The document's static parts (info, tags, security schemes); the paths come from the routes' zod schemas. */
+export const openApiOptions = (): FastifyDynamicSwaggerOptions => ({
+  openapi: {
+    openapi: '3.1.0',
+    info: { title: 'PMH Sandbox API', version: '0.1.0', description: API_DESCRIPTION },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'Local sandbox' }],
+    tags: [
+      { name: 'catalogue', description: 'Public reference data: prefectures, 地方公共団体, national 公費 programs' },
+      { name: 'health', description: 'Liveness and readiness' },
+      { name: 'certificate-types', description: 'Municipal API: 制度マスタ, the certificate types a municipality registers' },
+      { name: 'registration', description: 'Municipal API: batch registration of 受給者証 records (PMH postRegistrationTasks) and read-back' },
+      { name: 'eligibility', description: 'Clinic API: オンライン資格確認 of medical subsidies with a マイナンバーカード, for a date of service' },
+      { name: 'webhooks', description: 'Municipal API, sandbox only (PMH has none): signed callbacks when a registration task finishes, and their deliveries' },
+      { name: 'sandbox', description: 'Sandbox-only operations that do not exist in PMH: credentials, test tooling' },
+    ],
+    // Filled from documentWebhook when the document is generated.
+    webhooks: {},
+    components: {
+      securitySchemes: {
+        municipalToken: { type: 'http', scheme: 'bearer', description: 'Municipality token from POST /sandbox/v1/municipalities/{lgCode}/credentials' },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Sandbox admin token for /sandbox/v1/...: SANDBOX_ADMIN_TOKEN, or the one the service generated and logged once at its first start',
+        },
+        institutionToken: { type: 'http', scheme: 'bearer', description: 'Medical institution token from POST /sandbox/v1/medical-institutions' },
+      },
+    },
+  },
+  transform: jsonSchemaTransform,
+  transformObject: transformOpenApiObject,
+});
+
+/**
  * The zod transform, then four corrections for SDK generators: error responses are
  * served as application/problem+json, responses get real descriptions, bodies a route
  * reads itself are documented (documentRequestBody), and the
  * unreferenced `…Input` copies of output-only schemas are dropped.
  */
-export const transformOpenApiObject: SwaggerTransformObject = (input) => {
+const transformOpenApiObject: SwaggerTransformObject = (input) => {
   const doc = jsonSchemaTransformObject(input) as Json;
+  // Paths grouped by API (public, municipal, sandbox, clinic), in registration order within each.
+  const group = (path: string) => PATH_GROUPS.findIndex((prefix) => path.startsWith(prefix));
+  doc.paths = Object.fromEntries(Object.entries<Json>(doc.paths ?? {}).sort(([a], [b]) => group(a) - group(b)));
+  if (doc.webhooks) for (const [name, item] of documentedWebhooks) doc.webhooks[name] = item;
   for (const item of Object.values<Json>(doc.paths ?? {})) {
     for (const op of Object.values<Json>(item)) {
+      const note = operationNotes.get(op.operationId);
+      if (note) op.description = `${op.description}\n\n${note}`;
       const body = documentedRequestBodies.get(op.operationId);
       if (body && !op.requestBody) op.requestBody = body;
       for (const [status, res] of Object.entries<Json>(op.responses ?? {})) {
@@ -91,5 +158,7 @@ export const transformOpenApiObject: SwaggerTransformObject = (input) => {
     frontier.forEach((n) => reachable.add(n));
   }
   for (const name of Object.keys(schemas)) if (!reachable.has(name)) delete schemas[name];
+  // Sorted by name, so that the document does not depend on the order features register their routes.
+  if (doc.components?.schemas) doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return doc;
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemResponses } from '../http/problem.js';
-import { adminSecurity } from '../sandbox/scope.js';
+import { adminSecurity } from '../http/auth.js';
 import { createMedicalInstitutionBodySchema, institutionCredentialSchema } from './schemas.js';
 import type { InstitutionsService } from './service.js';
 

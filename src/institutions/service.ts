@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { hashToken } from '../credentials/service.js';
 import { checkMedicalInstitutionCode, medicalInstitutionKind, type MedicalInstitutionKind } from '../domain/numbers.js';
+import { hashToken, principalKind, principalOf, type Principal } from '../http/identity.js';
 import { ProblemError } from '../http/problem.js';
 import type { InstitutionsRepository } from './repository.js';
 import type { CreateMedicalInstitutionBody } from './schemas.js';
@@ -13,16 +13,22 @@ export interface AuthenticatedInstitution {
   kind: MedicalInstitutionKind;
 }
 
-/**
- * Token lookups are cached for a few seconds: a clinic token is checked on every call (the
- * eligibility hot path, bench/eligibility.ts) and tokens are never revoked through the API;
- * a sandbox reset that removes institutions is seen within AUTH_CACHE_MS.
- */
-const AUTH_CACHE_MS = 5_000;
-const AUTH_CACHE_SIZE = 10_000;
+/** A medical institution's token (POST /sandbox/v1/medical-institutions): the clinic API. */
+export const INSTITUTION = principalKind<AuthenticatedInstitution>({
+  name: 'institution',
+  realm: 'pmh-sandbox',
+  token: 'the institution token',
+  invalidTitle: 'Unknown or revoked token',
+});
 
-export function institutionsService(repo: InstitutionsRepository, now: () => number = () => performance.now()) {
-  const cache = new Map<string, { institution: AuthenticatedInstitution; until: number }>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every /clinic/v1 route (requirePrincipal with INSTITUTION). */
+    institution: AuthenticatedInstitution;
+  }
+}
+
+export function institutionsService(repo: InstitutionsRepository) {
   return {
     /**
      * Creates (or renames) a sandbox institution and issues it a bearer token; only the
@@ -55,32 +61,19 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       };
     },
 
-    /** Drops cached token lookups: after a reset deleted credentials, their tokens must stop working at once. */
-    forgetCachedTokens() {
-      cache.clear();
+    /** The institution with this fixed (well-known, public) token; creates it when the token does not resolve. */
+    async ensureWithToken(inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) {
+      const hash = hashToken(token);
+      if (await repo.findByTokenHash(hash)) return;
+      if (!checkMedicalInstitutionCode(inst.code).valid) throw new Error(`${inst.code} is not a valid 医療機関コード`);
+      await repo.upsertWithCredential(inst, { id: randomUUID(), tokenHash: hash });
     },
 
-    /** Resolves an Authorization header to an institution, or throws 401. */
-    async authenticate(authorization: string | undefined): Promise<AuthenticatedInstitution> {
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-      if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the institution token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox"',
-        });
-      }
-      const hash = hashToken(token);
-      const cached = cache.get(hash);
-      if (cached && cached.until > now()) return cached.institution;
-      const row = await repo.findByTokenHash(hash);
-      if (!row) {
-        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
-        });
-      }
-      const institution = { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };
-      if (cache.size >= AUTH_CACHE_SIZE) cache.clear();
-      cache.set(hash, { institution, until: now() + AUTH_CACHE_MS });
-      return institution;
+    /** The institution a token hash was issued to, as a principal; null when it is not an institution's token. */
+    async principalOf(tokenHash: string): Promise<Principal<AuthenticatedInstitution> | null> {
+      const row = await repo.findByTokenHash(tokenHash);
+      if (!row) return null;
+      return principalOf(INSTITUTION, `institution:${row.code}`, { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind });
     },
   };
 }

@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { CardsRepository } from '../cards/repository.js';
 import type { CardsService } from '../cards/service.js';
 import type { Card } from '../cards/schemas.js';
 import type { CertificateTypeDefinition } from '../certificate-types/schemas.js';
 import type { CertificateTypesService } from '../certificate-types/service.js';
-import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
-import type { CredentialsRepository } from '../credentials/repository.js';
-import { hashToken, type CredentialsService } from '../credentials/service.js';
-import { checkMedicalInstitutionCode, checkMyNumber, type MedicalInstitutionKind } from '../domain/numbers.js';
+import type { CredentialsService } from '../credentials/service.js';
+import type { MedicalInstitutionKind } from '../domain/numbers.js';
 import type { PmhRecord } from '../domain/registration-record.js';
-import type { InstitutionsRepository } from '../institutions/repository.js';
 import type { InstitutionsService } from '../institutions/service.js';
 import type { RegistrationsService, TaskView } from '../registrations/service.js';
 
@@ -22,18 +17,15 @@ import type { RegistrationsService, TaskView } from '../registrations/service.js
  */
 export function sandboxLoader(deps: {
   credentials: CredentialsService;
-  credentialsRepo: CredentialsRepository;
   certificateTypes: CertificateTypesService;
   registrations: RegistrationsService;
   institutions: InstitutionsService;
-  institutionsRepo: InstitutionsRepository;
   cards: CardsService;
-  cardsRepo: CardsRepository;
 }) {
   async function municipality(code: string) {
-    const lg = await deps.credentialsRepo.findLocalGovernment(code);
+    const lg = await deps.credentials.findMunicipality(code);
     if (!lg) throw new Error(`${code} is not a 地方公共団体 of the catalogue`);
-    return { code: lg.code, name: lg.name, kind: lg.kind as LocalGovernmentKind, prefectureCode: lg.prefectureCode };
+    return lg;
   }
 
   return {
@@ -69,21 +61,13 @@ export function sandboxLoader(deps: {
     createInstitution: (code: string, name: string, kind: MedicalInstitutionKind) => deps.institutions.createInstitution({ code, name, kind }),
 
     /** The institution with this fixed (well-known, public) token; creates it when the token does not resolve. */
-    async ensureInstitutionWithToken(inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) {
-      const hash = hashToken(token);
-      if (await deps.institutionsRepo.findByTokenHash(hash)) return;
-      if (!checkMedicalInstitutionCode(inst.code).valid) throw new Error(`${inst.code} is not a valid 医療機関コード`);
-      await deps.institutionsRepo.upsertWithCredential(inst, { id: randomUUID(), tokenHash: hash });
-    },
+    ensureInstitutionWithToken: (inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) => deps.institutions.ensureWithToken(inst, token),
 
     /** A card with a random serial (POST /sandbox/v1/cards). */
     createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),
 
     /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
-    async ensureCard(card: Parameters<CardsRepository['upsert']>[0]) {
-      if (!checkMyNumber(card.myNumber).valid) throw new Error(`test card ${card.certificateSerialNumber}: invalid 個人番号`);
-      await deps.cardsRepo.upsert(card);
-    },
+    ensureCard: (card: Parameters<CardsService['ensureCard']>[0]) => deps.cards.ensureCard(card),
   };
 }
 

@@ -13,7 +13,8 @@ import {
   parsePreferFault,
   retryAfterSeconds,
 } from '../../src/sandbox/faults/match.js';
-import { maskPath, RequestJournal } from '../../src/sandbox/journal/journal.js';
+import { maskPath } from '../../src/domain/personal-text.js';
+import { RequestJournal } from '../../src/sandbox/journal/journal.js';
 
 describe('globMatches', () => {
   it.each([

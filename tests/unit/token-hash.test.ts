@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/credentials/service.js';
+import { hashToken } from '../../src/http/identity.js';
 
 describe('hashToken', () => {
   it('is the hex SHA-256 of the token, also when asked again and after many other tokens', () => {

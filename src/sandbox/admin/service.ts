@@ -1,11 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { hashToken } from '../../credentials/service.js';
-import { ProblemError } from '../../http/problem.js';
+import { ADMIN } from '../../http/auth.js';
+import { hashToken, principalOf, type Principal } from '../../http/identity.js';
 import type { SandboxSettingsRepository } from '../settings.js';
 
 const ADMIN_KEY = 'admin_token_sha256';
-
-export const bearerToken = (authorization: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
 
 function sameHash(a: string, b: string) {
   const x = Buffer.from(a, 'hex');
@@ -43,7 +41,9 @@ export async function ensureAdminToken(
   return 'generated';
 }
 
-/** Authenticates calls of the sandbox admin API against SANDBOX_ADMIN_TOKEN or the stored hash. */
+export const SANDBOX_ADMIN_ACTOR = 'sandbox-admin';
+
+/** Recognises the token of the sandbox admin API against SANDBOX_ADMIN_TOKEN or the stored hash. */
 export function sandboxAdminAuth(deps: { configuredToken?: string; settings: SandboxSettingsRepository }) {
   const configuredHash = deps.configuredToken ? hashToken(deps.configuredToken) : undefined;
   let storedHash: string | undefined;
@@ -59,26 +59,10 @@ export function sandboxAdminAuth(deps: { configuredToken?: string; settings: San
   }
 
   return {
-    /** Whether a token hash is the admin token's (for naming the actor of a request). */
-    async isAdminHash(tokenHash: string): Promise<boolean> {
+    /** The sandbox admin, when the token hash is the admin token's; null otherwise. */
+    async principalOf(tokenHash: string): Promise<Principal<null> | null> {
       const expected = await expectedHash();
-      return !!expected && sameHash(tokenHash, expected);
-    },
-
-    /** Throws 401 `unauthenticated` (no bearer token) or `invalid_token` (not the admin token). */
-    async authenticate(authorization: string | undefined): Promise<void> {
-      const token = bearerToken(authorization);
-      if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the sandbox admin token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox-admin"',
-        });
-      }
-      const expected = await expectedHash();
-      if (!expected || !sameHash(hashToken(token), expected)) {
-        throw new ProblemError(401, 'invalid_token', 'Not the sandbox admin token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"',
-        });
-      }
+      return expected && sameHash(tokenHash, expected) ? principalOf(ADMIN, SANDBOX_ADMIN_ACTOR, null) : null;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemResponses } from '../../http/problem.js';
-import { adminSecurity } from '../scope.js';
+import { adminSecurity } from '../../http/auth.js';
 import { sandboxClockSchema, setSandboxClockSchema } from './schemas.js';
 import type { SandboxClockService } from './service.js';
 

@@ -18,7 +18,7 @@ export function installFaultInjection(app: FastifyInstance, service: FaultsServi
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
     if (!isFaultablePath(path)) return;
-    const d = await service.decide({ method: request.method, path, authorization: request.headers.authorization, prefer: request.headers.prefer });
+    const d = await service.decide({ method: request.method, path, actor: request.principal.actor, prefer: request.headers.prefer });
     if (!d) return;
     if (d.kind === 'maintenance') {
       return sendProblem(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../http/problem.js';
-import { adminSecurity } from '../scope.js';
+import { adminSecurity } from '../../http/auth.js';
 import { createFaultSchema, faultListSchema, faultParamsSchema, faultSchema, maintenanceSchema, setMaintenanceSchema } from './schemas.js';
 import type { FaultsService } from './service.js';
 

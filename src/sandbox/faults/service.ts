@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.js';
 import { ProblemError } from '../../http/problem.js';
-import type { ActorDirectory } from '../actors.js';
 import type { SandboxSettingsRepository } from '../settings.js';
 import {
   defaultProblemCode,
@@ -36,7 +35,8 @@ export type FaultDecision =
 export interface IncomingRequest {
   method: string;
   path: string;
-  authorization?: string;
+  /** Who the request acts for (request.principal.actor) */
+  actor: string;
   prefer?: string | string[];
 }
 
@@ -47,7 +47,7 @@ export const MAINTENANCE_PROBLEM_CODE = 'pmh_maintenance';
  * is decremented by one atomic UPDATE); a copy in memory keeps requests that match nothing free of queries.
  * The copy is loaded on the first request, so building the app (e.g. for the OpenAPI document) needs no database.
  */
-export function faultsService(deps: { repo: FaultsRepository; settings: SandboxSettingsRepository; clock: Clock; actors: ActorDirectory }) {
+export function faultsService(deps: { repo: FaultsRepository; settings: SandboxSettingsRepository; clock: Clock }) {
   let faults: Fault[] = [];
   let maintenance: MaintenanceWindow | null = null;
   let loading: Promise<void> | undefined;
@@ -183,11 +183,10 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
         };
       }
 
-      const candidates = faults.filter((f) => faultIsActive(f, now) && faultMatches({ ...f.match, actor: undefined }, req));
+      const candidates = faults.filter((f) => faultIsActive(f, now) && faultMatches(f.match, req));
       if (candidates.length === 0) return null;
-      const actor = candidates.some((f) => f.match.actor) ? await deps.actors.actorOf(req.authorization) : undefined;
       for (const candidate of candidates) {
-        if (!faultMatches(candidate.match, { ...req, actor })) continue;
+        if (!faultMatches(candidate.match, req)) continue;
         const taken = await deps.repo.take(candidate.id, now);
         if (!taken) {
           // Used up, expired or deleted meanwhile (the copy was stale): reload it and try the next.

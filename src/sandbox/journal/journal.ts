@@ -1,4 +1,3 @@
-import { maskPersonalText } from '../../domain/personal-text.js';
 import { globMatches } from '../faults/match.js';
 
 export interface JournalEntry {
@@ -27,12 +26,6 @@ export interface JournalQuery {
   before?: number;
 }
 
-/**
- * Masks what could be personal in a path: the query string is dropped, and digit runs of 10+ digits
- * (a 個人番号, hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text (a name
- * or address) are hidden (maskPersonalText).
- */
-export const maskPath = (url: string) => maskPersonalText(url.split('?')[0]!);
 
 /**
  * The request journal: the last `capacity` requests in memory (a ring buffer), newest first. No bodies,

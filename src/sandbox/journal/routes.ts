@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ProblemError, problemResponses } from '../../http/problem.js';
-import { adminSecurity } from '../scope.js';
+import { adminSecurity } from '../../http/auth.js';
 import type { RequestJournal } from './journal.js';
 import { journalPageSchema, journalQuerySchema } from './schemas.js';
 

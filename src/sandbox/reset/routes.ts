@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemResponses } from '../../http/problem.js';
-import { adminSecurity } from '../scope.js';
+import { adminSecurity } from '../../http/auth.js';
 import { resetQuerySchema, resetResultSchema } from './schemas.js';
 import type { ResetService } from './service.js';
 

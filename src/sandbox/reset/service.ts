@@ -1,5 +1,4 @@
 import { ProblemError } from '../../http/problem.js';
-import type { ActorDirectory } from '../actors.js';
 import type { SandboxClockService } from '../clock/service.js';
 import type { FaultsService } from '../faults/service.js';
 import type { RequestJournal } from '../journal/journal.js';
@@ -15,7 +14,8 @@ export type ResetListener = (what: { scope: 'all' | 'municipality' | 'institutio
 export function resetService(deps: {
   repo: ResetRepository;
   tables?: TenantTable[];
-  actors: ActorDirectory;
+  /** Drops cached token lookups (http/identity.ts). */
+  forgetIdentities: () => void;
   clock: SandboxClockService;
   faults: FaultsService;
   journal: RequestJournal;
@@ -47,7 +47,7 @@ export function resetService(deps: {
         counts = await deps.repo.deleteTenant(scoped, code!);
       }
       // Tokens that were reset away must stop resolving to their old actor.
-      deps.actors.clearCache();
+      deps.forgetIdentities();
       for (const listener of deps.afterReset ?? []) await listener({ scope, code });
 
       const cleared = [...new Set(q.include ?? [])];

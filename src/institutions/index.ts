@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { registerSandboxRoutes, requirePrincipal } from '../http/auth.js';
+import { institutionsRepository } from './repository.js';
+import { institutionRoutes } from './routes.js';
+import { INSTITUTION, institutionsService, type InstitutionsService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    institutions: InstitutionsService;
+  }
+}
+
+/**
+ * Sandbox medical institutions: created with a token (POST /sandbox/v1/medical-institutions), resolved
+ * for http/identity.ts, and the /clinic/v1 scope for other features (registerClinicRoutes).
+ */
+export const institutionsFeature = fp(
+  async (app) => {
+    const service = institutionsService(institutionsRepository(app.db, app.pool));
+    app.decorate('institutions', service);
+    app.identity.register((hash) => service.principalOf(hash));
+    await registerSandboxRoutes(app, (sandbox) => sandbox.register(institutionRoutes, { service }));
+  },
+  { name: 'institutions', dependencies: ['infrastructure', 'identity'] },
+);
+
+/** Registers `routes` under /clinic/v1 in a context that requires a medical institution's token (request.institution). */
+export async function registerClinicRoutes(app: FastifyInstance, routes: (clinic: FastifyInstance) => PromiseLike<unknown>) {
+  await app.register(
+    async (clinic) => {
+      clinic.decorateRequest('institution', null as never);
+      requirePrincipal(clinic, INSTITUTION, (request, institution) => {
+        request.institution = institution;
+      });
+      await routes(clinic);
+    },
+    { prefix: '/clinic/v1' },
+  );
+}

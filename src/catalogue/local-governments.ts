@@ -1,17 +1,8 @@
 import { createRequire } from 'node:module';
 import { checkLocalGovCode } from '../domain/numbers.js';
 
-/** Kinds of 地方公共団体 served by the catalogue. */
-export const LOCAL_GOVERNMENT_KINDS = [
-  'prefecture', // 都道府県
-  'designated_city', // 政令指定都市
-  'city', // 市
-  'special_ward', // 特別区 (東京23区)
-  'town', // 町
-  'village', // 村
-  'ward', // 行政区 of a 指定都市
-] as const;
-export type LocalGovernmentKind = (typeof LOCAL_GOVERNMENT_KINDS)[number];
+export { LOCAL_GOVERNMENT_KINDS, type LocalGovernmentKind } from '../domain/local-government.js';
+import type { LocalGovernmentKind } from '../domain/local-government.js';
 
 export interface LocalGovernmentRow {
   code: string;

@@ -10,22 +10,8 @@
  * different prefectures, so they are keyed by the full 公費負担者番号 elsewhere.
  */
 
-export type ImplementerKind =
-  | 'prefecture' // 都道府県
-  | 'designated_city' // 指定都市
-  | 'core_city' // 中核市
-  | 'child_guidance_city' // 児童相談所設置市
-  | 'health_center_city' // 保健所設置市
-  | 'special_ward' // 特別区
-  | 'municipality' // 市区町村
-  | 'specific_municipality' // a named municipality (then localGovCodes is set)
-  | 'national_body'; // e.g. 社会保険診療報酬支払基金, 環境再生保全機構
-
-export interface Implementer {
-  kind: ImplementerKind;
-  label: string;
-  localGovCodes?: string[];
-}
+export type { Implementer, ImplementerKind } from '../domain/local-government.js';
+import type { Implementer } from '../domain/local-government.js';
 
 export interface OnlineEligibilityScheme {
   name: string; // e.g. '特定医療費'

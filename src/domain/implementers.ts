@@ -5,8 +5,7 @@
  * Source of the program → implementer table: /work/shared/domain/pmh.md §5 (MHLW 部局長会議 material),
  * encoded in src/catalogue/programs-data.ts.
  */
-import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
-import type { Implementer, ImplementerKind } from '../catalogue/programs-data.js';
+import type { Implementer, ImplementerKind, LocalGovernmentKind } from './local-government.js';
 
 /**
  * 中核市 (core cities): the 62 cities of the 総務省 list 「中核市・施行時特例市一覧」 as we know it for

@@ -1,7 +1,7 @@
 /**
  * Mapping of one CSV row (already split into cells by a CSV parser) to a raw
  * PMH registration record, to be validated by validateRecord
- * (./registration-record.ts). Pure: no I/O, never throws.
+ * (./pmh-record/). Pure: no I/O, never throws.
  *
  * Columns are PMH field names: top-level scalars, `basicFiveInfo.<sub-field>`
  * for the five basic items, and `maxCopaymentAmount` / `certificationDetail`
@@ -28,7 +28,7 @@
  * - A UTF-8 BOM (U+FEFF) at the start of the first header name is ignored.
  */
 import { jsonSyntaxMessage } from './personal-text.js';
-import type { RecordIssue } from './registration-record.js';
+import type { RecordIssue } from './pmh-record/index.js';
 
 /** PMH names of the CSV columns, in §2 order. */
 export const CSV_COLUMNS: readonly string[] = Object.freeze([

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { copyField, copyIn } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
-import type { CertificationDetailItem, MaxCopaymentAmount } from '../domain/registration-record.js';
+import type { CertificationDetailItem, MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 
 export interface CardOnFile {
   cardId: string;

@@ -9,7 +9,7 @@ import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
 import type { CredentialsRepository } from '../credentials/repository.js';
 import { hashToken, type CredentialsService } from '../credentials/service.js';
 import { checkMedicalInstitutionCode, checkMyNumber, type MedicalInstitutionKind } from '../domain/numbers.js';
-import type { PmhRecord } from '../domain/registration-record.js';
+import type { PmhRecord } from '../domain/pmh-record/index.js';
 import type { InstitutionsRepository } from '../institutions/repository.js';
 import type { InstitutionsService } from '../institutions/service.js';
 import type { RegistrationsService, TaskView } from '../registrations/service.js';

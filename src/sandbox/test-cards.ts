@@ -11,7 +11,7 @@
  * "future" starts 2099-01-01 — whatever the sandbox clock says between 2001 and 2098.
  */
 import { completeInsurerNumber, completeMedicalInstitutionCode, completeMyNumber, completeRecipientNumber } from '../domain/numbers.js';
-import type { PmhActiveRecord } from '../domain/registration-record.js';
+import type { PmhActiveRecord } from '../domain/pmh-record/index.js';
 import type { CertificateTypeDefinition } from '../certificate-types/schemas.js';
 
 export const ALWAYS_VALID = { validFrom: '2000-01-01', validTo: '2099-12-31' } as const;

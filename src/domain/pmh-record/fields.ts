@@ -288,8 +288,8 @@ export type BasicFiveInfoFieldName = NamesOf<typeof BASIC_FIVE_INFO_TABLE>;
 export type MaxCopaymentFieldName = NamesOf<typeof MAX_COPAYMENT_TABLE>;
 export type CertificationDetailItemFieldName = NamesOf<typeof CERTIFICATION_DETAIL_ITEM_TABLE>;
 
-function names(table: readonly PmhField[], keep: (f: PmhField) => boolean = () => true): readonly string[] {
-  return Object.freeze(table.filter(keep).map((f) => f.name));
+function names<T extends readonly PmhField[]>(table: T, keep: (f: PmhField) => boolean = () => true): readonly NamesOf<T>[] {
+  return Object.freeze(table.filter(keep).map((f) => f.name as NamesOf<T>));
 }
 
 /** Top-level PMH field names in §2 order. */
@@ -298,9 +298,9 @@ export const RECORD_FIELDS: readonly string[] = names(PMH_RECORD_TABLE);
 export const REQUIRED_RECORD_FIELDS: readonly string[] = names(PMH_RECORD_TABLE, (f) => f.required !== 'optional');
 /** Required fields when isDeleted is true. */
 export const DELETION_REQUIRED_FIELDS: readonly string[] = names(PMH_RECORD_TABLE, (f) => f.required === 'always');
-export const BASIC_FIVE_INFO_FIELDS: readonly string[] = names(BASIC_FIVE_INFO_TABLE);
-export const MAX_COPAYMENT_FIELDS: readonly string[] = names(MAX_COPAYMENT_TABLE);
-export const CERTIFICATION_DETAIL_ITEM_FIELDS: readonly string[] = names(CERTIFICATION_DETAIL_ITEM_TABLE);
+export const BASIC_FIVE_INFO_FIELDS: readonly BasicFiveInfoFieldName[] = names(BASIC_FIVE_INFO_TABLE);
+export const MAX_COPAYMENT_FIELDS: readonly MaxCopaymentFieldName[] = names(MAX_COPAYMENT_TABLE);
+export const CERTIFICATION_DETAIL_ITEM_FIELDS: readonly CertificationDetailItemFieldName[] = names(CERTIFICATION_DETAIL_ITEM_TABLE);
 
 /** Every field of the table, sub-fields included, by path. */
 export const PMH_FIELDS_BY_PATH: ReadonlyMap<string, PmhField> = (() => {

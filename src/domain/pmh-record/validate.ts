@@ -274,7 +274,7 @@ function validateMaxCopayment(c: Collector, obj: Obj): MaxCopaymentAmount | unde
       );
       continue;
     }
-    out[name as keyof MaxCopaymentAmount] = v + 0; // -0 → 0
+    out[name] = v + 0; // -0 → 0
   }
   r.unknownFields(MAX_COPAYMENT_FIELDS);
   return out;

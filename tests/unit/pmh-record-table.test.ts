@@ -150,6 +150,12 @@ describe('PMH field table ↔ validator', () => {
     ]);
   });
 
+  it.each(leaves.filter((f) => f.personal).map((f) => [f.path] as const))('%s (personal): an invalid value is never quoted', (path) => {
+    const errors = errorsOf(withValue(path, 'ZQXJ\u0001'.repeat(30)));
+    expect(codesAt(errors, path).length).toBeGreaterThan(0);
+    for (const e of errors) expect(e.message).not.toContain('ZQXJ');
+  });
+
   it('the derived field lists follow the table', () => {
     expect(RECORD_FIELDS).toEqual(PMH_RECORD_TABLE.map((f) => f.name));
     expect(REQUIRED_RECORD_FIELDS).toEqual(PMH_RECORD_TABLE.filter((f) => f.required !== 'optional').map((f) => f.name));

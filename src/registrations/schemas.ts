@@ -102,8 +102,10 @@ function pmhObjectSchema(fields: readonly PmhField[] | undefined): z.ZodObject {
 function pmhFieldTypeSchema(f: PmhField): z.ZodType {
   switch (f.type) {
     case 'string':
-    case 'date':
-      return f.maxLength === undefined ? z.string() : z.string().max(f.maxLength);
+    case 'date': {
+      const limited = f.maxLength === undefined ? z.string() : z.string().max(f.maxLength);
+      return f.pattern === undefined ? limited : limited.regex(f.pattern);
+    }
     case 'enum':
       return z.enum(f.values ?? []);
     case 'boolean':

@@ -192,6 +192,7 @@ interface JsonSchema {
   items?: JsonSchema;
   maxLength?: number;
   maxItems?: number;
+  pattern?: string;
   enum?: string[];
   description?: string;
 }
@@ -211,6 +212,7 @@ describe('PMH field table ↔ OpenAPI PmhRegistrationRecord', () => {
       const at = `${f.path}: `;
       expect(at + String(p?.maxLength)).toBe(at + String(f.maxLength));
       expect(at + String(p?.description)).toBe(at + String(f.description));
+      expect(at + String(p?.pattern)).toBe(at + String(f.pattern?.source));
       if (f.type === 'enum') expect(p?.enum).toEqual(f.values);
       if (f.type === 'array') {
         expect(at + String(p?.maxItems)).toBe(at + String(f.maxItems));
@@ -220,7 +222,7 @@ describe('PMH field table ↔ OpenAPI PmhRegistrationRecord', () => {
     }
   }
 
-  it('has every field of the table, with its type, requiredness, limits and description', () => {
+  it('has every field of the table, with its type, requiredness, limits, pattern and description', () => {
     check(PMH_RECORD_TABLE, schema);
   });
 });

@@ -6,6 +6,8 @@ import {
   CERTIFICATION_DETAIL_ITEM_FIELDS,
   MAX_COPAYMENT_FIELDS,
   RECORD_FIELDS,
+  REIMBURSEMENT_VALUES,
+  SEX_VALUES,
   maxItemsOf,
   maxLengthOf,
   patternOf,
@@ -30,6 +32,8 @@ import type {
   MaxCopaymentAmount,
   PmhRecord,
   RecordValidation,
+  Reimbursement,
+  Sex,
 } from './types.js';
 
 // Read from the table once, at load: nothing per record.
@@ -50,6 +54,16 @@ const INSTITUTIONS_MAX = maxItemsOf('designatedMedicalInstitutions');
 const DETAIL_ITEMS_MAX = maxItemsOf('certificationDetail');
 const DETAIL_LABEL_MAX = maxLengthOf('certificationDetail[].label');
 const DETAIL_VALUE_MAX = maxLengthOf('certificationDetail[].value');
+
+/** `"1", "2" or "3"` */
+function oneOfText(values: readonly string[]): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1) ?? ''}`;
+}
+const SEX_TEXT = oneOfText(SEX_VALUES);
+const REIMBURSEMENT_TEXT = oneOfText(REIMBURSEMENT_VALUES);
+const isSex = (s: string): s is Sex => (SEX_VALUES as readonly string[]).includes(s);
+const isReimbursement = (s: string): s is Reimbursement => (REIMBURSEMENT_VALUES as readonly string[]).includes(s);
 
 const CONDITION_PAIR = /^([0-9A-Za-z]+)-([0-9A-Za-z]+)$/;
 
@@ -112,8 +126,8 @@ function validateBasicFiveInfo(c: Collector, obj: Obj, required: boolean): Parti
 
   const sex = r.string('sex', required);
   if (sex !== undefined) {
-    if (sex === '1' || sex === '2' || sex === '3') out.sex = sex;
-    else c.error('basicFiveInfo.sex', 'invalid_value', 'basicFiveInfo.sex must be "1", "2" or "3"');
+    if (isSex(sex)) out.sex = sex;
+    else c.error('basicFiveInfo.sex', 'invalid_value', `basicFiveInfo.sex must be ${SEX_TEXT}`);
   }
 
   r.unknownFields(BASIC_FIVE_INFO_FIELDS);
@@ -388,14 +402,10 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   const institutions = validateInstitutions(c, r, lenient);
 
   const reimbursementRaw = r.string('isAlwaysReimbursement', req);
-  let isAlwaysReimbursement: '0' | '1' | undefined;
-  if (reimbursementRaw === '0' || reimbursementRaw === '1') isAlwaysReimbursement = reimbursementRaw;
+  let isAlwaysReimbursement: Reimbursement | undefined;
+  if (reimbursementRaw !== undefined && isReimbursement(reimbursementRaw)) isAlwaysReimbursement = reimbursementRaw;
   else if (reimbursementRaw !== undefined) {
-    c.error(
-      'isAlwaysReimbursement',
-      'invalid_value',
-      'isAlwaysReimbursement must be the string "0" or "1"',
-    );
+    c.error('isAlwaysReimbursement', 'invalid_value', `isAlwaysReimbursement must be the string ${REIMBURSEMENT_TEXT}`);
   }
 
   const maxCopaymentAmount = validateMaxCopayment(c, input);

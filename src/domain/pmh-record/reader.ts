@@ -6,7 +6,7 @@ import type { RecordErrorCode, RecordIssue, RecordWarningCode } from './types.js
 
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const FORBIDDEN_MULTILINE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
-/** A key that may be quoted in a message: it looks like a field name (and holds no digit run). */
+/** A key that looks like a field name; callers also refuse a 4-digit run before quoting it in a message. */
 export const FIELD_NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_]{0,59}$/;
 
 export type Obj = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Ties the PMH field table (src/domain/pmh-record/fields.ts) to what is derived from it: the validator,
 // the CSV columns and the documented OpenAPI schema PmhRegistrationRecord.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   DELETION_REQUIRED_FIELDS,
   PMH_FIELDS_BY_PATH,
@@ -9,8 +9,13 @@ import {
   RECORD_FIELDS,
   REQUIRED_RECORD_FIELDS,
   validateRecord,
+  type BasicFiveInfo,
+  type BasicFiveInfoFieldName,
   type CertificateTypeRules,
+  type PmhActiveRecord,
+  type PmhDeletionRecord,
   type PmhField,
+  type RecordFieldName,
   type RecordIssue,
 } from '../../src/domain/pmh-record/index.js';
 import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS, checkCsvHeader, csvRowToRecord } from '../../src/domain/registration-csv.js';
@@ -154,6 +159,12 @@ describe('PMH field table ↔ validator', () => {
     const errors = errorsOf(withValue(path, 'ZQXJ\u0001'.repeat(30)));
     expect(codesAt(errors, path).length).toBeGreaterThan(0);
     for (const e of errors) expect(e.message).not.toContain('ZQXJ');
+  });
+
+  it('the record types have the fields of the table (checked by tsc)', () => {
+    expectTypeOf<keyof PmhActiveRecord>().toEqualTypeOf<RecordFieldName>();
+    expectTypeOf<keyof PmhDeletionRecord>().toEqualTypeOf<RecordFieldName>();
+    expectTypeOf<keyof BasicFiveInfo>().toEqualTypeOf<BasicFiveInfoFieldName>();
   });
 
   it('the derived field lists follow the table', () => {

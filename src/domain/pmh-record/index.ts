@@ -11,6 +11,7 @@ export {
   REQUIRED_RECORD_FIELDS,
   SEX_VALUES,
   pmhField,
+  type BasicFiveInfoFieldName,
   type CsvColumnKind,
   type FieldType,
   type PmhField,

@@ -1,5 +1,5 @@
 import type { Db } from '../db/prisma.js';
-import type { BasicFiveInfo } from '../domain/registration-record.js';
+import type { BasicFiveInfo } from '../domain/pmh-record/index.js';
 
 export interface NewCard {
   id: string;

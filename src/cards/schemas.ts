@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEX_VALUES } from '../domain/pmh-record/index.js';
 import { dateInputSchema } from '../http/schemas.js';
 
 export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
@@ -16,7 +17,7 @@ export const certificateSerialNumberSchema = z
   .regex(/^[0-9A-Za-z]{1,32}$/, 'must be 1–32 half-width letters or digits')
   .describe('Serial number of the card’s 電子証明書, as the card reader returns it (sandbox cards: 20 upper-case hex digits)');
 
-export const sexSchema = z.enum(['1', '2', '3']).describe('"1" male, "2" female, "3" unset');
+export const sexSchema = z.enum(SEX_VALUES).describe('"1" male, "2" female, "3" unset');
 
 export const createCardBodySchema = z
   .strictObject({

@@ -1,5 +1,5 @@
 import type { Db } from '../db/prisma.js';
-import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import type { StoredDefinition } from './schemas.js';
 
 export interface CertificateTypeRow {

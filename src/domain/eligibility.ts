@@ -30,10 +30,12 @@ export interface CandidateRecord {
 }
 
 /** Why one record was or was not returned. */
-export type RecordDecision = 'applies' | 'not_valid_on_service_date' | 'not_disclosed';
+export const RECORD_DECISIONS = ['applies', 'not_valid_on_service_date', 'not_disclosed'] as const;
+export type RecordDecision = (typeof RECORD_DECISIONS)[number];
 
 /** Why the returned list is what it is. Precedence when empty: no_consent, no_records, none_valid_on_service_date, all_not_disclosed. */
-export type EligibilityOutcome = 'returned' | 'no_consent' | 'no_records' | 'none_valid_on_service_date' | 'all_not_disclosed';
+export const ELIGIBILITY_OUTCOMES = ['returned', 'no_consent', 'no_records', 'none_valid_on_service_date', 'all_not_disclosed'] as const;
+export type EligibilityOutcome = (typeof ELIGIBILITY_OUTCOMES)[number];
 
 export interface EligibilityDecision<R extends CandidateRecord> {
   outcome: EligibilityOutcome;

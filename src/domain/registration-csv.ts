@@ -1,7 +1,7 @@
 /**
  * Mapping of one CSV row (already split into cells by a CSV parser) to a raw
  * PMH registration record, to be validated by validateRecord
- * (./registration-record.ts). Pure: no I/O, never throws.
+ * (./pmh-record/). Pure: no I/O, never throws.
  *
  * Columns are PMH field names: top-level scalars, `basicFiveInfo.<sub-field>`
  * for the five basic items, and `maxCopaymentAmount` / `certificationDetail`
@@ -28,58 +28,30 @@
  * - A UTF-8 BOM (U+FEFF) at the start of the first header name is ignored.
  */
 import { jsonSyntaxMessage } from './personal-text.js';
-import type { RecordIssue } from './registration-record.js';
+import { PMH_RECORD_TABLE, type PmhField, type RecordIssue } from './pmh-record/index.js';
 
-/** PMH names of the CSV columns, in §2 order. */
-export const CSV_COLUMNS: readonly string[] = Object.freeze([
-  'orgSpecificCertificateTypeId',
-  'myNumber',
-  'basicFiveInfo.name',
-  'basicFiveInfo.nameKana',
-  'basicFiveInfo.address',
-  'basicFiveInfo.dateOfBirth',
-  'basicFiveInfo.sex',
-  'isNotDisclosed',
-  'medicalSubsidyInsurerNumber',
-  'certificationName',
-  'medicalSubsidyRecipientNumber',
-  'certificationSubKey',
-  'segment',
-  'incomeSegment',
-  'additionalConditions',
-  'designatedMedicalInstitutions',
-  'isAlwaysReimbursement',
-  'maxCopaymentAmount',
-  'validFrom',
-  'validTo',
-  'historyKey',
-  'isDeleted',
-  'certificationDetail',
-]);
+/** The CSV columns of one top-level field: its name, or `<field>.<sub-field>` for each sub-field of a split one. */
+function columnsOf(f: PmhField, keep: (sub: PmhField) => boolean = () => true): string[] {
+  return f.csv === 'flatten' ? (f.fields ?? []).filter(keep).map((sub) => `${f.name}.${sub.name}`) : [f.name];
+}
+
+/** PMH names of the CSV columns, in §2 order (from the field table). */
+export const CSV_COLUMNS: readonly string[] = Object.freeze(PMH_RECORD_TABLE.flatMap((f) => columnsOf(f)));
 
 /** Columns a header must contain (those of the fields required for a non-deleted record). */
-export const CSV_REQUIRED_COLUMNS: readonly string[] = Object.freeze([
-  'orgSpecificCertificateTypeId',
-  'myNumber',
-  'basicFiveInfo.name',
-  'basicFiveInfo.nameKana',
-  'basicFiveInfo.address',
-  'basicFiveInfo.dateOfBirth',
-  'basicFiveInfo.sex',
-  'isNotDisclosed',
-  'certificationName',
-  'isAlwaysReimbursement',
-  'validFrom',
-  'validTo',
-  'historyKey',
-  'isDeleted',
-  'certificationDetail',
-]);
+export const CSV_REQUIRED_COLUMNS: readonly string[] = Object.freeze(
+  PMH_RECORD_TABLE.filter((f) => f.required !== 'optional').flatMap((f) => columnsOf(f, (sub) => sub.required !== 'optional')),
+);
 
-const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(['isNotDisclosed', 'isDeleted']);
-const JSON_COLUMNS: ReadonlySet<string> = new Set(['maxCopaymentAmount', 'certificationDetail']);
+const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set(PMH_RECORD_TABLE.filter((f) => f.csv === 'boolean').map((f) => f.name));
+const JSON_COLUMNS: ReadonlySet<string> = new Set(PMH_RECORD_TABLE.filter((f) => f.csv === 'json').map((f) => f.name));
 const KNOWN: ReadonlySet<string> = new Set(CSV_COLUMNS);
-const BASIC_PREFIX = 'basicFiveInfo.';
+
+// The row mapping nests the columns of one split field (basicFiveInfo) into one object per row.
+const SPLIT_FIELDS = PMH_RECORD_TABLE.filter((f) => f.csv === 'flatten').map((f) => f.name);
+if (SPLIT_FIELDS.length !== 1) throw new Error(`CSV mapping: one field split into columns expected, got ${SPLIT_FIELDS.join(', ')}`);
+const SPLIT_FIELD = SPLIT_FIELDS[0] ?? '';
+const SPLIT_PREFIX = `${SPLIT_FIELD}.`;
 
 function normaliseHeader(header: readonly string[]): string[] {
   return header.map((h, i) => (i === 0 && h.startsWith('\uFEFF') ? h.slice(1) : h));
@@ -163,9 +135,9 @@ export function csvRowToRecord(
     }
     const cell = row[i];
     if (cell === undefined || cell === '') return;
-    if (name.startsWith(BASIC_PREFIX)) {
+    if (name.startsWith(SPLIT_PREFIX)) {
       basic ??= {};
-      basic[name.slice(BASIC_PREFIX.length)] = cell;
+      basic[name.slice(SPLIT_PREFIX.length)] = cell;
     } else if (BOOLEAN_COLUMNS.has(name)) {
       record[name] = cell === 'true' ? true : cell === 'false' ? false : cell;
     } else if (JSON_COLUMNS.has(name)) {
@@ -182,6 +154,6 @@ export function csvRowToRecord(
       record[name] = cell;
     }
   });
-  if (basic !== undefined) record.basicFiveInfo = basic;
+  if (basic !== undefined) record[SPLIT_FIELD] = basic;
   return { record, errors };
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { copyField, copyIn } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
-import type { CertificationDetailItem, MaxCopaymentAmount } from '../domain/registration-record.js';
+import type { CertificationDetailItem, MaxCopaymentAmount, Reimbursement } from '../domain/pmh-record/index.js';
 
 export interface CardOnFile {
   cardId: string;
@@ -39,7 +39,7 @@ export interface RegisteredRecord {
     additionalConditions?: string;
     designatedMedicalInstitutions?: string;
     maxCopaymentAmount?: MaxCopaymentAmount;
-    isAlwaysReimbursement?: '0' | '1';
+    isAlwaysReimbursement?: Reimbursement;
     certificationDetail?: CertificationDetailItem[];
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ELIGIBILITY_OUTCOMES, RECORD_DECISIONS } from '../domain/eligibility.js';
+import { CERTIFICATION_DETAIL_ITEM_FIELDS, MAX_COPAYMENT_FIELDS, REIMBURSEMENT_VALUES } from '../domain/pmh-record/index.js';
 import { certificateSerialNumberSchema, sexSchema } from '../cards/schemas.js';
 import { LOCAL_CATEGORIES } from '../certificate-types/schemas.js';
 import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
@@ -46,16 +48,18 @@ export const additionalConditionPairSchema = z
   .object({ itemCode: z.string().describe('項目コード'), conditionCode: z.string().describe('条件コード') })
   .meta({ id: 'AdditionalConditionPair' });
 
+/** `{ [name]: schema }` for each name of a field list of the PMH record (src/domain/pmh-record/fields.ts). */
+function shapeOf<K extends string, S extends z.ZodType>(names: readonly K[], schema: () => S): { [P in K]: S } {
+  return Object.fromEntries(names.map((n) => [n, schema()])) as { [P in K]: S };
+}
+
 export const maxCopaymentAmountSchema = z
-  .object({
-    monthly: z.int().optional(),
-    daily: z.int().optional(),
-    perVisit: z.int().optional(),
-    inpatientOutpatientCombined: z.int().optional(),
-  })
+  .object(shapeOf(MAX_COPAYMENT_FIELDS, () => z.int().optional()))
   .meta({ id: 'MaxCopaymentAmount', description: '自己負担上限額 in yen, as registered (sandbox shape)' });
 
-export const certificationDetailItemSchema = z.object({ label: z.string(), value: z.string() }).meta({ id: 'CertificationDetailItem' });
+export const certificationDetailItemSchema = z
+  .object(shapeOf(CERTIFICATION_DETAIL_ITEM_FIELDS, () => z.string()))
+  .meta({ id: 'CertificationDetailItem' });
 
 export const registeringMunicipalitySchema = z
   .object({ code: z.string().describe('全国地方公共団体コード'), name: z.string() })
@@ -74,7 +78,7 @@ export const medicalSubsidySchema = z
     additionalConditions: z.string().nullable().describe('追加条件 as registered: `項目コード-条件コード` joined by `;`'),
     additionalConditionPairs: z.array(additionalConditionPairSchema).describe('additionalConditions parsed into pairs'),
     maxCopaymentAmount: maxCopaymentAmountSchema.nullable(),
-    isAlwaysReimbursement: z.enum(['0', '1']).describe('常に償還払い: "1" = the subsidy is not applied at the window (償還払い)'),
+    isAlwaysReimbursement: z.enum(REIMBURSEMENT_VALUES).describe('常に償還払い: "1" = the subsidy is not applied at the window (償還払い)'),
     designatedHere: z
       .boolean()
       .nullable()
@@ -184,9 +188,7 @@ export const eligibilityBatchResponseSchema = z
 
 export const checkIdParamsSchema = z.object({ checkId: z.uuid().describe('checkId of an earlier check') });
 
-/** Sandbox explanation */
-export const ELIGIBILITY_OUTCOMES = ['returned', 'no_consent', 'no_records', 'none_valid_on_service_date', 'all_not_disclosed'] as const;
-export const RECORD_DECISIONS = ['applies', 'not_valid_on_service_date', 'not_disclosed'] as const;
+// Sandbox explanation
 
 export const consideredRecordSchema = z
   .object({

@@ -7,6 +7,7 @@ import {
   parseAdditionalConditions,
   type EligibilityOutcome,
 } from '../domain/eligibility.js';
+import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { fieldErrorCode, ProblemError, problemType, type Problem } from '../http/problem.js';
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
@@ -60,10 +61,10 @@ function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy
 /** The stored record's keys are sorted (canonical JSON); answers list them in the documented order. */
 function copayInSchemaOrder(m: NonNullable<RegisteredRecord['record']['maxCopaymentAmount']>): MedicalSubsidy['maxCopaymentAmount'] {
   const out: NonNullable<MedicalSubsidy['maxCopaymentAmount']> = {};
-  if (m.monthly !== undefined) out.monthly = m.monthly;
-  if (m.daily !== undefined) out.daily = m.daily;
-  if (m.perVisit !== undefined) out.perVisit = m.perVisit;
-  if (m.inpatientOutpatientCombined !== undefined) out.inpatientOutpatientCombined = m.inpatientOutpatientCombined;
+  for (const name of MAX_COPAYMENT_FIELDS) {
+    const yen = m[name];
+    if (yen !== undefined) out[name] = yen;
+  }
   return out;
 }
 

@@ -3,9 +3,9 @@ import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { checkCsvHeader, columnField, columnLabel, csvRowToRecord } from '../domain/registration-csv.js';
 import { maskPersonalText } from '../domain/personal-text.js';
-import { rawRecordKey } from '../domain/registration-record.js';
+import { rawRecordKey } from '../domain/pmh-record/index.js';
 import { ProblemError } from '../http/problem.js';
-import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import { prepareInPool, type PreparePool } from './prepare-pool.js';
 import { lineRecord, prepareRecord, stagedLine, tooLargeRecord, unreadableRecord, type StagedRecord } from './prepare.js';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import type { PrepareAnswer, PrepareBatch } from './prepare-worker.js';
 
 /** Heap limits of each worker: a batch is a few hundred kB of lines and the records made of them. */

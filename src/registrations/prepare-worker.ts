@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Utf8Lines } from '../db/copy-text.js';
-import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import { lineRecord, prepareRecord, stagedLine, tooLargeRecord } from './prepare.js';
 
 export interface PrepareBatch {

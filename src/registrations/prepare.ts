@@ -7,7 +7,7 @@ import {
   type CertificateTypeRules,
   type PmhRecord,
   type RecordIssue,
-} from '../domain/registration-record.js';
+} from '../domain/pmh-record/index.js';
 
 /** The row a valid, not deleted record will be written as (recipient_certificate columns). */
 export interface RowWrite {

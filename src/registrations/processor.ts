@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
-import type { RecordIssue } from '../domain/registration-record.js';
+import type { RecordIssue } from '../domain/pmh-record/index.js';
 import type { IndexRange, Outcome, RegistrationsRepository, StagedInput, TaskRow } from './repository.js';
 
 export interface ProcessorDeps {

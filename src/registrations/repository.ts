@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { copyInto } from '../db/copy.js';
 import type { Db } from '../db/prisma.js';
-import type { RecordIssue } from '../domain/registration-record.js';
+import type { RecordIssue } from '../domain/pmh-record/index.js';
 import type { StagedRecord } from './prepare.js';
 
 export interface TaskRow {

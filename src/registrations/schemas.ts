@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PMH_RECORD_TABLE, type PmhField } from '../domain/pmh-record/index.js';
 import { paginationQuerySchema } from '../http/schemas.js';
 
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'completed_with_errors', 'failed'] as const;
@@ -87,37 +88,44 @@ export const resultsQuerySchema = paginationQuerySchema.extend({
   status: z.enum([...OUTCOMES, 'accepted']).optional().describe('Only results with this outcome (accepted = any but rejected)'),
 });
 
-/** The PMH record as documented (validation itself is src/domain/registration-record.ts, record by record). */
-export const pmhRecordSchema = z
-  .object({
-    orgSpecificCertificateTypeId: z.string().max(50).describe('機関別受給者証種別ID: 1–50 半角英数, a certificate type of this municipality'),
-    myNumber: z.string().describe('個人番号: 12 半角数字 with a valid check digit'),
-    basicFiveInfo: z.object({
-      name: z.string().max(100),
-      nameKana: z.string().max(100).describe('全角カナ'),
-      address: z.string().max(200),
-      dateOfBirth: z.string().describe('YYYY-MM-DD'),
-      sex: z.enum(['1', '2', '3']).describe('1 male, 2 female, 3 unset'),
-    }),
-    isNotDisclosed: z.boolean().describe('不開示: withhold from clinics'),
-    medicalSubsidyInsurerNumber: z.string().optional().describe('公費負担者番号: 8 半角数字, allowed by the certificate type'),
-    certificationName: z.string().max(100).describe('受給者証名'),
-    medicalSubsidyRecipientNumber: z.string().max(30).optional().describe('公費受給者番号 (national: 7 digits with check digit)'),
-    certificationSubKey: z.string().max(50).optional(),
-    segment: z.string().optional(),
-    incomeSegment: z.string().optional(),
-    additionalConditions: z.string().optional().describe('item-condition pairs joined by ;'),
-    designatedMedicalInstitutions: z.string().optional().describe(';-separated 10-digit 医療機関コード'),
-    isAlwaysReimbursement: z.enum(['0', '1']).describe('常に償還払い — a string'),
-    maxCopaymentAmount: z
-      .object({ monthly: z.int().min(0).optional(), daily: z.int().min(0).optional(), perVisit: z.int().min(0).optional(), inpatientOutpatientCombined: z.int().min(0).optional() })
-      .optional(),
-    validFrom: z.string().describe('YYYY-MM-DD, inclusive'),
-    validTo: z.string().describe('YYYY-MM-DD, inclusive'),
-    historyKey: z.string().max(50).describe('履歴キー'),
-    isDeleted: z.boolean().describe('true removes the history row with this key'),
-    certificationDetail: z.array(z.object({ label: z.string(), value: z.string() })),
-  })
+/** The documented schema of one field of the PMH field table (and of its sub-fields). */
+function pmhFieldSchema(f: PmhField): z.ZodType {
+  const schema = pmhFieldTypeSchema(f);
+  const presence = f.required === 'optional' ? schema.optional() : schema;
+  return f.description === undefined ? presence : presence.describe(f.description);
+}
+
+function pmhObjectSchema(fields: readonly PmhField[] | undefined): z.ZodObject {
+  return z.object(Object.fromEntries((fields ?? []).map((f) => [f.name, pmhFieldSchema(f)])));
+}
+
+function pmhFieldTypeSchema(f: PmhField): z.ZodType {
+  switch (f.type) {
+    case 'string':
+    case 'date': {
+      const limited = f.maxLength === undefined ? z.string() : z.string().max(f.maxLength);
+      return f.pattern === undefined ? limited : limited.regex(f.pattern);
+    }
+    case 'enum':
+      return z.enum(f.values ?? []);
+    case 'boolean':
+      return z.boolean();
+    case 'integer':
+      return z.int().min(0);
+    case 'object':
+      return pmhObjectSchema(f.fields);
+    case 'array': {
+      const items = z.array(pmhObjectSchema(f.fields));
+      return f.maxItems === undefined ? items : items.max(f.maxItems);
+    }
+  }
+}
+
+/**
+ * The PMH record as documented, derived from the field table (src/domain/pmh-record/fields.ts); validation
+ * itself is validateRecord, record by record. It describes a record that is not a deletion.
+ */
+export const pmhRecordSchema = pmhObjectSchema(PMH_RECORD_TABLE)
   .meta({
     id: 'PmhRegistrationRecord',
     description: 'One 受給者証 history row as PMH registers it (diff/history variant)',

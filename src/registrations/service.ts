@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { CertificateTypeRules } from '../domain/registration-record.js';
+import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { ProblemError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';

@@ -5,7 +5,7 @@ import type { CertificateTypeDefinition } from '../certificate-types/schemas.js'
 import type { CertificateTypesService } from '../certificate-types/service.js';
 import type { CredentialsService } from '../credentials/service.js';
 import type { MedicalInstitutionKind } from '../domain/numbers.js';
-import type { PmhRecord } from '../domain/registration-record.js';
+import type { PmhRecord } from '../domain/pmh-record/index.js';
 import type { InstitutionsService } from '../institutions/service.js';
 import type { RegistrationsService, TaskView } from '../registrations/service.js';
 

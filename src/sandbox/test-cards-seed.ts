@@ -1,5 +1,5 @@
 import { hash, randomUUID } from 'node:crypto';
-import type { PmhRecord } from '../domain/registration-record.js';
+import type { PmhRecord } from '../domain/pmh-record/index.js';
 import type { SandboxLoader } from './loader.js';
 import { TEST_CARDS, TEST_CERTIFICATE_TYPES, TEST_INSTITUTION, testCardMyNumber, testCardRecords } from './test-cards.js';
 

@@ -11,7 +11,8 @@
  * "future" starts 2099-01-01 — whatever the sandbox clock says between 2001 and 2098.
  */
 import { completeInsurerNumber, completeMedicalInstitutionCode, completeMyNumber, completeRecipientNumber } from '../domain/numbers.js';
-import type { PmhActiveRecord } from '../domain/registration-record.js';
+import type { EligibilityOutcome } from '../domain/eligibility.js';
+import type { PmhActiveRecord, Reimbursement, Sex } from '../domain/pmh-record/index.js';
 import type { CertificateTypeDefinition } from '../certificate-types/schemas.js';
 
 export const ALWAYS_VALID = { validFrom: '2000-01-01', validTo: '2099-12-31' } as const;
@@ -88,14 +89,14 @@ interface RowSpec {
 
 /** What a check of the card with `consent` answers, for any service date 2001-04-01 … 2098-12-31. */
 export type Expected =
-  | { status: 200; outcome: 'returned' | 'no_consent' | 'no_records' | 'none_valid_on_service_date' | 'all_not_disclosed'; subsidies: ExpectedSubsidy[] }
+  | { status: 200; outcome: EligibilityOutcome; subsidies: ExpectedSubsidy[] }
   | { status: 422; problemCode: 'certificate_expired' | 'certificate_revoked' | 'unknown_certificate_serial' };
 
 export interface ExpectedSubsidy {
   /** 法別番号 of a national program, or the localCategory of a 地単. */
   program: '54' | 'children';
   designatedHere: boolean | null;
-  isAlwaysReimbursement: '0' | '1';
+  isAlwaysReimbursement: Reimbursement;
 }
 
 export interface TestCard {
@@ -109,7 +110,7 @@ export interface TestCard {
   expected: Expected;
   card: { status: 'active' | 'revoked'; certificateExpiresOn: string };
   rows: RowSpec[];
-  person: { n: number; name: string; nameKana: string; dateOfBirth: string; sex: '1' | '2' };
+  person: { n: number; name: string; nameKana: string; dateOfBirth: string; sex: Extract<Sex, '1' | '2'> };
 }
 
 const ACTIVE = { status: 'active', certificateExpiresOn: '2099-12-31' } as const;

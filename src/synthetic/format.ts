@@ -11,7 +11,7 @@
  * - json: one JSON array (the API takes at most MAX_JSON_RECORDS records this way).
  */
 import { CSV_COLUMNS } from '../domain/registration-csv.js';
-import type { PmhRecord } from '../domain/registration-record.js';
+import type { PmhRecord } from '../domain/pmh-record/index.js';
 
 export const OUTPUT_FORMATS = ['csv', 'ndjson', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -25,7 +25,7 @@ import {
   completeMyNumber,
   completeRecipientNumber,
 } from '../domain/numbers.js';
-import type { CertificationDetailItem, MaxCopaymentAmount, PmhActiveRecord, Sex } from '../domain/registration-record.js';
+import type { CertificationDetailItem, MaxCopaymentAmount, PmhActiveRecord, Sex } from '../domain/pmh-record/index.js';
 import { addDays, addYears, dayNumber, fiscalYearStart, fromDayNumber, maxDate } from './calendar.js';
 import {
   CHILD_CHRONIC_DISEASES,

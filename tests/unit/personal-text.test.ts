@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSyntaxMessage, maskPersonalText } from '../../src/domain/personal-text.js';
-import { validateRecord } from '../../src/domain/registration-record.js';
+import { validateRecord } from '../../src/domain/pmh-record/index.js';
 import { csvRowToRecord } from '../../src/domain/registration-csv.js';
 import { lineRecord } from '../../src/registrations/prepare.js';
 

@@ -11,7 +11,7 @@ import {
   REQUIRED_RECORD_FIELDS,
   validateRecord,
   type CertificateTypeRules,
-} from '../../src/domain/registration-record.js';
+} from '../../src/domain/pmh-record/index.js';
 
 const NATIONAL: CertificateTypeRules = {
   id: 'nanbyo54',

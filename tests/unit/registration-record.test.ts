@@ -12,7 +12,7 @@ import {
   type CertificateTypeRules,
   type RecordIssue,
   type RecordValidation,
-} from '../../src/domain/registration-record.js';
+} from '../../src/domain/pmh-record/index.js';
 import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { prepareRecord } from '../../src/registrations/prepare.js';
 import { completeInsurerNumber, completeMedicalInstitutionCode, completeMyNumber } from '../../src/domain/numbers.js';

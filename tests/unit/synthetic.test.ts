@@ -8,7 +8,7 @@ import { PROGRAMS } from '../../src/catalogue/programs-data.js';
 import type { Program } from '../../src/catalogue/schemas.js';
 import { checkMedicalInstitutionCode, checkMyNumber, completeMedicalInstitutionCode, checkRecipientNumber, decodeInsurerNumber } from '../../src/domain/numbers.js';
 import { csvRowToRecord } from '../../src/domain/registration-csv.js';
-import { validateRecord, type PmhActiveRecord } from '../../src/domain/registration-record.js';
+import { validateRecord, type PmhActiveRecord } from '../../src/domain/pmh-record/index.js';
 import { addYears, ageOn, dayNumber, fromDayNumber } from '../../src/synthetic/calendar.js';
 import { formatRecords, type OutputFormat } from '../../src/synthetic/format.js';
 import {

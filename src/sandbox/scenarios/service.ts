@@ -2,7 +2,7 @@ import type { CertificateTypeDefinition } from '../../certificate-types/schemas.
 import { syntheticMunicipality } from '../../synthetic/municipality.js';
 import { jstDate } from '../../domain/dates.js';
 import { completeMedicalInstitutionCode, completeMyNumber, completeRecipientNumber } from '../../domain/numbers.js';
-import type { PmhActiveRecord, PmhRecord } from '../../domain/registration-record.js';
+import type { PmhActiveRecord, PmhRecord } from '../../domain/pmh-record/index.js';
 import type { TaskView } from '../../registrations/service.js';
 import { addDays, addYears } from '../../synthetic/calendar.js';
 import { formatRecords } from '../../synthetic/format.js';

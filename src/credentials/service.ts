@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
 import { checkLocalGovCode } from '../domain/numbers.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import type { CredentialsRepository } from './repository.js';
 
 /** The municipality an API call acts for, resolved from its bearer token. */
@@ -36,12 +36,15 @@ export function credentialsService(repo: CredentialsRepository) {
     async issueMunicipalCredential(lgCode: string) {
       const check = checkLocalGovCode(lgCode);
       if (!check.valid) {
-        throw new ProblemError(400, 'invalid_local_gov_code', 'Not a valid 全国地方公共団体コード', check.problems.map((p) => p.message).join('; '), [
-          { field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') },
-        ]);
+        throw problem('invalid_local_gov_code', {
+          detail: check.problems.map((p) => p.message).join('; '),
+          errors: [
+            { field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') },
+          ],
+        });
       }
       const lg = await repo.findLocalGovernment(lgCode);
-      if (!lg) throw new ProblemError(404, 'municipality_not_found', 'No 地方公共団体 has this code', `${lgCode} is not in the catalogue`);
+      if (!lg) throw problem('municipality_not_found', { detail: `${lgCode} is not in the catalogue` });
       const token = `pmh_mun_${randomBytes(24).toString('base64url')}`;
       const id = randomUUID();
       const row = await repo.create({ id, municipalityCode: lgCode, tokenHash: hashToken(token) });
@@ -57,14 +60,19 @@ export function credentialsService(repo: CredentialsRepository) {
     async authenticateMunicipality(authorization: string | undefined): Promise<AuthenticatedMunicipality> {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
       if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the municipality token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox"',
+        throw problem('unauthenticated', {
+          detail: 'Send the municipality token as `Authorization: Bearer <token>`',
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox"',
+          },
         });
       }
       const lg = await repo.findMunicipalityByTokenHash(hashToken(token));
       if (!lg) {
-        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+        throw problem('invalid_token', {
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+          },
         });
       }
       return { code: lg.code, prefectureCode: lg.prefectureCode, name: lg.name, kind: lg.kind as LocalGovernmentKind };

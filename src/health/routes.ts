@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemResponses, ProblemError } from '../http/problem.js';
+import { problem, problemResponses } from '../http/problem.js';
 import type { healthRepository } from './repository.js';
 
 const tags = ['health'];
@@ -43,11 +43,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       try {
         applied = await repo.appliedMigrations();
       } catch {
-        throw new ProblemError(503, 'not_ready', 'Not ready', 'The database is not reachable', undefined, { 'retry-after': '1' });
+        throw problem('not_ready', { detail: 'The database is not reachable', headers: { 'retry-after': '1' } });
       }
       const pending = expectedMigrations.filter((m) => !applied.has(m));
       if (pending.length > 0) {
-        throw new ProblemError(503, 'not_ready', 'Not ready', `Pending migrations: ${pending.join(', ')}`, undefined, { 'retry-after': '1' });
+        throw problem('not_ready', { detail: `Pending migrations: ${pending.join(', ')}`, headers: { 'retry-after': '1' } });
       }
       return { status: 'ready' as const, migrations: expectedMigrations.length };
     },

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashToken } from '../credentials/service.js';
 import { checkMedicalInstitutionCode, medicalInstitutionKind, type MedicalInstitutionKind } from '../domain/numbers.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import type { InstitutionsRepository } from './repository.js';
 import type { CreateMedicalInstitutionBody } from './schemas.js';
 
@@ -33,16 +33,22 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       const check = checkMedicalInstitutionCode(body.code);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');
-        throw new ProblemError(400, 'invalid_medical_institution_code', 'Not a valid 医療機関コード', message, [
-          { field: 'code', code: check.problems[0]?.code ?? 'invalid', message },
-        ]);
+        throw problem('invalid_medical_institution_code', {
+          detail: message,
+          errors: [
+            { field: 'code', code: check.problems[0]?.code ?? 'invalid', message },
+          ],
+        });
       }
       const codeKind = medicalInstitutionKind(body.code);
       if (codeKind !== body.kind) {
         const message = `the 点数表 digit ${body.code.charAt(2)} of the code means ${codeKind}, not ${body.kind}`;
-        throw new ProblemError(400, 'institution_kind_mismatch', 'The kind does not match the 医療機関コード', message, [
-          { field: 'kind', code: 'institution_kind_mismatch', message },
-        ]);
+        throw problem('institution_kind_mismatch', {
+          detail: message,
+          errors: [
+            { field: 'kind', code: 'institution_kind_mismatch', message },
+          ],
+        });
       }
       const token = `pmh_ins_${randomBytes(24).toString('base64url')}`;
       const id = randomUUID();
@@ -64,8 +70,11 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
     async authenticate(authorization: string | undefined): Promise<AuthenticatedInstitution> {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
       if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the institution token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox"',
+        throw problem('unauthenticated', {
+          detail: 'Send the institution token as `Authorization: Bearer <token>`',
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox"',
+          },
         });
       }
       const hash = hashToken(token);
@@ -73,8 +82,10 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       if (cached && cached.until > now()) return cached.institution;
       const row = await repo.findByTokenHash(hash);
       if (!row) {
-        throw new ProblemError(401, 'invalid_token', 'Unknown or revoked token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+        throw problem('invalid_token', {
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
+          },
         });
       }
       const institution = { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };

@@ -3,7 +3,7 @@ import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { ProblemError, problemResponses } from '../http/problem.js';
+import { problem, problemResponses } from '../http/problem.js';
 import { createTaskQuerySchema, registrationTaskSchema, resultsQuerySchema, taskParamsSchema, taskResultPageSchema } from './schemas.js';
 import type { RegistrationsService, UploadBody } from './service.js';
 
@@ -51,15 +51,15 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      return done(new ProblemError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+      return done(problem('invalid_utf8'));
     }
-    if (text.trim() === '') return done(new ProblemError(400, 'empty_body', 'The request body is empty'));
+    if (text.trim() === '') return done(problem('empty_body'));
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
       // The kind and position of the error, never the text around it (it may be a name or a 個人番号).
-      return done(new ProblemError(400, 'malformed_json', 'The request body is not valid JSON', jsonSyntaxMessage(err, text)));
+      return done(problem('malformed_json', { detail: jsonSyntaxMessage(err, text) }));
     }
     done(null, { json: value, bytes: body });
   });
@@ -107,19 +107,21 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let body: UploadBody;
       if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
-        throw new ProblemError(415, 'unsupported_media_type', 'Unsupported content type', `Send ${UPLOAD_MEDIA_TYPES.join(', ')}`);
+        throw problem('unsupported_media_type', { detail: `Send ${UPLOAD_MEDIA_TYPES.join(', ')}` });
       }
       if (type === 'application/json') {
         const { json, bytes } = req.body as { json: unknown; bytes: Buffer };
-        if (!Array.isArray(json)) throw new ProblemError(400, 'not_an_array', 'The body must be a JSON array of records', 'Send [ {record}, … ] (or use application/x-ndjson for one record per line)');
+        if (!Array.isArray(json)) throw problem('not_an_array', { detail: 'Send [ {record}, … ] (or use application/x-ndjson for one record per line)' });
         const notObject = json.findIndex((r) => !isPlainObject(r));
         if (notObject !== -1) {
-          throw new ProblemError(400, 'not_an_object', 'Every element of the array must be a record object', undefined, [
-            { index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` },
-          ]);
+          throw problem('not_an_object', {
+            errors: [
+              { index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` },
+            ],
+          });
         }
         if (json.length > maxJsonRecords) {
-          throw new ProblemError(413, 'too_many_records', 'Too many records for a JSON body', `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads`);
+          throw problem('too_many_records', { detail: `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads` });
         }
         body = { format: 'json', records: json, bytes };
       } else {
@@ -127,9 +129,12 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       }
       const idempotencyKey = req.headers['idempotency-key'];
       if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255))) {
-        throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'Idempotency-Key must be 1–255 characters', [
-          { field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' },
-        ]);
+        throw problem('validation_failed', {
+          detail: 'Idempotency-Key must be 1–255 characters',
+          errors: [
+            { field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' },
+          ],
+        });
       }
       const { task, replayed } = await service.createTask({
         municipalityCode: req.municipality.code,

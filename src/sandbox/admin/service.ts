@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../../credentials/service.js';
-import { ProblemError } from '../../http/problem.js';
+import { problem } from '../../http/problem.js';
 import type { SandboxSettingsRepository } from '../settings.js';
 
 const ADMIN_KEY = 'admin_token_sha256';
@@ -69,14 +69,20 @@ export function sandboxAdminAuth(deps: { configuredToken?: string; settings: San
     async authenticate(authorization: string | undefined): Promise<void> {
       const token = bearerToken(authorization);
       if (!token) {
-        throw new ProblemError(401, 'unauthenticated', 'Authentication required', 'Send the sandbox admin token as `Authorization: Bearer <token>`', undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox-admin"',
+        throw problem('unauthenticated', {
+          detail: 'Send the sandbox admin token as `Authorization: Bearer <token>`',
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox-admin"',
+          },
         });
       }
       const expected = await expectedHash();
       if (!expected || !sameHash(hashToken(token), expected)) {
-        throw new ProblemError(401, 'invalid_token', 'Not the sandbox admin token', undefined, undefined, {
-          'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"',
+        throw problem('invalid_token', {
+          detail: 'Not the sandbox admin token',
+          headers: {
+            'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"',
+          },
         });
       }
     },

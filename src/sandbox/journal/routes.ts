@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ProblemError, problemResponses } from '../../http/problem.js';
+import { problem, problemResponses } from '../../http/problem.js';
 import { adminSecurity } from '../scope.js';
 import type { RequestJournal } from './journal.js';
 import { journalPageSchema, journalQuerySchema } from './schemas.js';
@@ -29,7 +29,12 @@ export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJourn
       const { actor, path, since, limit, cursor } = req.query;
       let before: number | undefined;
       if (cursor !== undefined) {
-        if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this endpoint gave', undefined, [{ field: 'cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }]);
+        if (!/^[1-9][0-9]{0,15}$/.test(cursor)) {
+          throw problem('invalid_cursor', {
+            detail: 'The cursor is not one this endpoint gave',
+            errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }],
+          });
+        }
         before = Number(cursor);
       }
       const page = journal.list({ actor, path, since: since ? new Date(since) : undefined, limit, before });

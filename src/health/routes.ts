@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problem, problemResponses } from '../http/problem.js';
+import { describeProblems, problem } from '../http/problem.js';
 import type { healthRepository } from './repository.js';
 
 const tags = ['health'];
+const readyProblems = describeProblems([[['not_ready'], 'the database is unreachable or a migration is pending']]);
 
 export const healthRoutes: FastifyPluginAsyncZod<{
   repo: ReturnType<typeof healthRepository>;
@@ -34,8 +35,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getReadiness',
         summary: 'Readiness',
         description:
-          'Answers 200 when the database is reachable and every migration of this build is applied; otherwise 503 with problem code `not_ready`.',
-        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...problemResponses(503) },
+          `Answers 200 when the database is reachable and every migration of this build is applied. ${readyProblems.text}`,
+        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...readyProblems.responses },
       },
     },
     async () => {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROBLEMS, type ProblemCode } from './problems.js';
+import { PROBLEMS, type ProblemCode, type ProblemDefinition } from './problems.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -171,9 +171,52 @@ export function registerProblemHandlers(app: FastifyInstance) {
   );
 }
 
-/** Response schemas for documented error statuses, for routes' `response` maps. */
-export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>;
+/**
+ * A problem code an operation can answer, or codes sharing a note for the docs:
+ * `'task_not_found'`, `[['task_not_found'], 'also for other municipalities’ tasks']`.
+ */
+export type ProblemDeclaration = ProblemCode | readonly [readonly ProblemCode[], string];
+
+/** Bearer-token failures of the municipal and clinic APIs. */
+export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token'] as const satisfies readonly ProblemDeclaration[];
+/** Bearer-token failures of the sandbox administration API. */
+export const ADMIN_AUTH_PROBLEMS = [[['unauthenticated', 'invalid_token'], 'no or wrong admin token']] as const satisfies readonly ProblemDeclaration[];
+
+/**
+ * The list of problem codes an operation declares, for its description: by status, codes without a note of one status
+ * together (`validation_failed` / `invalid_cursor` (400)), a noted entry on its own (`task_not_found` (404, note)).
+ * A code with field codes in the registry is noted with them (`invalid_csv_header` (400, errors[].code `missing_header` / …)).
+ */
+export function problemCodesList(declared: readonly ProblemDeclaration[]): string {
+  const entries: { status: number; codes: ProblemCode[]; note?: string }[] = [];
+  for (const d of declared) {
+    const fieldCodes = typeof d === 'string' ? (PROBLEMS[d] as ProblemDefinition).fieldCodes : undefined;
+    const [codes, note] = typeof d === 'string' ? [[d], fieldCodes && `errors[].code ${fieldCodes.map((c) => `\`${c}\``).join(' / ')}`] : d;
+    const status = PROBLEMS[codes[0]!].status;
+    if (codes.some((c) => PROBLEMS[c].status !== status)) throw new Error(`problem codes ${codes.join(', ')} share a note but not a status`);
+    const plain = note === undefined ? entries.find((e) => e.status === status && e.note === undefined) : undefined;
+    if (plain) plain.codes.push(...codes);
+    else entries.push({ status, codes: [...codes], note });
+  }
+  // Array sort is stable: entries of one status keep their declared order.
+  return entries
+    .sort((a, b) => a.status - b.status)
+    .map((e) => `${e.codes.map((c) => `\`${c}\``).join(' / ')} (${e.status}${e.note ? `, ${e.note}` : ''})`)
+    .join(', ');
+}
+
+/**
+ * What an operation declares about its problems, for its schema: `text` is the "Problem codes: …." sentence of its
+ * description (`heading` replaces "Problem codes"), `responses` the problem+json response of every status those codes have.
+ */
+export function describeProblems(declared: readonly ProblemDeclaration[], heading = 'Problem codes') {
+  const codes = declared.flatMap((d) => (typeof d === 'string' ? [d] : d[0]));
+  const statuses = [...new Set(codes.map((c) => PROBLEMS[c].status))].sort((a, b) => a - b);
+  return {
+    text: `${heading}: ${problemCodesList(declared)}.`,
+    responses: Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>,
+  };
+}
 
 /** For requests that never reach routing because Node's HTTP parser refused them. */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {

@@ -4,7 +4,10 @@
  * `detail`; field-level reasons go in `errors[].code` (field error codes, not listed here).
  *
  * `framework: true` marks codes any route can answer (request guards, body parsing, validation, routing,
- * the error handler itself): routes do not declare them one by one, though they may to document them.
+ * the fault hook in front of PMH routes, the error handler itself): routes need not declare them, though they
+ * declare those they want documented (validation_failed nearly everywhere).
+ *
+ * Field error codes are listed (`fieldCodes`) where the docs name them with their problem.
  *
  * Injected faults (POST /sandbox/v1/faults, `Prefer: sandbox-fault=…`) answer codes chosen by the caller and are
  * not in this registry.
@@ -14,6 +17,8 @@ export interface ProblemDefinition {
   readonly title: string;
   readonly meaning: string;
   readonly framework?: true;
+  /** Field error codes (`errors[].code`) this problem carries, when the docs should name them. */
+  readonly fieldCodes?: readonly string[];
 }
 
 export const PROBLEMS = {
@@ -68,7 +73,12 @@ export const PROBLEMS = {
   not_an_object: { status: 400, title: 'Every element of the array must be a record object', meaning: 'an element of a JSON upload is not an object' },
   empty_batch: { status: 400, title: 'The upload contains no records', meaning: 'an upload without records' },
   invalid_utf8: { status: 400, title: 'The body is not valid UTF-8', meaning: 'a JSON or CSV upload holds invalid UTF-8' },
-  invalid_csv_header: { status: 400, title: 'The CSV header is not a valid list of PMH field names', meaning: 'the CSV header row is missing or names unknown fields' },
+  invalid_csv_header: {
+    status: 400,
+    title: 'The CSV header is not a valid list of PMH field names',
+    meaning: 'the CSV header row is missing or names unknown fields',
+    fieldCodes: ['missing_header', 'missing_column', 'unknown_column', 'duplicate_column'],
+  },
   malformed_csv: { status: 400, title: 'The CSV cannot be parsed', meaning: 'the CSV is not well-formed' },
   upload_idle_timeout: { status: 408, title: 'The upload sent nothing for too long', meaning: 'a streamed body sent nothing for UPLOAD_IDLE_TIMEOUT_MS' },
   idempotency_key_reused: { status: 409, title: 'This Idempotency-Key was used with a different request', meaning: 'the key was used with another body or mode' },
@@ -92,7 +102,12 @@ export const PROBLEMS = {
   webhook_url_refused: { status: 422, title: 'The webhook URL is refused', meaning: 'the URL breaks a rule of the webhook URL policy' },
 
   // Sandbox administration.
-  invalid_prefer_header: { status: 400, title: 'Malformed sandbox preference in the Prefer header', meaning: 'a Prefer: sandbox-… preference cannot be read' },
+  invalid_prefer_header: {
+    status: 400,
+    title: 'Malformed sandbox preference in the Prefer header',
+    meaning: 'a Prefer: sandbox-… preference cannot be read (any PMH route)',
+    framework: true,
+  },
   fault_not_found: { status: 404, title: 'No fault has this id', meaning: 'no fault has this id' },
   expires_in_past: { status: 422, title: 'expiresAt is not after now', meaning: 'expiresAt is not after the sandbox clock’s now' },
   too_many_faults: { status: 422, title: 'Too many faults', meaning: 'the most faults allowed are defined' },

@@ -81,10 +81,10 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
     // The refused body is not read: close the connection after the answer.
     const headers = { 'retry-after': '2', connection: 'close' };
     if (mine >= limits.perMunicipality) {
-      throw problem('too_many_uploads', { detail: `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, headers: headers });
+      throw problem('too_many_uploads', { detail: `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, headers });
     }
     if (inFlight >= limits.total) {
-      throw problem('uploads_busy', { detail: `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, headers: headers });
+      throw problem('uploads_busy', { detail: `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, headers });
     }
     inFlight++;
     inFlightOf.set(municipalityCode, mine + 1);

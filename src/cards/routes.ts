@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../http/problem.js';
 import { adminSecurity } from '../sandbox/scope.js';
 import { cardSchema, createCardBodySchema } from './schemas.js';
 import type { CardsService } from './service.js';
 
-const issueProblems = describeProblems(['validation_failed', 'invalid_my_number', ...ADMIN_AUTH_PROBLEMS]);
+const issueProblems = describeProblems([DATED_VALIDATION, 'invalid_my_number', ...ADMIN_AUTH_PROBLEMS]);
 
 /** Sandbox: simulated マイナンバーカード. Mounted under /sandbox/v1. */
 export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = async (app, { service }) => {

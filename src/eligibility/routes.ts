@@ -2,7 +2,7 @@ import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-prov
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { institutionSecurity } from '../http/auth.js';
-import { AUTH_PROBLEMS, describeProblems, problemCodesList, type ProblemDeclaration } from '../http/problem.js';
+import { AUTH_PROBLEMS, DATED_VALIDATION, describeProblems, problemCodesList, type ProblemDeclaration } from '../http/problem.js';
 import { testCardsDescription } from '../sandbox/test-cards.js';
 import {
   checkIdParamsSchema,
@@ -26,9 +26,9 @@ const CARD_PROBLEMS: readonly ProblemDeclaration[] = [
     'no card with that serial; the card’s 電子証明書 is expired — by status or past certificateExpiresOn — or revoked',
   ],
 ];
-const checkProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, ...CARD_PROBLEMS]);
+const checkProblems = describeProblems([DATED_VALIDATION, ...AUTH_PROBLEMS, ...CARD_PROBLEMS]);
 /** A bad item is answered in its place (200): only the envelope and the token fail the whole request. */
-const batchItemProblems = problemCodesList(['validation_failed', ...CARD_PROBLEMS]);
+const batchItemProblems = problemCodesList([DATED_VALIDATION, ...CARD_PROBLEMS]);
 const batchProblems = describeProblems([[['validation_failed'], 'not an object with 1–1000 `items`'], ...AUTH_PROBLEMS], 'Problem codes of the whole request');
 const findProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, [['eligibility_check_not_found'], 'no such check by this institution']]);
 

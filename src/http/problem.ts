@@ -177,6 +177,9 @@ export function registerProblemHandlers(app: FastifyInstance) {
  */
 export type ProblemDeclaration = ProblemCode | readonly [readonly ProblemCode[], string];
 
+/** validation_failed of an operation that takes dates: names the field code of a date outside the accepted range. */
+export const DATED_VALIDATION = [['validation_failed'], 'a date out of range is errors[].code `date_out_of_range`'] as const satisfies ProblemDeclaration;
+
 /** Bearer-token failures of the municipal and clinic APIs. */
 export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token'] as const satisfies readonly ProblemDeclaration[];
 /** Bearer-token failures of the sandbox administration API. */

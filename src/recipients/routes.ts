@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { AUTH_PROBLEMS, describeProblems } from '../http/problem.js';
+import { AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../http/problem.js';
 import { recipientCertificatePageSchema, recipientsQuerySchema } from './schemas.js';
 import type { RecipientsService } from './service.js';
 
-const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS]);
+const listProblems = describeProblems([DATED_VALIDATION, 'invalid_cursor', ...AUTH_PROBLEMS]);
 
 /** Municipal API: read-back of the municipality's registered 受給者証 rows. Mounted under /municipal/v1. */
 export const recipientRoutes: FastifyPluginAsyncZod<{ service: RecipientsService }> = async (app, { service }) => {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../scope.js';
 import { sandboxClockSchema, setSandboxClockSchema } from './schemas.js';
 import type { SandboxClockService } from './service.js';
 
 const tags = ['sandbox'];
 const readProblems = describeProblems(ADMIN_AUTH_PROBLEMS);
-const setProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS]);
+const setProblems = describeProblems([DATED_VALIDATION, ...ADMIN_AUTH_PROBLEMS]);
 
 export const CLOCK_SEMANTICS =
   'The sandbox clock is **frozen** once set, like Stripe test clocks: it stays at the set instant (it does not move forward) ' +

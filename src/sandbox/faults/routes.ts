@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../scope.js';
 import { createFaultSchema, faultListSchema, faultParamsSchema, faultSchema, maintenanceSchema, setMaintenanceSchema } from './schemas.js';
 import type { FaultsService } from './service.js';
 
 const tags = ['sandbox'];
 const adminOnly = describeProblems(ADMIN_AUTH_PROBLEMS);
-const createProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS, 'expires_in_past', [['too_many_faults'], 'at most 1000 faults']]);
+const createProblems = describeProblems([DATED_VALIDATION, ...ADMIN_AUTH_PROBLEMS, 'expires_in_past', [['too_many_faults'], 'at most 1000 faults']]);
 const deleteProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS, 'fault_not_found']);
 const setMaintenanceProblems = describeProblems([
-  'validation_failed',
+  DATED_VALIDATION,
   ...ADMIN_AUTH_PROBLEMS,
   [['invalid_maintenance_window'], 'from not before until'],
   [['maintenance_window_in_past'], 'until not after now'],

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ADMIN_AUTH_PROBLEMS, describeProblems, problem } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems, problem } from '../../http/problem.js';
 import { adminSecurity } from '../scope.js';
 import type { RequestJournal } from './journal.js';
 import { journalPageSchema, journalQuerySchema } from './schemas.js';
 
 /** The request journal. Mounted in the sandbox scope (/sandbox/v1). */
-const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...ADMIN_AUTH_PROBLEMS]);
+const listProblems = describeProblems([DATED_VALIDATION, 'invalid_cursor', ...ADMIN_AUTH_PROBLEMS]);
 
 export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJournal }> = async (app, { journal }) => {
   app.get(

@@ -156,9 +156,7 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
       const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
       if (after !== undefined && !ID_PATTERN.test(after)) {
         throw problem('invalid_cursor', {
-          errors: [
-            { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
-          ],
+          errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
         });
       }
       // One extra row tells whether there is a next page.

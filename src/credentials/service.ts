@@ -38,9 +38,7 @@ export function credentialsService(repo: CredentialsRepository) {
       if (!check.valid) {
         throw problem('invalid_local_gov_code', {
           detail: check.problems.map((p) => p.message).join('; '),
-          errors: [
-            { field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') },
-          ],
+          errors: [{ field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') }],
         });
       }
       const lg = await repo.findLocalGovernment(lgCode);
@@ -62,17 +60,13 @@ export function credentialsService(repo: CredentialsRepository) {
       if (!token) {
         throw problem('unauthenticated', {
           detail: 'Send the municipality token as `Authorization: Bearer <token>`',
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox"' },
         });
       }
       const lg = await repo.findMunicipalityByTokenHash(hashToken(token));
       if (!lg) {
         throw problem('invalid_token', {
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"' },
         });
       }
       return { code: lg.code, prefectureCode: lg.prefectureCode, name: lg.name, kind: lg.kind as LocalGovernmentKind };

@@ -231,9 +231,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
         const checkedAt = new Date(at ?? '');
         if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(checkedAt.getTime())) {
           throw problem('invalid_cursor', {
-            errors: [
-              { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
-            ],
+            errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
           });
         }
         before = { checkedAt, id };

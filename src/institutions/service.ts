@@ -35,9 +35,7 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
         const message = check.problems.map((p) => p.message).join('; ');
         throw problem('invalid_medical_institution_code', {
           detail: message,
-          errors: [
-            { field: 'code', code: check.problems[0]?.code ?? 'invalid', message },
-          ],
+          errors: [{ field: 'code', code: check.problems[0]?.code ?? 'invalid', message }],
         });
       }
       const codeKind = medicalInstitutionKind(body.code);
@@ -45,9 +43,7 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
         const message = `the 点数表 digit ${body.code.charAt(2)} of the code means ${codeKind}, not ${body.kind}`;
         throw problem('institution_kind_mismatch', {
           detail: message,
-          errors: [
-            { field: 'kind', code: 'institution_kind_mismatch', message },
-          ],
+          errors: [{ field: 'kind', code: 'institution_kind_mismatch', message }],
         });
       }
       const token = `pmh_ins_${randomBytes(24).toString('base64url')}`;
@@ -72,9 +68,7 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       if (!token) {
         throw problem('unauthenticated', {
           detail: 'Send the institution token as `Authorization: Bearer <token>`',
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox"' },
         });
       }
       const hash = hashToken(token);
@@ -83,9 +77,7 @@ export function institutionsService(repo: InstitutionsRepository, now: () => num
       const row = await repo.findByTokenHash(hash);
       if (!row) {
         throw problem('invalid_token', {
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox", error="invalid_token"' },
         });
       }
       const institution = { code: row.code, name: row.name, kind: row.kind as MedicalInstitutionKind };

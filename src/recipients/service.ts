@@ -69,9 +69,7 @@ export function recipientsService(repo: RecipientsRepository, opts: { cursorKey?
       if (q.cursor !== undefined && !after) {
         throw problem('invalid_cursor', {
           detail: 'Cursors are valid for the municipality that received them, until the server restarts',
-          errors: [
-            { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged, or start again without a cursor' },
-          ],
+          errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged, or start again without a cursor' }],
         });
       }
       // One extra row tells whether there is a next page.

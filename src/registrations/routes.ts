@@ -133,9 +133,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         const notObject = json.findIndex((r) => !isPlainObject(r));
         if (notObject !== -1) {
           throw problem('not_an_object', {
-            errors: [
-              { index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` },
-            ],
+            errors: [{ index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` }],
           });
         }
         if (json.length > maxJsonRecords) {
@@ -149,9 +147,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255))) {
         throw problem('validation_failed', {
           detail: 'Idempotency-Key must be 1–255 characters',
-          errors: [
-            { field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' },
-          ],
+          errors: [{ field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' }],
         });
       }
       const { task, replayed } = await service.createTask({

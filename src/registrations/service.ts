@@ -136,9 +136,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       if (input.mode === 'replace' && !input.replaceTypeId) {
         throw problem('validation_failed', {
           detail: 'mode=replace needs orgSpecificCertificateTypeId',
-          errors: [
-            { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
-          ],
+          errors: [{ field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' }],
         });
       }
       const rules = await deps.loadRules(input.municipalityCode);

@@ -71,18 +71,14 @@ export function sandboxAdminAuth(deps: { configuredToken?: string; settings: San
       if (!token) {
         throw problem('unauthenticated', {
           detail: 'Send the sandbox admin token as `Authorization: Bearer <token>`',
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox-admin"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox-admin"' },
         });
       }
       const expected = await expectedHash();
       if (!expected || !sameHash(hashToken(token), expected)) {
         throw problem('invalid_token', {
           detail: 'Not the sandbox admin token',
-          headers: {
-            'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"',
-          },
+          headers: { 'www-authenticate': 'Bearer realm="pmh-sandbox-admin", error="invalid_token"' },
         });
       }
     },

@@ -99,9 +99,7 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       if (expiresAt && expiresAt.getTime() <= now.getTime()) {
         throw problem('expires_in_past', {
           detail: `The sandbox clock says ${now.toISOString()}`,
-          errors: [
-            { field: 'expiresAt', code: 'expires_in_past', message: 'must be after the sandbox clock’s now' },
-          ],
+          errors: [{ field: 'expiresAt', code: 'expires_in_past', message: 'must be after the sandbox clock’s now' }],
         });
       }
       if (faults.length >= MAX_FAULTS) throw problem('too_many_faults', { detail: `At most ${MAX_FAULTS} faults: delete some (or POST /sandbox/v1/reset?include=faults)` });
@@ -141,17 +139,13 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       const until = new Date(input.until);
       if (from && from.getTime() >= until.getTime()) {
         throw problem('invalid_maintenance_window', {
-          errors: [
-            { field: 'until', code: 'invalid_maintenance_window', message: 'must be after from' },
-          ],
+          errors: [{ field: 'until', code: 'invalid_maintenance_window', message: 'must be after from' }],
         });
       }
       if (until.getTime() <= now.getTime()) {
         throw problem('maintenance_window_in_past', {
           detail: `The sandbox clock says ${now.toISOString()}`,
-          errors: [
-            { field: 'until', code: 'maintenance_window_in_past', message: 'must be after the sandbox clock’s now' },
-          ],
+          errors: [{ field: 'until', code: 'maintenance_window_in_past', message: 'must be after the sandbox clock’s now' }],
         });
       }
       const w = { from, until, message: input.message ?? null };

@@ -28,9 +28,7 @@ export function resetService(deps: {
       const started = performance.now();
       if (q.municipality && q.institution) {
         throw problem('conflicting_reset_scope', {
-          errors: [
-            { field: 'institution', code: 'conflicting_reset_scope', message: 'cannot be combined with municipality' },
-          ],
+          errors: [{ field: 'institution', code: 'conflicting_reset_scope', message: 'cannot be combined with municipality' }],
         });
       }
       const tables = registry.filter((t) => !(t.credential && q.keep?.includes('credentials')));

@@ -10,7 +10,7 @@
  * Field error codes are listed (`fieldCodes`) where the docs name them with their problem.
  *
  * Injected faults (POST /sandbox/v1/faults, `Prefer: sandbox-fault=…`) answer codes chosen by the caller and are
- * not in this registry.
+ * not in this registry; the maintenance window's pmh_maintenance is.
  */
 export interface ProblemDefinition {
   readonly status: number;
@@ -38,6 +38,12 @@ export const PROBLEMS = {
   duplicate_authorization: { status: 400, title: 'More than one Authorization header', meaning: 'which credential was meant is unknowable', framework: true },
   malformed_request: { status: 400, title: 'Malformed HTTP request', meaning: 'Node’s HTTP parser refused the request', framework: true },
   headers_too_large: { status: 431, title: 'Request headers too large', meaning: 'the request headers exceed Node’s limit', framework: true },
+  pmh_maintenance: {
+    status: 503,
+    title: 'PMH is in scheduled maintenance',
+    meaning: 'the sandbox maintenance window is open (any PMH route; injected: { by: "maintenance" })',
+    framework: true,
+  },
   expectation_failed: { status: 417, title: 'Expectation not supported', meaning: 'an Expect header other than 100-continue', framework: true },
   route_not_found: { status: 404, title: 'No such route', meaning: 'no route has this method and path', framework: true },
   internal_error: { status: 500, title: 'Internal server error', meaning: 'a bug or an unexpected failure; logged', framework: true },

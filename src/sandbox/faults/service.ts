@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.js';
 import { problem } from '../../http/problem.js';
+import type { ProblemCode } from '../../http/problems.js';
 import type { ActorDirectory } from '../actors.js';
 import type { SandboxSettingsRepository } from '../settings.js';
 import {
@@ -29,7 +30,7 @@ const storedWindowSchema = z.object({
 
 /** What the fault hook does to a request. */
 export type FaultDecision =
-  | { kind: 'maintenance'; status: 503; problemCode: string; detail: string; retryAfter: number }
+  | { kind: 'maintenance'; status: 503; problemCode: typeof MAINTENANCE_PROBLEM_CODE; detail: string; retryAfter: number }
   | { kind: 'fault'; faultId: string; status?: number; problemCode?: string; latencyMs?: number }
   | { kind: 'prefer'; status?: number; problemCode?: string; latencyMs?: number; applied: string };
 
@@ -40,7 +41,7 @@ export interface IncomingRequest {
   prefer?: string | string[];
 }
 
-export const MAINTENANCE_PROBLEM_CODE = 'pmh_maintenance';
+export const MAINTENANCE_PROBLEM_CODE = 'pmh_maintenance' satisfies ProblemCode;
 
 /**
  * Faults and the maintenance window. The database is the record (faults survive a restart, and `remaining`

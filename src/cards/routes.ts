@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../http/problem.js';
 import { adminSecurity } from '../http/auth.js';
 import { cardSchema, createCardBodySchema } from './schemas.js';
 import type { CardsService } from './service.js';
+
+const issueProblems = describeProblems([DATED_VALIDATION, 'invalid_my_number', ...ADMIN_AUTH_PROBLEMS]);
 
 /** Sandbox: simulated マイナンバーカード. Mounted under /sandbox/v1. */
 export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = async (app, { service }) => {
@@ -19,9 +21,9 @@ export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = asyn
           'which is what a card reader hands to the clinic system: pass it to `POST /clinic/v1/eligibility-checks`. Face data ' +
           '(券面) not given is taken from the person’s most recently registered record, or generated. `status` and ' +
           '`certificateExpiresOn` let you simulate expired and revoked certificates. The 個人番号 is never returned. ' +
-          'Problem codes: `validation_failed` / `invalid_my_number` (400), `unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+          issueProblems.text,
         body: createCardBodySchema,
-        response: { 201: cardSchema, ...problemResponses(400, 401) },
+        response: { 201: cardSchema, ...issueProblems.responses },
       },
     },
     async (req, reply) => reply.status(201).send(await service.createCard(req.body)),

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { jstDate } from '../domain/dates.js';
 import { checkMyNumber } from '../domain/numbers.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import type { CardsRepository, NewCard } from './repository.js';
 import type { Card, CreateCardBody } from './schemas.js';
 
@@ -40,7 +40,7 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
       const check = checkMyNumber(body.myNumber);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');
-        throw new ProblemError(400, 'invalid_my_number', 'Not a valid 個人番号', message, [{ field: 'myNumber', code: check.problems[0]?.code ?? 'invalid', message }]);
+        throw problem('invalid_my_number', { detail: message, errors: [{ field: 'myNumber', code: check.problems[0]?.code ?? 'invalid', message }] });
       }
       const given = { name: body.name, nameKana: body.nameKana, dateOfBirth: body.dateOfBirth, sex: body.sex, address: body.address };
       const complete = Object.values(given).every((v) => v !== undefined);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemResponses } from '../http/problem.js';
+import { describeProblems } from '../http/problem.js';
 import {
   insurerNumberDecodingSchema,
   insurerNumberParamsSchema,
@@ -13,6 +13,10 @@ import {
 import type { CatalogueService } from './service.js';
 
 const tags = ['catalogue'];
+
+const listProblems = describeProblems([[['validation_failed'], 'bad filter or limit'], 'invalid_cursor']);
+const programProblems = describeProblems(['validation_failed', [['program_not_found'], 'the 法別番号 is not a national program']]);
+const decodeProblems = describeProblems(['validation_failed']);
 
 /** Public, read-only catalogue: prefectures, 地方公共団体, national 公費 programs. */
 export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService }> = async (app, { service }) => {
@@ -42,9 +46,9 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
         description:
           'Every 地方公共団体 of Japan (prefectures, 政令指定都市 and their wards, cities, 特別区, towns, villages) with its ' +
           '6-digit 全国地方公共団体コード, ordered by code. `q` matches a substring of the name or kana, or a code prefix.\n\n' +
-          'Problem codes: `validation_failed` (400: bad filter, limit or cursor).',
+          listProblems.text,
         querystring: municipalitiesQuerySchema,
-        response: { 200: localGovernmentPageSchema, ...problemResponses(400) },
+        response: { 200: localGovernmentPageSchema, ...listProblems.responses },
       },
     },
     async (req) => service.listLocalGovernments(req.query),
@@ -73,9 +77,9 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
         security: [],
         operationId: 'getProgram',
         summary: 'Get one national 公費 program',
-        description: 'Problem codes: `program_not_found` (404) when the 法別番号 is not a national program; `validation_failed` (400).',
+        description: programProblems.text,
         params: lawCodeParamsSchema,
-        response: { 200: programSchema, ...problemResponses(400, 404) },
+        response: { 200: programSchema, ...programProblems.responses },
       },
     },
     async (req) => service.getProgram(req.params.lawCode),
@@ -92,9 +96,9 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ service: CatalogueService 
         description:
           'Takes any 8-digit 公費負担者番号 apart (法別番号, 都道府県番号, 実施機関番号, 検証番号) and says whether it is valid. ' +
           'An invalid number still answers 200 with `valid: false` and the problems found (`check_digit_mismatch`, `unknown_prefecture`). ' +
-          'Anything that is not 8 half-width digits is a 400 problem.\n\nProblem codes: `validation_failed` (400).',
+          `Anything that is not 8 half-width digits is a 400 problem.\n\n${decodeProblems.text}`,
         params: insurerNumberParamsSchema,
-        response: { 200: insurerNumberDecodingSchema, ...problemResponses(400) },
+        response: { 200: insurerNumberDecodingSchema, ...decodeProblems.responses },
       },
     },
     async (req) => service.decodeInsurerNumber(req.params.number),

@@ -1,6 +1,6 @@
 import { decodeInsurerNumber } from '../domain/numbers.js';
 import { prefectureByCode } from '../domain/prefectures.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import type { CatalogueRepository } from './repository.js';
 import type { Program } from './schemas.js';
@@ -12,7 +12,7 @@ export function catalogueService(repo: CatalogueRepository) {
     async listLocalGovernments(q: { prefectureCode?: string; q?: string; kind?: string; limit: number; cursor?: string }) {
       const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
       if (after !== undefined && !/^[0-9]{6}$/.test(after)) {
-        throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
+        throw problem('invalid_cursor');
       }
       // One extra row tells whether there is a next page.
       const rows = await repo.listLocalGovernments({ ...q, after, limit: q.limit + 1 });
@@ -28,7 +28,7 @@ export function catalogueService(repo: CatalogueRepository) {
     async getProgram(lawCode: string): Promise<Program> {
       const row = await repo.findProgram(lawCode);
       if (!row) {
-        throw new ProblemError(404, 'program_not_found', 'No national program has this 法別番号', `法別番号 ${lawCode} is not a national 公費 program (local programs use 80–99 per prefecture)`);
+        throw problem('program_not_found', { detail: `法別番号 ${lawCode} is not a national 公費 program (local programs use 80–99 per prefecture)` });
       }
       return row.data as Program;
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { municipalSecurity } from '../http/auth.js';
-import { problemResponses } from '../http/problem.js';
+import { AUTH_PROBLEMS, describeProblems, type ProblemDeclaration } from '../http/problem.js';
 import {
   certificateTypeDefinitionSchema,
   certificateTypeListQuerySchema,
@@ -12,7 +12,20 @@ import {
 import type { CertificateTypesService } from './service.js';
 
 const tags = ['certificate-types'];
-const AUTH = '`unauthenticated` / `invalid_token` (401)';
+const NOT_FOUND: ProblemDeclaration = [['certificate_type_not_found'], 'also for a type of another municipality'];
+const putProblems = describeProblems([
+  [['validation_failed'], 'malformed body, unknown field, `lawCode` with `kind: local` or `localCategory` with `kind: national`, codes not 1–20 半角英数'],
+  ...AUTH_PROBLEMS,
+  'body_too_large',
+  'unsupported_media_type',
+  [
+    ['unknown_law_code', 'implementer_not_allowed', 'insurer_number_wrong_prefecture', 'insurer_number_wrong_law_code', 'insurer_number_invalid', 'duplicate_code'],
+    'the rules above',
+  ],
+]);
+const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS]);
+const getProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND]);
+const deleteProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND, [['certificate_type_in_use'], 'while 受給者証 records of the type are registered']]);
 
 /** Municipal API: the municipality's 制度マスタ. Mounted under /municipal/v1, behind the bearer-token hook. */
 export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: CertificateTypesService }> = async (app, { service }) => {
@@ -36,13 +49,10 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
           '`insurer_number_wrong_law_code` — for a national type, a 公費負担者番号 whose 法別番号 is not `lawCode`; ' +
           '`insurer_number_invalid` — wrong 検証番号 (not checked when `checkDigitValidation` is `lenient`); ' +
           '`duplicate_code` — a code or insurer number given twice in one list.\n\n' +
-          'Other problem codes: `validation_failed` (400: malformed body, unknown field, `lawCode` with `kind: local` or ' +
-          '`localCategory` with `kind: national`, codes not 1–20 半角英数), ' +
-          AUTH +
-          '.',
+          putProblems.text,
         params: certificateTypeParamsSchema,
         body: certificateTypeDefinitionSchema,
-        response: { 200: certificateTypeSchema, 201: certificateTypeSchema, ...problemResponses(400, 401, 413, 415, 422) },
+        response: { 200: certificateTypeSchema, 201: certificateTypeSchema, ...putProblems.responses },
       },
     },
     async (req, reply) => {
@@ -59,9 +69,9 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
         security: municipalSecurity,
         operationId: 'listCertificateTypes',
         summary: 'List the municipality’s certificate types',
-        description: `Every certificate type of the calling municipality, ordered by id, paginated. Problem codes: \`validation_failed\` / \`invalid_cursor\` (400), ${AUTH}.`,
+        description: `Every certificate type of the calling municipality, ordered by id, paginated. ${listProblems.text}`,
         querystring: certificateTypeListQuerySchema,
-        response: { 200: certificateTypePageSchema, ...problemResponses(400, 401) },
+        response: { 200: certificateTypePageSchema, ...listProblems.responses },
       },
     },
     async (req) => service.list(req.municipality.code, req.query),
@@ -75,11 +85,9 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
         security: municipalSecurity,
         operationId: 'getCertificateType',
         summary: 'Get one certificate type',
-        description:
-          'Problem codes: `certificate_type_not_found` (404, also for a type of another municipality), ' +
-          `\`validation_failed\` (400), ${AUTH}.`,
+        description: getProblems.text,
         params: certificateTypeParamsSchema,
-        response: { 200: certificateTypeSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: certificateTypeSchema, ...getProblems.responses },
       },
     },
     async (req) => service.get(req.municipality.code, req.params.orgSpecificCertificateTypeId),
@@ -94,11 +102,9 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
         operationId: 'deleteCertificateType',
         summary: 'Delete a certificate type',
         description:
-          'Removes a type that no registered record refers to. Problem codes: `certificate_type_in_use` (409) while 受給者証 records ' +
-          'of the type are registered; `certificate_type_not_found` (404, also for a type of another municipality); ' +
-          `\`validation_failed\` (400), ${AUTH}.`,
+          `Removes a type that no registered record refers to. ${deleteProblems.text}`,
         params: certificateTypeParamsSchema,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses(400, 401, 404, 409) },
+        response: { 204: z.null().describe('Deleted'), ...deleteProblems.responses },
       },
     },
     async (req, reply) => {

@@ -3,7 +3,7 @@ import type { AuthenticatedMunicipality } from '../credentials/service.js';
 import { authorityKinds, canImplement, describeAuthority, describeImplementers, programImplementers } from '../domain/implementers.js';
 import { decodeInsurerNumber } from '../domain/numbers.js';
 import { prefectureByCode } from '../domain/prefectures.js';
-import { ProblemError, type ProblemFieldError } from '../http/problem.js';
+import { problem, type ProblemFieldError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import type { CertificateTypeRow, CertificateTypesRepository } from './repository.js';
 import type { CertificateType, CertificateTypeDefinition, StoredDefinition } from './schemas.js';
@@ -17,10 +17,21 @@ type Municipality = Pick<AuthenticatedMunicipality, 'code' | 'kind' | 'name' | '
 
 const ID_PATTERN = /^[0-9A-Za-z]{1,50}$/;
 
+/** The business rules of a definition; each is its own 422 problem code (see http/problems.ts). */
+type RuleCode =
+  | 'unknown_law_code'
+  | 'implementer_not_allowed'
+  | 'insurer_number_wrong_prefecture'
+  | 'insurer_number_wrong_law_code'
+  | 'insurer_number_invalid'
+  | 'duplicate_code';
+
+type RuleViolation = ProblemFieldError & { code: RuleCode };
+
 /** Codes that appear more than once in a list, reported at every repeat. */
-function duplicates(values: readonly string[], field: (i: number) => string, what: string): ProblemFieldError[] {
+function duplicates(values: readonly string[], field: (i: number) => string, what: string): RuleViolation[] {
   const first = new Map<string, number>();
-  const errors: ProblemFieldError[] = [];
+  const errors: RuleViolation[] = [];
   values.forEach((v, i) => {
     const at = first.get(v);
     if (at === undefined) first.set(v, i);
@@ -33,8 +44,8 @@ function duplicates(values: readonly string[], field: (i: number) => string, wha
  * Business-rule violations of a definition (422), in the order they are reported. Pure: the
  * national program (null when its lawCode is not in the catalogue) is looked up by the caller.
  */
-export function definitionViolations(def: CertificateTypeDefinition, lg: Municipality, program: Program | null): ProblemFieldError[] {
-  const errors: ProblemFieldError[] = [];
+export function definitionViolations(def: CertificateTypeDefinition, lg: Municipality, program: Program | null): RuleViolation[] {
+  const errors: RuleViolation[] = [];
 
   if (def.kind === 'national') {
     if (!program) {
@@ -103,15 +114,6 @@ export function definitionViolations(def: CertificateTypeDefinition, lg: Municip
   return errors;
 }
 
-const TITLES: Record<string, string> = {
-  unknown_law_code: 'The 法別番号 is not a national program',
-  implementer_not_allowed: 'This municipality does not implement that program',
-  insurer_number_wrong_prefecture: 'A 公費負担者番号 belongs to another prefecture',
-  insurer_number_wrong_law_code: 'A 公費負担者番号 has another 法別番号',
-  insurer_number_invalid: 'A 公費負担者番号 has a wrong check digit',
-  duplicate_code: 'A code is defined twice',
-};
-
 function toCertificateType(row: CertificateTypeRow): CertificateType {
   return {
     orgSpecificCertificateTypeId: row.id,
@@ -122,7 +124,7 @@ function toCertificateType(row: CertificateTypeRow): CertificateType {
 }
 
 const notFound = (id: string) =>
-  new ProblemError(404, 'certificate_type_not_found', 'No such certificate type', `This municipality has no certificate type "${id}"`);
+  problem('certificate_type_not_found', { detail: `This municipality has no certificate type "${id}"` });
 
 export function certificateTypesService(repo: CertificateTypesRepository, catalogue: ProgramLookup) {
   return {
@@ -137,7 +139,7 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
       const first = errors[0];
       if (first) {
         const others = errors.length > 1 ? ` (and ${errors.length - 1} more: see errors)` : '';
-        throw new ProblemError(422, first.code, TITLES[first.code] ?? 'A rule rejects the certificate type', `${first.message}${others}`, errors);
+        throw problem(first.code, { detail: `${first.message}${others}`, errors });
       }
       const definition: StoredDefinition = {
         ...def,
@@ -156,9 +158,9 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
     async list(municipalityCode: string, q: { limit: number; cursor?: string }) {
       const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
       if (after !== undefined && !ID_PATTERN.test(after)) {
-        throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued', undefined, [
-          { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
-        ]);
+        throw problem('invalid_cursor', {
+          errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
+        });
       }
       // One extra row tells whether there is a next page.
       const rows = await repo.list(municipalityCode, { after, limit: q.limit + 1 });
@@ -171,12 +173,7 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
       const outcome = await repo.delete(municipalityCode, id);
       if (outcome === 'not_found') throw notFound(id);
       if (outcome === 'in_use') {
-        throw new ProblemError(
-          409,
-          'certificate_type_in_use',
-          'The certificate type has registered records',
-          `Registered 受給者証 records refer to "${id}"; delete those records first`,
-        );
+        throw problem('certificate_type_in_use', { detail: `Registered 受給者証 records refer to "${id}"; delete those records first` });
       }
     },
   };

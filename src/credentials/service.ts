@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LocalGovernmentKind } from '../catalogue/local-governments.js';
 import { checkLocalGovCode } from '../domain/numbers.js';
+import { problem } from '../http/problem.js';
 import { hashToken, principalKind, principalOf, type Principal } from '../http/identity.js';
-import { ProblemError } from '../http/problem.js';
 import type { CredentialsRepository } from './repository.js';
 
 /** The municipality an API call acts for, resolved from its bearer token. */
@@ -18,7 +18,6 @@ export const MUNICIPALITY = principalKind<AuthenticatedMunicipality>({
   name: 'municipality',
   realm: 'pmh-sandbox',
   token: 'the municipality token',
-  invalidTitle: 'Unknown or revoked token',
 });
 
 declare module 'fastify' {
@@ -34,12 +33,13 @@ export function credentialsService(repo: CredentialsRepository) {
     async issueMunicipalCredential(lgCode: string) {
       const check = checkLocalGovCode(lgCode);
       if (!check.valid) {
-        throw new ProblemError(400, 'invalid_local_gov_code', 'Not a valid 全国地方公共団体コード', check.problems.map((p) => p.message).join('; '), [
-          { field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') },
-        ]);
+        throw problem('invalid_local_gov_code', {
+          detail: check.problems.map((p) => p.message).join('; '),
+          errors: [{ field: 'lgCode', code: check.problems[0]?.code ?? 'invalid', message: check.problems.map((p) => p.message).join('; ') }],
+        });
       }
       const lg = await repo.findLocalGovernment(lgCode);
-      if (!lg) throw new ProblemError(404, 'municipality_not_found', 'No 地方公共団体 has this code', `${lgCode} is not in the catalogue`);
+      if (!lg) throw problem('municipality_not_found', { detail: `${lgCode} is not in the catalogue` });
       const token = `pmh_mun_${randomBytes(24).toString('base64url')}`;
       const id = randomUUID();
       const row = await repo.create({ id, municipalityCode: lgCode, tokenHash: hashToken(token) });

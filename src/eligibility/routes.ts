@@ -2,7 +2,7 @@ import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-prov
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { institutionSecurity } from '../http/auth.js';
-import { problemResponses } from '../http/problem.js';
+import { AUTH_PROBLEMS, DATED_VALIDATION, describeProblems, problemCodesList, type ProblemDeclaration } from '../http/problem.js';
 import {
   checkIdParamsSchema,
   eligibilityBatchEnvelopeSchema,
@@ -19,9 +19,17 @@ const EMPTY_RULE =
   'service date, when every valid record is 不開示, and when no municipality registered anything: the clinic cannot tell ' +
   'which (the sandbox can: `GET /sandbox/v1/eligibility-checks/{checkId}/explanation`).';
 
-const CARD_CODES =
-  '`unknown_certificate_serial` / `certificate_expired` / `certificate_revoked` (422: no card with that serial; the card’s ' +
-  '電子証明書 is expired — by status or past certificateExpiresOn — or revoked)';
+const CARD_PROBLEMS: readonly ProblemDeclaration[] = [
+  [
+    ['unknown_certificate_serial', 'certificate_expired', 'certificate_revoked'],
+    'no card with that serial; the card’s 電子証明書 is expired — by status or past certificateExpiresOn — or revoked',
+  ],
+];
+const checkProblems = describeProblems([DATED_VALIDATION, ...AUTH_PROBLEMS, ...CARD_PROBLEMS]);
+/** A bad item is answered in its place (200): only the envelope and the token fail the whole request. */
+const batchItemProblems = problemCodesList([DATED_VALIDATION, ...CARD_PROBLEMS]);
+const batchProblems = describeProblems([[['validation_failed'], 'not an object with 1–1000 `items`'], ...AUTH_PROBLEMS], 'Problem codes of the whole request');
+const findProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, [['eligibility_check_not_found'], 'no such check by this institution']]);
 
 /**
  * Answers are sent as the JSON text the service built and stored, not re-serialised: a stored
@@ -46,9 +54,9 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
           'card and every subsidy record valid on that date (validFrom ≤ serviceDate ≤ validTo), exactly as the municipalities ' +
           `registered them, never with the 個人番号. Order: ${SUBSIDY_ORDER_RULE}. ${EMPTY_RULE} Past dates are answered ` +
           'from the registered history; every check is stored (`GET /clinic/v1/eligibility-checks/{checkId}`) and written ' +
-          `to the access log. Problem codes: \`validation_failed\` (400), \`unauthenticated\` / \`invalid_token\` (401), ${CARD_CODES}.`,
+          `to the access log. ${checkProblems.text}`,
         body: eligibilityCheckRequestSchema,
-        response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 422) },
+        response: { 200: eligibilityCheckSchema, ...checkProblems.responses },
       },
     },
     async (req, reply) => sendJsonText(reply, await service.check(req.institution, req.body)),
@@ -65,11 +73,10 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         description:
           'For pharmacies and home-care providers re-checking their patients: each item is checked exactly as ' +
           '`POST /clinic/v1/eligibility-checks` would (and stored and logged as its own check), and answered in request order ' +
-          'with its status and either its result or its problem; one bad item never fails the others. Item problem codes: ' +
-          `\`validation_failed\` (400), ${CARD_CODES}. Problem codes of the whole request: \`validation_failed\` (400: not ` +
-          'an object with 1–1000 `items`), `unauthenticated` / `invalid_token` (401).',
+          'with its status and either its result or its problem; one bad item never fails the others. ' +
+          `Item problem codes: ${batchItemProblems}. ${batchProblems.text}`,
         body: eligibilityBatchRequestSchema,
-        response: { 200: eligibilityBatchResponseSchema, ...problemResponses(400, 401) },
+        response: { 200: eligibilityBatchResponseSchema, ...batchProblems.responses },
       },
       // The documented body is strict per item; only the envelope is checked up front so a bad item fails alone.
       validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
@@ -87,10 +94,9 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         summary: 'Read an earlier check’s answer',
         description:
           'The answer of an earlier check by this institution, exactly as it was returned: records changed or deleted since do ' +
-          'not change it (a new check sees the current registrations). Problem codes: `validation_failed` (400), ' +
-          '`unauthenticated` / `invalid_token` (401), `eligibility_check_not_found` (404: no such check by this institution).',
+          `not change it (a new check sees the current registrations). ${findProblems.text}`,
         params: checkIdParamsSchema,
-        response: { 200: eligibilityCheckSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: eligibilityCheckSchema, ...findProblems.responses },
       },
     },
     async (req, reply) => sendJsonText(reply, await service.findCheck(req.institution, req.params.checkId)),

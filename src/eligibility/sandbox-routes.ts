@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../http/problem.js';
 import { adminSecurity } from '../http/auth.js';
 import { accessLogPageSchema, accessLogQuerySchema, checkIdParamsSchema, eligibilityExplanationSchema } from './schemas.js';
 import type { EligibilityService } from './service.js';
+
+const accessLogProblems = describeProblems(['validation_failed', 'invalid_cursor', ...ADMIN_AUTH_PROBLEMS]);
+const explainProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS, 'eligibility_check_not_found']);
 
 /** Sandbox: the eligibility access log and explanations. Mounted under /sandbox/v1. */
 export const eligibilitySandboxRoutes: FastifyPluginAsyncZod<{ service: EligibilityService }> = async (app, { service }) => {
@@ -17,9 +20,9 @@ export const eligibilitySandboxRoutes: FastifyPluginAsyncZod<{ service: Eligibil
         description:
           'Sandbox only. Every eligibility check answered, newest first: which institution asked, when, for which service date, ' +
           'and how many subsidies it returned — not their content. Filter by `institutionCode`; cursor-paginated. ' +
-          'Problem codes: `validation_failed` / `invalid_cursor` (400), `unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+          accessLogProblems.text,
         querystring: accessLogQuerySchema,
-        response: { 200: accessLogPageSchema, ...problemResponses(400, 401) },
+        response: { 200: accessLogPageSchema, ...accessLogProblems.responses },
       },
     },
     async (req) => service.accessLog(req.query),
@@ -36,9 +39,9 @@ export const eligibilitySandboxRoutes: FastifyPluginAsyncZod<{ service: Eligibil
         description:
           'Sandbox only — PMH never tells the clinic why `medicalSubsidies` is empty. The outcome (returned, no_consent, no_records, ' +
           'none_valid_on_service_date, all_not_disclosed) and every registered row of the card holder as the check saw it, ' +
-          'with the decision on each; never the 個人番号. Problem codes: `validation_failed` (400), `unauthenticated` / `invalid_token` (401, no or wrong admin token), `eligibility_check_not_found` (404).',
+          `with the decision on each; never the 個人番号. ${explainProblems.text}`,
         params: checkIdParamsSchema,
-        response: { 200: eligibilityExplanationSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: eligibilityExplanationSchema, ...explainProblems.responses },
       },
     },
     async (req) => service.explain(req.params.checkId),

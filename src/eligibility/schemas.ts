@@ -5,6 +5,7 @@ import { certificateSerialNumberSchema, sexSchema } from '../cards/schemas.js';
 import { LOCAL_CATEGORIES } from '../certificate-types/schemas.js';
 import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 import { problemSchema } from '../http/problem.js';
+import { PROBLEMS } from '../http/problems.js';
 
 export const SUBSIDY_ORDER_RULE =
   'national programs (法別番号 of a national 公費) before local ones (地単公費), then by medicalSubsidyInsurerNumber ' +
@@ -176,7 +177,7 @@ export const eligibilityBatchResponseSchema = z
           result: null,
           problem: {
             type: 'urn:pmh-sandbox:problem:unknown_certificate_serial',
-            title: 'No card has this 電子証明書 serial number',
+            title: PROBLEMS.unknown_certificate_serial.title,
             status: 422,
             code: 'unknown_certificate_serial',
             instance: '/clinic/v1/eligibility-checks/batch',

@@ -9,7 +9,7 @@ import {
 } from '../domain/eligibility.js';
 import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { fieldErrorCode, ProblemError, problemType, type Problem } from '../http/problem.js';
+import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } from '../http/problem.js';
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
@@ -84,17 +84,14 @@ function toConsidered(r: RegisteredRecord, decision: ConsideredRecord['decision'
   };
 }
 
-const CARD_PROBLEMS = {
-  unknown: { status: 422, code: 'unknown_certificate_serial', title: 'No card has this 電子証明書 serial number' },
-  expired: { status: 422, code: 'certificate_expired', title: 'The card’s 電子証明書 has expired' },
-  revoked: { status: 422, code: 'certificate_revoked', title: 'The card’s 電子証明書 has been revoked (失効)' },
-} as const;
+/** The problem code of each card state that cannot be checked. */
+const CARD_PROBLEMS = { unknown: 'unknown_certificate_serial', expired: 'certificate_expired', revoked: 'certificate_revoked' } as const;
 
 /**
  * An answered check carries its JSON text: the exact bytes stored and sent, so reading the check
  * again (GET, batch item) gives the same bytes, and the hot path serialises once.
  */
-export type ItemOutcome = { ok: true; check: EligibilityCheck; json: string } | { ok: false; problem: Omit<Problem, 'type' | 'instance'> };
+export type ItemOutcome = { ok: true; check: EligibilityCheck; json: string } | { ok: false; problem: ProblemBody };
 
 interface StoredExplanation {
   consent: boolean;
@@ -120,9 +117,9 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     const outcomes = requests.map((req): ItemOutcome => {
       if (!('certificateSerialNumber' in req)) return req;
       const found = cards.get(req.certificateSerialNumber);
-      if (!found) return { ok: false, problem: { ...CARD_PROBLEMS.unknown, detail: 'Check the serial number the card reader returned' } };
+      if (!found) return { ok: false, problem: problemBody(CARD_PROBLEMS.unknown, { detail: 'Check the serial number the card reader returned' }) };
       const state = certificateState(found.card, today);
-      if (state !== 'valid') return { ok: false, problem: { ...CARD_PROBLEMS[state], detail: 'Ask the patient to renew the card’s 電子証明書' } };
+      if (state !== 'valid') return { ok: false, problem: problemBody(CARD_PROBLEMS[state], { detail: 'Ask the patient to renew the card’s 電子証明書' }) };
       const serviceDate = req.serviceDate ?? today;
       const decision = decideEligibility({ serviceDate, consent: req.consent.medicalSubsidy, records: found.records });
       const { card } = found;
@@ -168,7 +165,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     async check(asker: Asker, req: { certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } }): Promise<string> {
       const [outcome] = await checkMany(asker, [req]);
       if (!outcome) throw new Error('no outcome');
-      if (!outcome.ok) throw new ProblemError(outcome.problem.status, outcome.problem.code, outcome.problem.title, outcome.problem.detail);
+      if (!outcome.ok) throw problem(outcome.problem.code, { detail: outcome.problem.detail });
       return outcome.json;
     },
 
@@ -179,13 +176,10 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
         if (r.success) return r.data;
         return {
           ok: false,
-          problem: {
-            status: 400,
-            code: 'validation_failed',
-            title: 'The request is invalid',
+          problem: problemBody('validation_failed', {
             detail: `Invalid item ${index}: see errors for each failing field`,
             errors: r.error.issues.map((i) => ({ index, field: i.path.join('.') || 'item', code: fieldErrorCode(i), message: i.message })),
-          },
+          }),
         };
       });
       const outcomes = await checkMany(asker, parsed);
@@ -210,13 +204,13 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     /** An earlier check's stored answer (its JSON text as sent), for the institution that asked. */
     async findCheck(asker: Asker, checkId: string): Promise<string> {
       const result = await repo.findResult(asker.code, checkId);
-      if (result === null) throw new ProblemError(404, 'eligibility_check_not_found', 'No eligibility check of this institution has this checkId');
+      if (result === null) throw problem('eligibility_check_not_found', { detail: 'No eligibility check of this institution has this checkId' });
       return result;
     },
 
     async explain(checkId: string): Promise<EligibilityExplanation> {
       const row = await repo.findExplanation(checkId);
-      if (!row) throw new ProblemError(404, 'eligibility_check_not_found', 'No eligibility check has this checkId');
+      if (!row) throw problem('eligibility_check_not_found');
       const e = JSON.parse(row.explanation) as StoredExplanation;
       return {
         checkId: row.id,
@@ -237,9 +231,9 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
         const [at, id] = decodeCursor(q.cursor).split('|');
         const checkedAt = new Date(at ?? '');
         if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(checkedAt.getTime())) {
-          throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued', undefined, [
-            { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' },
-          ]);
+          throw problem('invalid_cursor', {
+            errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
+          });
         }
         before = { checkedAt, id };
       }

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemResponses, ProblemError } from '../http/problem.js';
+import { describeProblems, problem } from '../http/problem.js';
 import type { healthRepository } from './repository.js';
 
 const tags = ['health'];
+const readyProblems = describeProblems([[['not_ready'], 'the database is unreachable or a migration is pending']]);
 
 export const healthRoutes: FastifyPluginAsyncZod<{
   repo: ReturnType<typeof healthRepository>;
@@ -34,8 +35,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getReadiness',
         summary: 'Readiness',
         description:
-          'Answers 200 when the database is reachable and every migration of this build is applied; otherwise 503 with problem code `not_ready`.',
-        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...problemResponses(503) },
+          `Answers 200 when the database is reachable and every migration of this build is applied. ${readyProblems.text}`,
+        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...readyProblems.responses },
       },
     },
     async () => {
@@ -43,11 +44,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       try {
         applied = await repo.appliedMigrations();
       } catch {
-        throw new ProblemError(503, 'not_ready', 'Not ready', 'The database is not reachable', undefined, { 'retry-after': '1' });
+        throw problem('not_ready', { detail: 'The database is not reachable', headers: { 'retry-after': '1' } });
       }
       const pending = expectedMigrations.filter((m) => !applied.has(m));
       if (pending.length > 0) {
-        throw new ProblemError(503, 'not_ready', 'Not ready', `Pending migrations: ${pending.join(', ')}`, undefined, { 'retry-after': '1' });
+        throw problem('not_ready', { detail: `Pending migrations: ${pending.join(', ')}`, headers: { 'retry-after': '1' } });
       }
       return { status: 'ready' as const, migrations: expectedMigrations.length };
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalKind, type PrincipalKind } from './identity.js';
-import { ProblemError } from './problem.js';
+import { problem } from './problem.js';
 
 /**
  * onRequest hook for a whole route prefix: every call must carry a token of `kind`. Reads the principal
@@ -17,21 +17,23 @@ export function requirePrincipal<S>(app: FastifyInstance, kind: PrincipalKind<S>
     if (request.identityError) return done(request.identityError as Error);
     if (principal.kind === 'anonymous') {
       return done(
-        new ProblemError(401, 'unauthenticated', 'Authentication required', `Send ${kind.token} as \`Authorization: Bearer <token>\``, undefined, {
-          'www-authenticate': `Bearer realm="${kind.realm}"`,
+        problem('unauthenticated', {
+          detail: `Send ${kind.token} as \`Authorization: Bearer <token>\``,
+          headers: { 'www-authenticate': `Bearer realm="${kind.realm}"` },
         }),
       );
     }
     done(
-      new ProblemError(401, 'invalid_token', kind.invalidTitle, undefined, undefined, {
-        'www-authenticate': `Bearer realm="${kind.realm}", error="invalid_token"`,
+      problem('invalid_token', {
+        detail: kind.invalidDetail,
+        headers: { 'www-authenticate': `Bearer realm="${kind.realm}", error="invalid_token"` },
       }),
     );
   });
 }
 
 /** The sandbox admin: SANDBOX_ADMIN_TOKEN or the token generated at the first start (sandbox/admin). */
-export const ADMIN = principalKind<null>({ name: 'sandbox-admin', realm: 'pmh-sandbox-admin', token: 'the sandbox admin token', invalidTitle: 'Not the sandbox admin token' });
+export const ADMIN = principalKind<null>({ name: 'sandbox-admin', realm: 'pmh-sandbox-admin', token: 'the sandbox admin token', invalidDetail: 'Not the sandbox admin token' });
 
 /** Every sandbox-only operation lives under this prefix, behind the admin token. */
 export const SANDBOX_PREFIX = '/sandbox/v1';

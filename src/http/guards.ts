@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, ProblemError, problemType, type ProblemFieldError } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problem, type ProblemError, problemType, type ProblemFieldError } from './problem.js';
+import { PROBLEMS } from './problems.js';
 
 /**
  * Request-level guards every route inherits: refusals that do not depend on the route, made before
@@ -35,7 +36,7 @@ export function findInvalidText(value: unknown, path = '', depth = 0): string | 
 
 function invalidText(where: string, field: string): ProblemError {
   const error: ProblemFieldError = { field: field || where, code: 'invalid_text', message: 'contains a NUL character or an unpaired UTF-16 surrogate' };
-  return new ProblemError(400, 'validation_failed', 'The request is invalid', `Invalid ${where}: see errors for each failing field`, [error]);
+  return problem('validation_failed', { detail: `Invalid ${where}: see errors for each failing field`, errors: [error] });
 }
 
 const ACCEPTED_CHARSETS = new Set(['utf-8', 'utf8']);
@@ -65,17 +66,15 @@ export function installRequestGuards(app: FastifyInstance) {
     const raw = req.raw;
     // Node's own check answers an empty 400; it is switched off (serverOptions) so that the answer is a problem.
     if (raw.httpVersionMajor === 1 && raw.httpVersionMinor === 1 && raw.headers.host === undefined) {
-      return done(new ProblemError(400, 'missing_host', 'The Host header is missing', 'HTTP/1.1 requests must send a Host header'));
+      return done(problem('missing_host', { detail: 'HTTP/1.1 requests must send a Host header' }));
     }
     // Node keeps the first of several Authorization headers: which credential was meant is unknowable.
     if (raw.headers.authorization !== undefined && countAuthorization(raw.rawHeaders) > 1) {
-      return done(new ProblemError(400, 'duplicate_authorization', 'More than one Authorization header', 'Send exactly one Authorization: Bearer <token> header'));
+      return done(problem('duplicate_authorization', { detail: 'Send exactly one Authorization: Bearer <token> header' }));
     }
     const charset = contentTypeCharset(raw.headers['content-type']);
     if (charset !== undefined && !ACCEPTED_CHARSETS.has(charset)) {
-      return done(
-        new ProblemError(415, 'unsupported_charset', 'Unsupported character set', `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}`),
-      );
+      return done(problem('unsupported_charset', { detail: `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}` }));
     }
     done();
   });
@@ -101,15 +100,16 @@ export function installRequestGuards(app: FastifyInstance) {
 
   // `Expect` other than 100-continue: Node answers an empty 417 unless the server handles it.
   app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const { status, title } = PROBLEMS.expectation_failed;
     const body = JSON.stringify({
       type: problemType('expectation_failed'),
-      title: 'Expectation not supported',
-      status: 417,
+      title,
+      status,
       detail: 'Only Expect: 100-continue is supported',
       instance: (req.url ?? '').split('?')[0],
       code: 'expectation_failed',
     });
-    res.writeHead(417, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' });
+    res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' });
     res.end(body);
   });
 }

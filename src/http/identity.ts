@@ -24,8 +24,8 @@ export interface PrincipalKind<S> {
   realm: string;
   /** What to send, for the 401 detail: e.g. "the municipality token" */
   token: string;
-  /** Title of the 401 for a token that is not one of this kind */
-  invalidTitle: string;
+  /** Detail of the 401 for a token that is not one of this kind, if any */
+  invalidDetail?: string;
   /** Types the subject only. */
   readonly _subject?: S;
 }

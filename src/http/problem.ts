@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PROBLEMS, type ProblemCode, type ProblemDefinition } from './problems.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -40,18 +41,45 @@ export type ProblemFieldError = z.infer<typeof problemFieldErrorSchema>;
 
 export const problemType = (code: string) => `urn:pmh-sandbox:problem:${code}`;
 
-/** Thrown by services and routes; turned into a problem+json response. */
+export interface ProblemOptions {
+  /** This occurrence's explanation; the title is the code's own. */
+  detail?: string;
+  errors?: ProblemFieldError[];
+  headers?: Record<string, string>;
+}
+
+/** A problem body (without type and instance) of a registered code. */
+export type ProblemBody = Omit<Problem, 'type' | 'instance' | 'code'> & { code: ProblemCode };
+
+/** Thrown by services and routes; turned into a problem+json response. Status and title come from the registry. */
 export class ProblemError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail?: string;
+  readonly errors?: ProblemFieldError[];
+  readonly headers?: Record<string, string>;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly title: string,
-    readonly detail?: string,
-    readonly errors?: ProblemFieldError[],
-    readonly headers?: Record<string, string>,
+    readonly code: ProblemCode,
+    options: ProblemOptions = {},
   ) {
-    super(detail ?? title);
+    const { status, title } = PROBLEMS[code];
+    super(options.detail ?? title);
+    this.status = status;
+    this.title = title;
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers;
   }
+}
+
+/** The error to throw for a registered problem code. */
+export const problem = (code: ProblemCode, options?: ProblemOptions) => new ProblemError(code, options);
+
+/** The body of a registered problem, for answers assembled by hand (batch items). */
+export function problemBody(code: ProblemCode, options: Omit<ProblemOptions, 'headers'> = {}): ProblemBody {
+  const { status, title } = PROBLEMS[code];
+  return { status, code, title, ...(options.detail !== undefined && { detail: options.detail }), ...(options.errors !== undefined && { errors: options.errors }) };
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'instance'>, headers?: Record<string, string>) {
@@ -61,20 +89,20 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
 }
 
 /** Fastify's own client errors, mapped to stable codes. */
-const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string }> = {
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', title: 'The request body is empty' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', title: 'Unsupported content type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', title: 'Content-Length does not match the body' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', title: 'The request body is larger than the configured limit' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', title: 'The request body is not valid JSON' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', title: 'The request URL is malformed' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'path_parameter_too_long', title: 'A path parameter is longer than 100 characters' },
+const FASTIFY_CLIENT_ERRORS: Record<string, ProblemCode> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_BAD_URL: 'bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'path_parameter_too_long',
 };
 
 /** Fastify's routing errors (frameworkErrors): no route ran, so they bypass the error handler. The URL is not echoed. */
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
-  return sendProblem(reply, request, known ?? { status: 400, code: 'bad_request', title: 'Bad request' });
+  return sendProblem(reply, request, problemBody(known ?? 'bad_request'));
 }
 
 /** The client went away mid-request (socket reset, body aborted): nobody is left to answer. */
@@ -111,59 +139,99 @@ function validationErrors(err: FastifyError): ProblemFieldError[] {
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof ProblemError) {
-      return sendProblem(reply, request, { status: err.status, code: err.code, title: err.title, detail: err.detail, errors: err.errors }, err.headers);
+      return sendProblem(reply, request, problemBody(err.code, { detail: err.detail, errors: err.errors }), err.headers);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as FastifyError).validationContext ?? 'body';
-      return sendProblem(reply, request, {
-        status: 400,
-        code: 'validation_failed',
-        title: 'The request is invalid',
-        detail: `Invalid ${where}: see errors for each failing field`,
-        errors: validationErrors(err as FastifyError),
-      });
+      return sendProblem(
+        reply,
+        request,
+        problemBody('validation_failed', { detail: `Invalid ${where}: see errors for each failing field`, errors: validationErrors(err as FastifyError) }),
+      );
     }
     if (isResponseSerializationError(err)) {
       request.log.error({ err: { message: err.message, issues: err.cause.issues.map((i) => ({ path: i.path, code: i.code })) } }, 'response did not match its schema');
-      return sendProblem(reply, request, { status: 500, code: 'internal_error', title: 'Internal server error' });
+      return sendProblem(reply, request, problemBody('internal_error'));
     }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
-    if (known) return sendProblem(reply, request, { ...known, detail: err.message });
+    if (known) return sendProblem(reply, request, problemBody(known, { detail: err.message }));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return sendProblem(reply, request, { status: err.statusCode, code: 'bad_request', title: 'Bad request', detail: err.message });
+      return sendProblem(reply, request, { ...problemBody('bad_request', { detail: err.message }), status: err.statusCode });
     }
     if (isClientAbort(err, request)) {
       request.log.info({ code: err.code }, 'client aborted the request');
-      return sendProblem(reply, request, { status: 400, code: 'request_aborted', title: 'The client aborted the request' });
+      return sendProblem(reply, request, problemBody('request_aborted'));
     }
     request.log.error({ err }, 'unhandled error');
-    return sendProblem(reply, request, { status: 500, code: 'internal_error', title: 'Internal server error' });
+    return sendProblem(reply, request, problemBody('internal_error'));
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, {
-      status: 404,
-      code: 'route_not_found',
-      title: 'No such route',
-      detail: `${request.method} ${request.url.split('?')[0]} is not a route of this API; see /docs`,
-    }),
+    sendProblem(reply, request, problemBody('route_not_found', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this API; see /docs` })),
   );
 }
 
-/** Response schemas for documented error statuses, for routes' `response` maps. */
-export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>;
+/**
+ * A problem code an operation can answer, or codes sharing a note for the docs:
+ * `'task_not_found'`, `[['task_not_found'], 'also for other municipalities’ tasks']`.
+ */
+export type ProblemDeclaration = ProblemCode | readonly [readonly ProblemCode[], string];
+
+/** validation_failed of an operation that takes dates: names the field code of a date outside the accepted range. */
+export const DATED_VALIDATION = [['validation_failed'], 'a date out of range is errors[].code `date_out_of_range`'] as const satisfies ProblemDeclaration;
+
+/** Bearer-token failures of the municipal and clinic APIs. */
+export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token'] as const satisfies readonly ProblemDeclaration[];
+/** Bearer-token failures of the sandbox administration API. */
+export const ADMIN_AUTH_PROBLEMS = [[['unauthenticated', 'invalid_token'], 'no or wrong admin token']] as const satisfies readonly ProblemDeclaration[];
+
+/**
+ * The list of problem codes an operation declares, for its description: by status, codes without a note of one status
+ * together (`validation_failed` / `invalid_cursor` (400)), a noted entry on its own (`task_not_found` (404, note)).
+ * A code with field codes in the registry is noted with them (`invalid_csv_header` (400, errors[].code `missing_header` / …)).
+ */
+export function problemCodesList(declared: readonly ProblemDeclaration[]): string {
+  const entries: { status: number; codes: ProblemCode[]; note?: string }[] = [];
+  for (const d of declared) {
+    const fieldCodes = typeof d === 'string' ? (PROBLEMS[d] as ProblemDefinition).fieldCodes : undefined;
+    const [codes, note] = typeof d === 'string' ? [[d], fieldCodes && `errors[].code ${fieldCodes.map((c) => `\`${c}\``).join(' / ')}`] : d;
+    const status = PROBLEMS[codes[0]!].status;
+    if (codes.some((c) => PROBLEMS[c].status !== status)) throw new Error(`problem codes ${codes.join(', ')} share a note but not a status`);
+    const plain = note === undefined ? entries.find((e) => e.status === status && e.note === undefined) : undefined;
+    if (plain) plain.codes.push(...codes);
+    else entries.push({ status, codes: [...codes], note });
+  }
+  // Array sort is stable: entries of one status keep their declared order.
+  return entries
+    .sort((a, b) => a.status - b.status)
+    .map((e) => `${e.codes.map((c) => `\`${c}\``).join(' / ')} (${e.status}${e.note ? `, ${e.note}` : ''})`)
+    .join(', ');
+}
+
+/**
+ * What an operation declares about its problems, for its schema: `text` is the "Problem codes: …." sentence of its
+ * description (`heading` replaces "Problem codes"), `responses` the problem+json response of every status those codes have.
+ */
+export function describeProblems(declared: readonly ProblemDeclaration[], heading = 'Problem codes') {
+  const codes = declared.flatMap((d) => (typeof d === 'string' ? [d] : d[0]));
+  const statuses = [...new Set(codes.map((c) => PROBLEMS[c].status))].sort((a, b) => a - b);
+  return {
+    text: `${heading}: ${problemCodesList(declared)}.`,
+    responses: Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>,
+  };
+}
 
 /** For requests that never reach routing because Node's HTTP parser refused them. */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
   if (!socket.writable) return socket.destroy();
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
+  const code: ProblemCode = tooLarge ? 'headers_too_large' : 'malformed_request';
+  const { status, title } = PROBLEMS[code];
   const body = JSON.stringify({
-    type: problemType(tooLarge ? 'headers_too_large' : 'malformed_request'),
-    title: tooLarge ? 'Request headers too large' : 'Malformed HTTP request',
+    type: problemType(code),
+    title,
     status,
-    code: tooLarge ? 'headers_too_large' : 'malformed_request',
+    code,
     detail: 'The HTTP request could not be parsed; percent-encode non-ASCII characters in the URL (e.g. curl -G --data-urlencode).',
   });
   socket.end(

@@ -1,4 +1,4 @@
-import { ProblemError } from './problem.js';
+import { problem } from './problem.js';
 import { DATE_MAX, DATE_MIN, isDateInRange, isInstantInRange } from '../domain/dates.js';
 import { z } from 'zod';
 
@@ -18,7 +18,7 @@ export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('
 /** The key of a cursor this API issued; anything else (empty, not base64url, not its canonical form) is 400 invalid_cursor. */
 export function decodeCursor(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor === '' || key.includes('\uFFFD') || encodeCursor(key) !== cursor) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
+  if (cursor === '' || key.includes('\uFFFD') || encodeCursor(key) !== cursor) throw problem('invalid_cursor');
   return key;
 }
 

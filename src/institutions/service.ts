@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkMedicalInstitutionCode, medicalInstitutionKind, type MedicalInstitutionKind } from '../domain/numbers.js';
+import { problem } from '../http/problem.js';
 import { hashToken, principalKind, principalOf, type Principal } from '../http/identity.js';
-import { ProblemError } from '../http/problem.js';
 import type { InstitutionsRepository } from './repository.js';
 import type { CreateMedicalInstitutionBody } from './schemas.js';
 
@@ -18,7 +18,6 @@ export const INSTITUTION = principalKind<AuthenticatedInstitution>({
   name: 'institution',
   realm: 'pmh-sandbox',
   token: 'the institution token',
-  invalidTitle: 'Unknown or revoked token',
 });
 
 declare module 'fastify' {
@@ -39,16 +38,18 @@ export function institutionsService(repo: InstitutionsRepository) {
       const check = checkMedicalInstitutionCode(body.code);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');
-        throw new ProblemError(400, 'invalid_medical_institution_code', 'Not a valid 医療機関コード', message, [
-          { field: 'code', code: check.problems[0]?.code ?? 'invalid', message },
-        ]);
+        throw problem('invalid_medical_institution_code', {
+          detail: message,
+          errors: [{ field: 'code', code: check.problems[0]?.code ?? 'invalid', message }],
+        });
       }
       const codeKind = medicalInstitutionKind(body.code);
       if (codeKind !== body.kind) {
         const message = `the 点数表 digit ${body.code.charAt(2)} of the code means ${codeKind}, not ${body.kind}`;
-        throw new ProblemError(400, 'institution_kind_mismatch', 'The kind does not match the 医療機関コード', message, [
-          { field: 'kind', code: 'institution_kind_mismatch', message },
-        ]);
+        throw problem('institution_kind_mismatch', {
+          detail: message,
+          errors: [{ field: 'kind', code: 'institution_kind_mismatch', message }],
+        });
       }
       const token = `pmh_ins_${randomBytes(24).toString('base64url')}`;
       const id = randomUUID();

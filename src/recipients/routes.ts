@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { problemResponses } from '../http/problem.js';
+import { AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../http/problem.js';
 import { recipientCertificatePageSchema, recipientsQuerySchema } from './schemas.js';
 import type { RecipientsService } from './service.js';
+
+const listProblems = describeProblems([DATED_VALIDATION, 'invalid_cursor', ...AUTH_PROBLEMS]);
 
 /** Municipal API: read-back of the municipality's registered 受給者証 rows. Mounted under /municipal/v1. */
 export const recipientRoutes: FastifyPluginAsyncZod<{ service: RecipientsService }> = async (app, { service }) => {
@@ -19,10 +21,9 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ service: RecipientsService
           'sub-key, history key), paginated; rows of other municipalities are never listed. The 個人番号 is masked except its ' +
           'last 4 digits and 基本5情報 are left out. Filters combine: `orgSpecificCertificateTypeId`, `recipientNumber` ' +
           '(exact), `validOn` (rows with validFrom ≤ validOn ≤ validTo). Cursors are opaque and valid only for the ' +
-          'municipality that received them, until the server restarts. Problem codes: `validation_failed` / ' +
-          '`invalid_cursor` (400), `unauthenticated` / `invalid_token` (401).',
+          `municipality that received them, until the server restarts. ${listProblems.text}`,
         querystring: recipientsQuerySchema,
-        response: { 200: recipientCertificatePageSchema, ...problemResponses(400, 401) },
+        response: { 200: recipientCertificatePageSchema, ...listProblems.responses },
       },
     },
     async (req) => service.list(req.municipality.code, req.query),

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import type { RecipientRow, RecipientRowKey, RecipientsRepository } from './repository.js';
 import type { RecipientCertificateSummary, RecipientsQuery } from './schemas.js';
 
@@ -67,9 +67,10 @@ export function recipientsService(repo: RecipientsRepository, opts: { cursorKey?
     async list(municipalityCode: string, q: RecipientsQuery) {
       const after = q.cursor !== undefined ? cursors.open(municipalityCode, q.cursor) : undefined;
       if (q.cursor !== undefined && !after) {
-        throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued', 'Cursors are valid for the municipality that received them, until the server restarts', [
-          { field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged, or start again without a cursor' },
-        ]);
+        throw problem('invalid_cursor', {
+          detail: 'Cursors are valid for the municipality that received them, until the server restarts',
+          errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged, or start again without a cursor' }],
+        });
       }
       // One extra row tells whether there is a next page.
       const rows = await repo.list(municipalityCode, {

@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { checkCsvHeader, columnField, columnLabel, csvRowToRecord } from '../domain/registration-csv.js';
 import { maskPersonalText } from '../domain/personal-text.js';
+import { problem, ProblemError } from '../http/problem.js';
 import { rawRecordKey } from '../domain/pmh-record/index.js';
-import { ProblemError } from '../http/problem.js';
 import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import { prepareInPool, type PreparePool } from './prepare-pool.js';
 import { lineRecord, prepareRecord, stagedLine, tooLargeRecord, unreadableRecord, type StagedRecord } from './prepare.js';
@@ -52,11 +52,11 @@ function recordsUpload(records: AsyncIterable<StagedRecord>, sha256: () => strin
 }
 
 function tooLarge(limits: UploadLimits): ProblemError {
-  return new ProblemError(413, 'upload_too_large', 'The upload is larger than the configured limit', `Uploads are limited to ${limits.maxBytes} bytes (UPLOAD_LIMIT_BYTES)`);
+  return problem('upload_too_large', { detail: `Uploads are limited to ${limits.maxBytes} bytes (UPLOAD_LIMIT_BYTES)` });
 }
 
 function tooManyRecords(limits: UploadLimits): ProblemError {
-  return new ProblemError(413, 'too_many_records', 'The upload has more records than the configured limit', `At most ${limits.maxRecords} records per task`);
+  return problem('too_many_records', { detail: `At most ${limits.maxRecords} records per task` });
 }
 
 /** Counts and hashes the body as it streams, refusing it once it passes the byte limit. */
@@ -71,7 +71,7 @@ async function* metered(stream: Readable, hash: Hash, limits: UploadLimits): Asy
 }
 
 export function idleTimeout(ms: number): ProblemError {
-  return new ProblemError(408, 'upload_idle_timeout', 'The upload sent nothing for too long', `No data for ${ms} ms (UPLOAD_IDLE_TIMEOUT_MS); nothing was stored`, undefined, { connection: 'close' });
+  return problem('upload_idle_timeout', { detail: `No data for ${ms} ms (UPLOAD_IDLE_TIMEOUT_MS); nothing was stored`, headers: { connection: 'close' } });
 }
 
 /**
@@ -286,7 +286,7 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
             try {
               text = decoder.decode(chunk, { stream: true });
             } catch {
-              throw new ProblemError(400, 'invalid_utf8', 'The CSV is not valid UTF-8');
+              throw problem('invalid_utf8', { detail: 'The CSV is not valid UTF-8' });
             }
             if (!parser.write(text)) await writable();
           }
@@ -307,20 +307,17 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
               // A header cell is quoted only when it looks like a field name: without a header row, the
               // first record's cells (個人番号, name, address…) would be read back as "unknown columns".
               if (!check.anyKnown) {
-                throw new ProblemError(
-                  400,
-                  'invalid_csv_header',
-                  'The CSV header is not a valid list of PMH field names',
-                  `The first row is not a header of PMH field names (none of its ${header.length} cells is one); send a header row first`,
-                  [{ field: '', code: 'missing_header', message: 'the first row is not a header of PMH field names' }],
-                );
+                throw problem('invalid_csv_header', {
+                  detail: `The first row is not a header of PMH field names (none of its ${header.length} cells is one); send a header row first`,
+                  errors: [{ field: '', code: 'missing_header', message: 'the first row is not a header of PMH field names' }],
+                });
               }
               const errors = [
                 ...check.missing.map((c) => ({ field: c, code: 'missing_column', message: `The header has no column ${c}` })),
                 ...check.unknown.map((c, k) => ({ field: columnField(c), code: 'unknown_column', message: `${columnLabel(c, check.unknownAt[k]!)} is not a PMH field` })),
                 ...check.duplicate.map((c, k) => ({ field: columnField(c), code: 'duplicate_column', message: `${columnLabel(c, check.duplicateAt[k]!)} appears more than once` })),
               ];
-              throw new ProblemError(400, 'invalid_csv_header', 'The CSV header is not a valid list of PMH field names', undefined, errors);
+              throw problem('invalid_csv_header', { errors });
             }
             continue;
           }
@@ -334,7 +331,7 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
         if (err instanceof CsvError) {
           // csv-parse may quote the field it stopped at ("value is …"): that part is not passed on.
           const reason = maskPersonalText((err as Error).message.replace(/,?\s*value is[^]*$/, ''));
-          throw new ProblemError(400, 'malformed_csv', 'The CSV cannot be parsed', `Line ${line + 1}: ${reason}`);
+          throw problem('malformed_csv', { detail: `Line ${line + 1}: ${reason}` });
         }
         throw err;
       } finally {
@@ -342,11 +339,11 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
         if (!parser.destroyed) parser.destroy();
         await feed;
       }
-      if (!header) throw new ProblemError(400, 'empty_body', 'The upload has no header row');
+      if (!header) throw problem('empty_body', { detail: 'The upload has no header row' });
       try {
         decoder.decode();
       } catch {
-        throw new ProblemError(400, 'invalid_utf8', 'The CSV is not valid UTF-8');
+        throw problem('invalid_utf8', { detail: 'The CSV is not valid UTF-8' });
       }
       digest = hash.digest('hex');
     })(),

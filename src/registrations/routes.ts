@@ -3,7 +3,7 @@ import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { ProblemError, problemResponses } from '../http/problem.js';
+import { AUTH_PROBLEMS, describeProblems, problem } from '../http/problem.js';
 import { createTaskQuerySchema, registrationTaskSchema, resultsQuerySchema, taskParamsSchema, taskResultPageSchema } from './schemas.js';
 import type { RegistrationsService, UploadBody } from './service.js';
 
@@ -12,6 +12,30 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson'];
 
 /** Media types of the upload; JSON is buffered (BODY_LIMIT_BYTES), NDJSON and CSV are streamed. */
 export const UPLOAD_MEDIA_TYPES = ['application/json', ...NDJSON_TYPES, 'text/csv'] as const;
+
+const uploadProblems = describeProblems([
+  ...AUTH_PROBLEMS,
+  'malformed_json',
+  'not_an_array',
+  'not_an_object',
+  'empty_body',
+  'empty_batch',
+  'invalid_utf8',
+  'invalid_csv_header',
+  'malformed_csv',
+  'validation_failed',
+  'idempotency_key_reused',
+  'body_too_large',
+  'upload_too_large',
+  'too_many_records',
+  'unsupported_media_type',
+  [['unknown_certificate_type'], 'replace mode'],
+  [['upload_idle_timeout'], 'a streamed body sent nothing for UPLOAD_IDLE_TIMEOUT_MS; the connection is closed, nothing stored'],
+  [['too_many_uploads'], 'UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY uploads of this municipality in progress; with Retry-After'],
+  [['uploads_busy'], 'UPLOAD_MAX_IN_FLIGHT uploads in progress; with Retry-After'],
+]);
+const taskProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, [['task_not_found'], 'also for other municipalities’ tasks']]);
+const resultsProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS, 'task_not_found']);
 
 const SEMANTICS = `
 A record is identified by (municipality, orgSpecificCertificateTypeId, myNumber, certificationSubKey, historyKey).
@@ -51,15 +75,15 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      return done(new ProblemError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+      return done(problem('invalid_utf8'));
     }
-    if (text.trim() === '') return done(new ProblemError(400, 'empty_body', 'The request body is empty'));
+    if (text.trim() === '') return done(problem('empty_body'));
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
       // The kind and position of the error, never the text around it (it may be a name or a 個人番号).
-      return done(new ProblemError(400, 'malformed_json', 'The request body is not valid JSON', jsonSyntaxMessage(err, text)));
+      return done(problem('malformed_json', { detail: jsonSyntaxMessage(err, text) }));
     }
     done(null, { json: value, bytes: body });
   });
@@ -92,34 +116,28 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         summary: 'Register a batch of 受給者証 records (PMH postRegistrationTasks)',
         description:
           `Accepts a batch of records in PMH's diff/history shape (see PmhRegistrationRecord) and answers 202 with the task and a Location header; ` +
-          `with \`?wait=N\`, 200 with the finished task if it finishes within N seconds.\n${SEMANTICS}\n\nProblem codes: \`unauthenticated\`/\`invalid_token\` (401), ` +
-          '`malformed_json`, `not_an_array`, `not_an_object`, `empty_body`, `empty_batch`, `invalid_utf8`, `invalid_csv_header`, `malformed_csv`, ' +
-          '`validation_failed` (400), `idempotency_key_reused` (409), `body_too_large`, `upload_too_large`, `too_many_records` (413), ' +
-          '`unsupported_media_type` (415), `unknown_certificate_type` (422, replace mode), ' +
-          '`upload_idle_timeout` (408: a streamed body sent nothing for UPLOAD_IDLE_TIMEOUT_MS; the connection is closed, nothing stored), ' +
-          '`too_many_uploads` (429: UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY uploads of this municipality in progress), ' +
-          '`uploads_busy` (503: UPLOAD_MAX_IN_FLIGHT uploads in progress); both with Retry-After.',
+          `with \`?wait=N\`, 200 with the finished task if it finishes within N seconds.\n${SEMANTICS}\n\n${uploadProblems.text}`,
         querystring: createTaskQuerySchema,
-        response: { 200: registrationTaskSchema, 202: registrationTaskSchema, ...problemResponses(400, 401, 408, 409, 413, 415, 422, 429, 503) },
+        response: { 200: registrationTaskSchema, 202: registrationTaskSchema, ...uploadProblems.responses },
       },
     },
     async (req, reply) => {
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let body: UploadBody;
       if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
-        throw new ProblemError(415, 'unsupported_media_type', 'Unsupported content type', `Send ${UPLOAD_MEDIA_TYPES.join(', ')}`);
+        throw problem('unsupported_media_type', { detail: `Send ${UPLOAD_MEDIA_TYPES.join(', ')}` });
       }
       if (type === 'application/json') {
         const { json, bytes } = req.body as { json: unknown; bytes: Buffer };
-        if (!Array.isArray(json)) throw new ProblemError(400, 'not_an_array', 'The body must be a JSON array of records', 'Send [ {record}, … ] (or use application/x-ndjson for one record per line)');
+        if (!Array.isArray(json)) throw problem('not_an_array', { detail: 'Send [ {record}, … ] (or use application/x-ndjson for one record per line)' });
         const notObject = json.findIndex((r) => !isPlainObject(r));
         if (notObject !== -1) {
-          throw new ProblemError(400, 'not_an_object', 'Every element of the array must be a record object', undefined, [
-            { index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` },
-          ]);
+          throw problem('not_an_object', {
+            errors: [{ index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` }],
+          });
         }
         if (json.length > maxJsonRecords) {
-          throw new ProblemError(413, 'too_many_records', 'Too many records for a JSON body', `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads`);
+          throw problem('too_many_records', { detail: `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads` });
         }
         body = { format: 'json', records: json, bytes };
       } else {
@@ -127,9 +145,10 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       }
       const idempotencyKey = req.headers['idempotency-key'];
       if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255))) {
-        throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'Idempotency-Key must be 1–255 characters', [
-          { field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' },
-        ]);
+        throw problem('validation_failed', {
+          detail: 'Idempotency-Key must be 1–255 characters',
+          errors: [{ field: 'Idempotency-Key', code: 'invalid', message: 'must be 1–255 characters' }],
+        });
       }
       const { task, replayed } = await service.createTask({
         municipalityCode: req.municipality.code,
@@ -156,9 +175,9 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         security: municipalSecurity,
         operationId: 'getRegistrationTask',
         summary: 'Get a registration task',
-        description: 'Status and counts of a task of the calling municipality. Problem codes: `task_not_found` (404, also for other municipalities’ tasks), 401.',
+        description: `Status and counts of a task of the calling municipality. ${taskProblems.text}`,
         params: taskParamsSchema,
-        response: { 200: registrationTaskSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: registrationTaskSchema, ...taskProblems.responses },
       },
     },
     async (req) => service.getTask(req.municipality.code, req.params.id),
@@ -175,10 +194,10 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         description:
           'One result per record processed so far, in upload order, with every error of a rejected record. ' +
           '`Accept: application/x-ndjson` or `text/csv` downloads all (filtered) results at once instead of a page. ' +
-          'Problem codes: `task_not_found` (404), `invalid_cursor`, `validation_failed` (400), 401.',
+          resultsProblems.text,
         params: taskParamsSchema,
         querystring: resultsQuerySchema,
-        response: { 200: taskResultPageSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: taskResultPageSchema, ...resultsProblems.responses },
       },
     },
     async (req, reply) => {

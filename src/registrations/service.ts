@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
@@ -81,10 +81,10 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
     // The refused body is not read: close the connection after the answer.
     const headers = { 'retry-after': '2', connection: 'close' };
     if (mine >= limits.perMunicipality) {
-      throw new ProblemError(429, 'too_many_uploads', 'Too many uploads of this municipality at once', `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, undefined, headers);
+      throw problem('too_many_uploads', { detail: `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, headers });
     }
     if (inFlight >= limits.total) {
-      throw new ProblemError(503, 'uploads_busy', 'Too many uploads at once', `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, undefined, headers);
+      throw problem('uploads_busy', { detail: `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, headers });
     }
     inFlight++;
     inFlightOf.set(municipalityCode, mine + 1);
@@ -113,7 +113,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
   async function getTask(municipalityCode: string, id: string): Promise<TaskRow> {
     const t = await repo.findTask(municipalityCode, id);
     // Another municipality's task is indistinguishable from a missing one.
-    if (!t) throw new ProblemError(404, 'task_not_found', 'No registration task with this id');
+    if (!t) throw problem('task_not_found');
     return t;
   }
 
@@ -134,14 +134,15 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
 
     async stageTask(input: CreateTaskInput): Promise<{ task: TaskView; replayed: boolean }> {
       if (input.mode === 'replace' && !input.replaceTypeId) {
-        throw new ProblemError(400, 'validation_failed', 'The request is invalid', 'mode=replace needs orgSpecificCertificateTypeId', [
-          { field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' },
-        ]);
+        throw problem('validation_failed', {
+          detail: 'mode=replace needs orgSpecificCertificateTypeId',
+          errors: [{ field: 'orgSpecificCertificateTypeId', code: 'required', message: 'required with mode=replace' }],
+        });
       }
       const rules = await deps.loadRules(input.municipalityCode);
       if (input.mode === 'replace' && input.replaceTypeId) {
         if (!rules.has(input.replaceTypeId)) {
-          throw new ProblemError(422, 'unknown_certificate_type', 'The certificate type to replace is not defined', `${input.replaceTypeId} is not a certificate type of this municipality`);
+          throw problem('unknown_certificate_type', { detail: `${input.replaceTypeId} is not a certificate type of this municipality` });
         }
       }
       const id = randomUUID();
@@ -153,7 +154,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
         await repo.stageRecords(client, u.copy(id));
         const count = u.count();
         await repo.markDuplicates(client, id);
-        if (count === 0) throw new ProblemError(400, 'empty_batch', 'The upload contains no records');
+        if (count === 0) throw problem('empty_batch');
         const inserted = await repo.insertTask(
           client,
           { id, municipalityCode: input.municipalityCode, mode: input.mode, replaceTypeId: input.replaceTypeId ?? null, format: input.body.format, idempotencyKey: input.idempotencyKey ?? null, createdAt: deps.now() },
@@ -164,7 +165,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
           await client.query('ROLLBACK');
           const existing = (await repo.findTaskByIdempotencyKey(input.municipalityCode, input.idempotencyKey!))!;
           if (existing.bodySha256 !== u.sha256() || existing.mode !== input.mode || existing.replaceTypeId !== (input.replaceTypeId ?? null)) {
-            throw new ProblemError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request', `Task ${existing.id} was created with this key from another body or mode`);
+            throw problem('idempotency_key_reused', { detail: `Task ${existing.id} was created with this key from another body or mode` });
           }
           return { task: taskView(existing), replayed: true };
         }
@@ -200,7 +201,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
     async listResults(municipalityCode: string, id: string, q: { status?: Outcome | 'accepted'; limit: number; cursor?: string }) {
       await getTask(municipalityCode, id);
       const after = q.cursor === undefined ? undefined : Number(decodeCursor(q.cursor));
-      if (after !== undefined && !Number.isInteger(after)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this API issued');
+      if (after !== undefined && !Number.isInteger(after)) throw problem('invalid_cursor');
       const outcomes: Outcome[] | undefined = q.status === 'accepted' ? ['created', 'updated', 'unchanged', 'deleted'] : q.status ? [q.status] : undefined;
       const rows = await repo.listResults(id, { outcomes, afterIndex: after, limit: q.limit + 1 });
       const items = rows.slice(0, q.limit);

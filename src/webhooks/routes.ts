@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { municipalSecurity } from '../http/auth.js';
-import { problemResponses } from '../http/problem.js';
+import { AUTH_PROBLEMS, describeProblems, type ProblemDeclaration } from '../http/problem.js';
 import {
   createdWebhookEndpointSchema,
   createWebhookEndpointSchema,
@@ -16,8 +16,17 @@ import {
 import type { WebhooksService } from './service.js';
 
 const tags = ['webhooks'];
-const AUTH = '`unauthenticated` / `invalid_token` (401)';
-const NOT_FOUND = '`webhook_endpoint_not_found` (404, also for another municipality’s endpoint)';
+const NOT_FOUND: ProblemDeclaration = [['webhook_endpoint_not_found'], 'also for another municipality’s endpoint'];
+const createProblems = describeProblems([
+  [['validation_failed'], 'e.g. a URL that is not http/https'],
+  ...AUTH_PROBLEMS,
+  [['webhook_url_refused'], 'an address the URL policy refuses'],
+  [['too_many_webhook_endpoints'], 'at most 20'],
+]);
+const listProblems = describeProblems(AUTH_PROBLEMS);
+const endpointProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND]);
+const deliveriesProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS, NOT_FOUND]);
+const deliveryProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND, 'webhook_delivery_not_found']);
 
 export const WEBHOOK_SEMANTICS = `Sandbox-only (PMH has no webhooks): when a registration task of the municipality reaches a final status
 (succeeded, completed_with_errors, failed), the sandbox POSTs a \`registration_task.finished\` event (schema WebhookEvent: \`{ id, type,
@@ -51,9 +60,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         summary: 'Register a webhook endpoint',
         description:
           `Registers a URL to receive registration-task events; the answer holds the signing secret, shown this once.\n\n${WEBHOOK_SEMANTICS}\n\n` +
-          `Problem codes: \`validation_failed\` (400, e.g. a URL that is not http/https), ${AUTH}, \`webhook_url_refused\` (422, an address the URL policy refuses), \`too_many_webhook_endpoints\` (422, at most 20).`,
+          createProblems.text,
         body: createWebhookEndpointSchema,
-        response: { 201: createdWebhookEndpointSchema, ...problemResponses(400, 401, 422) },
+        response: { 201: createdWebhookEndpointSchema, ...createProblems.responses },
       },
     },
     async (req, reply) => reply.status(201).send(await service.createEndpoint(req.municipality.code, req.body)),
@@ -67,8 +76,8 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         security: municipalSecurity,
         operationId: 'listWebhookEndpoints',
         summary: 'List webhook endpoints',
-        description: `The calling municipality's endpoints, oldest first, without their secrets.\n\nProblem codes: ${AUTH}.`,
-        response: { 200: webhookEndpointListSchema, ...problemResponses(401) },
+        description: `The calling municipality's endpoints, oldest first, without their secrets.\n\n${listProblems.text}`,
+        response: { 200: webhookEndpointListSchema, ...listProblems.responses },
       },
     },
     async (req) => service.listEndpoints(req.municipality.code),
@@ -82,9 +91,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         security: municipalSecurity,
         operationId: 'getWebhookEndpoint',
         summary: 'Get a webhook endpoint',
-        description: `One endpoint, without its secret.\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}.`,
+        description: `One endpoint, without its secret.\n\n${endpointProblems.text}`,
         params: endpointParamsSchema,
-        response: { 200: webhookEndpointSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: webhookEndpointSchema, ...endpointProblems.responses },
       },
     },
     async (req) => service.getEndpoint(req.municipality.code, req.params.endpointId),
@@ -98,9 +107,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         security: municipalSecurity,
         operationId: 'deleteWebhookEndpoint',
         summary: 'Delete a webhook endpoint',
-        description: `Stops sending events to it and deletes its deliveries (attempts still queued are dropped).\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}.`,
+        description: `Stops sending events to it and deletes its deliveries (attempts still queued are dropped).\n\n${endpointProblems.text}`,
         params: endpointParamsSchema,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses(400, 401, 404) },
+        response: { 204: z.null().describe('Deleted'), ...endpointProblems.responses },
       },
     },
     async (req, reply) => {
@@ -119,10 +128,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         summary: 'List deliveries to a webhook endpoint',
         description:
           `Every event sent (or being sent) to this endpoint, newest first, with its attempts, last status code or error and next attempt.\n\n` +
-          `Problem codes: \`validation_failed\`, \`invalid_cursor\` (400), ${AUTH}, ${NOT_FOUND}.`,
+          deliveriesProblems.text,
         params: endpointParamsSchema,
         querystring: deliveriesQuerySchema,
-        response: { 200: webhookDeliveryPageSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: webhookDeliveryPageSchema, ...deliveriesProblems.responses },
       },
     },
     async (req) => service.listDeliveries(req.municipality.code, req.params.endpointId, req.query),
@@ -136,9 +145,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         security: municipalSecurity,
         operationId: 'getWebhookDelivery',
         summary: 'Get one webhook delivery',
-        description: `Problem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}, \`webhook_delivery_not_found\` (404).`,
+        description: deliveryProblems.text,
         params: deliveryParamsSchema,
-        response: { 200: webhookDeliverySchema, ...problemResponses(400, 401, 404) },
+        response: { 200: webhookDeliverySchema, ...deliveryProblems.responses },
       },
     },
     async (req) => service.getDelivery(req.municipality.code, req.params.endpointId, req.params.deliveryId),
@@ -154,9 +163,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> 
         summary: 'Send an event again',
         description:
           'Sends the delivery’s event to the endpoint again as a new delivery (same event id and body, newly signed, attempts from 1), ' +
-          `whatever the old one's status; answers 202 with the new delivery.\n\nProblem codes: \`validation_failed\` (400), ${AUTH}, ${NOT_FOUND}, \`webhook_delivery_not_found\` (404).`,
+          `whatever the old one's status; answers 202 with the new delivery.\n\n${deliveryProblems.text}`,
         params: deliveryParamsSchema,
-        response: { 202: webhookDeliverySchema, ...problemResponses(400, 401, 404) },
+        response: { 202: webhookDeliverySchema, ...deliveryProblems.responses },
       },
     },
     async (req, reply) => reply.status(202).send(await service.redeliver(req.municipality.code, req.params.endpointId, req.params.deliveryId)),

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import { checkWebhookUrl } from '../domain/webhook-url.js';
-import { ProblemError } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { TaskRow } from '../registrations/repository.js';
@@ -59,7 +59,7 @@ const deliveryView = (d: DeliveryRow): WebhookDeliveryView => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
 });
 
-const notFound = () => new ProblemError(404, 'webhook_endpoint_not_found', 'No webhook endpoint with this id');
+const notFound = () => problem('webhook_endpoint_not_found');
 
 export function webhooksService(deps: WebhooksServiceDeps) {
   const { repo, policy } = deps;
@@ -92,11 +92,11 @@ export function webhooksService(deps: WebhooksServiceDeps) {
   return {
     async createEndpoint(municipalityCode: string, input: { url: string; description?: string }) {
       if ((await repo.countEndpoints(municipalityCode)) >= MAX_ENDPOINTS) {
-        throw new ProblemError(422, 'too_many_webhook_endpoints', 'Too many webhook endpoints', `A municipality may register at most ${MAX_ENDPOINTS}; delete one first`);
+        throw problem('too_many_webhook_endpoints', { detail: `A municipality may register at most ${MAX_ENDPOINTS}; delete one first` });
       }
       const verdict = checkWebhookUrl(input.url, { allowPrivate: policy.allowPrivate });
       if (!verdict.ok) {
-        throw new ProblemError(422, 'webhook_url_refused', 'The webhook URL is refused', `The URL ${verdict.message}`, [{ field: 'url', code: verdict.rule, message: verdict.message }]);
+        throw problem('webhook_url_refused', { detail: `The URL ${verdict.message}`, errors: [{ field: 'url', code: verdict.rule, message: verdict.message }] });
       }
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
       const e = await repo.createEndpoint({ id: randomUUID(), municipalityCode, url: verdict.url, description: input.description ?? null, secret, createdAt: deps.now() });
@@ -117,7 +117,7 @@ export function webhooksService(deps: WebhooksServiceDeps) {
       if (q.cursor) {
         const [at, id] = decodeCursor(q.cursor).split('|');
         const createdAt = new Date(at ?? '');
-        if (!id || Number.isNaN(createdAt.getTime())) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not valid', 'Pass nextCursor from a previous page unchanged');
+        if (!id || Number.isNaN(createdAt.getTime())) throw problem('invalid_cursor', { detail: 'Pass nextCursor from a previous page unchanged' });
         after = { createdAt, id };
       }
       const rows = await repo.listDeliveries(endpointId, q.limit + 1, after);
@@ -129,7 +129,7 @@ export function webhooksService(deps: WebhooksServiceDeps) {
     async getDelivery(municipalityCode: string, endpointId: string, deliveryId: string) {
       await ownEndpoint(municipalityCode, endpointId);
       const d = await repo.findDelivery(endpointId, deliveryId);
-      if (!d) throw new ProblemError(404, 'webhook_delivery_not_found', 'No delivery with this id for this endpoint');
+      if (!d) throw problem('webhook_delivery_not_found');
       return deliveryView(d);
     },
 
@@ -137,7 +137,7 @@ export function webhooksService(deps: WebhooksServiceDeps) {
     async redeliver(municipalityCode: string, endpointId: string, deliveryId: string) {
       await ownEndpoint(municipalityCode, endpointId);
       const d = await repo.findDelivery(endpointId, deliveryId);
-      if (!d) throw new ProblemError(404, 'webhook_delivery_not_found', 'No delivery with this id for this endpoint');
+      if (!d) throw problem('webhook_delivery_not_found');
       const id = randomUUID();
       await repo.inTransaction(async (client) => {
         await repo.insertDelivery(client, { id, endpointId, eventId: d.eventId, createdAt: realNow() });

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../../http/auth.js';
 import { sandboxClockSchema, setSandboxClockSchema } from './schemas.js';
 import type { SandboxClockService } from './service.js';
 
 const tags = ['sandbox'];
-const AUTH_CODES = '`unauthenticated` / `invalid_token` (401, no or wrong admin token)';
+const readProblems = describeProblems(ADMIN_AUTH_PROBLEMS);
+const setProblems = describeProblems([DATED_VALIDATION, ...ADMIN_AUTH_PROBLEMS]);
 
 export const CLOCK_SEMANTICS =
   'The sandbox clock is **frozen** once set, like Stripe test clocks: it stays at the set instant (it does not move forward) ' +
@@ -23,8 +24,8 @@ export const sandboxClockRoutes: FastifyPluginAsyncZod<{ service: SandboxClockSe
         security: adminSecurity,
         operationId: 'getSandboxClock',
         summary: 'Read the sandbox clock',
-        description: `${CLOCK_SEMANTICS}\n\nProblem codes: ${AUTH_CODES}.`,
-        response: { 200: sandboxClockSchema, ...problemResponses(401) },
+        description: `${CLOCK_SEMANTICS}\n\n${readProblems.text}`,
+        response: { 200: sandboxClockSchema, ...readProblems.responses },
       },
     },
     async () => service.get(),
@@ -38,9 +39,9 @@ export const sandboxClockRoutes: FastifyPluginAsyncZod<{ service: SandboxClockSe
         security: adminSecurity,
         operationId: 'setSandboxClock',
         summary: 'Freeze the sandbox clock at an instant',
-        description: `Sets the sandbox clock to \`now\` (past or future) and freezes it there.\n\n${CLOCK_SEMANTICS}\n\nProblem codes: \`validation_failed\` (400), ${AUTH_CODES}.`,
+        description: `Sets the sandbox clock to \`now\` (past or future) and freezes it there.\n\n${CLOCK_SEMANTICS}\n\n${setProblems.text}`,
         body: setSandboxClockSchema,
-        response: { 200: sandboxClockSchema, ...problemResponses(400, 401) },
+        response: { 200: sandboxClockSchema, ...setProblems.responses },
       },
     },
     async (req) => service.set(new Date(req.body.now)),
@@ -54,8 +55,8 @@ export const sandboxClockRoutes: FastifyPluginAsyncZod<{ service: SandboxClockSe
         security: adminSecurity,
         operationId: 'resetSandboxClock',
         summary: 'Return the sandbox clock to real time',
-        description: `Unfreezes the clock: "now" is the real time again. Idempotent.\n\n${CLOCK_SEMANTICS}\n\nProblem codes: ${AUTH_CODES}.`,
-        response: { 200: sandboxClockSchema, ...problemResponses(401) },
+        description: `Unfreezes the clock: "now" is the real time again. Idempotent.\n\n${CLOCK_SEMANTICS}\n\n${readProblems.text}`,
+        response: { 200: sandboxClockSchema, ...readProblems.responses },
       },
     },
     async () => service.reset(),

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { sendProblem } from '../../http/problem.js';
+import { problemBody, sendProblem } from '../../http/problem.js';
 import { isFaultablePath } from './match.js';
 import type { FaultsService } from './service.js';
 
+/** Injected faults answer the code and status their caller chose, so they are not in http/problems.ts; pmh_maintenance is. */
 const TITLES: Record<string, string> = {
   fault: 'Injected fault (sandbox)',
   prefer: 'Injected fault requested by the Prefer header (sandbox)',
@@ -24,7 +25,7 @@ export function installFaultInjection(app: FastifyInstance, service: FaultsServi
       return sendProblem(
         reply,
         request,
-        { status: 503, code: d.problemCode, title: 'PMH is in scheduled maintenance', detail: d.detail, injected: { by: 'maintenance' } },
+        { ...problemBody(d.problemCode, { detail: d.detail }), injected: { by: 'maintenance' } },
         { 'retry-after': String(d.retryAfter) },
       );
     }

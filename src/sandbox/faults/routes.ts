@@ -1,12 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemResponses } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../../http/auth.js';
 import { createFaultSchema, faultListSchema, faultParamsSchema, faultSchema, maintenanceSchema, setMaintenanceSchema } from './schemas.js';
 import type { FaultsService } from './service.js';
 
 const tags = ['sandbox'];
-const AUTH_CODES = '`unauthenticated` / `invalid_token` (401, no or wrong admin token)';
+const adminOnly = describeProblems(ADMIN_AUTH_PROBLEMS);
+const createProblems = describeProblems([DATED_VALIDATION, ...ADMIN_AUTH_PROBLEMS, 'expires_in_past', [['too_many_faults'], 'at most 1000 faults']]);
+const deleteProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS, 'fault_not_found']);
+const setMaintenanceProblems = describeProblems([
+  DATED_VALIDATION,
+  ...ADMIN_AUTH_PROBLEMS,
+  [['invalid_maintenance_window'], 'from not before until'],
+  [['maintenance_window_in_past'], 'until not after now'],
+]);
 
 export const FAULT_SEMANTICS = `Faults apply to every route except \`/sandbox/v1/...\`, \`/health\`, \`/ready\` and \`/docs\`, before the route's own
 authentication. A matching request gets \`effect.latencyMs\` of delay, then (with a \`status\`) an \`application/problem+json\` error
@@ -30,10 +38,9 @@ export const sandboxFaultRoutes: FastifyPluginAsyncZod<{ service: FaultsService 
         operationId: 'createSandboxFault',
         summary: 'Inject a fault',
         description:
-          `Makes matching requests fail or slow down.\n\n${FAULT_SEMANTICS}\n\nProblem codes: \`validation_failed\` (400), ${AUTH_CODES}, ` +
-          '`expires_in_past` / `too_many_faults` (422, at most 1000 faults).',
+          `Makes matching requests fail or slow down.\n\n${FAULT_SEMANTICS}\n\n${createProblems.text}`,
         body: createFaultSchema,
-        response: { 201: faultSchema, ...problemResponses(400, 401, 422) },
+        response: { 201: faultSchema, ...createProblems.responses },
       },
     },
     async (req, reply) => reply.status(201).send(await service.create(req.body)),
@@ -47,8 +54,8 @@ export const sandboxFaultRoutes: FastifyPluginAsyncZod<{ service: FaultsService 
         security: adminSecurity,
         operationId: 'listSandboxFaults',
         summary: 'List injected faults',
-        description: `Every fault, oldest first, with how often it has been applied (\`hits\`) and what is left.\n\nProblem codes: ${AUTH_CODES}.`,
-        response: { 200: faultListSchema, ...problemResponses(401) },
+        description: `Every fault, oldest first, with how often it has been applied (\`hits\`) and what is left.\n\n${adminOnly.text}`,
+        response: { 200: faultListSchema, ...adminOnly.responses },
       },
     },
     async () => service.list(),
@@ -62,9 +69,9 @@ export const sandboxFaultRoutes: FastifyPluginAsyncZod<{ service: FaultsService 
         security: adminSecurity,
         operationId: 'deleteSandboxFault',
         summary: 'Remove a fault',
-        description: `Stops injecting this fault.\n\nProblem codes: \`validation_failed\` (400), ${AUTH_CODES}, \`fault_not_found\` (404).`,
+        description: `Stops injecting this fault.\n\n${deleteProblems.text}`,
         params: faultParamsSchema,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses(400, 401, 404) },
+        response: { 204: z.null().describe('Deleted'), ...deleteProblems.responses },
       },
     },
     async (req, reply) => {
@@ -85,8 +92,8 @@ like a scheduled PMH outage; the catalogue, health and sandbox routes keep worki
         security: adminSecurity,
         operationId: 'getSandboxMaintenance',
         summary: 'Read the maintenance window',
-        description: `${MAINTENANCE}\n\nProblem codes: ${AUTH_CODES}.`,
-        response: { 200: maintenanceSchema, ...problemResponses(401) },
+        description: `${MAINTENANCE}\n\n${adminOnly.text}`,
+        response: { 200: maintenanceSchema, ...adminOnly.responses },
       },
     },
     async () => service.getMaintenance(),
@@ -101,10 +108,9 @@ like a scheduled PMH outage; the catalogue, health and sandbox routes keep worki
         operationId: 'setSandboxMaintenance',
         summary: 'Schedule a PMH maintenance window',
         description:
-          `Replaces the window.\n\n${MAINTENANCE}\n\nProblem codes: \`validation_failed\` (400), ${AUTH_CODES}, ` +
-          '`invalid_maintenance_window` (422, from not before until), `maintenance_window_in_past` (422, until not after now).',
+          `Replaces the window.\n\n${MAINTENANCE}\n\n${setMaintenanceProblems.text}`,
         body: setMaintenanceSchema,
-        response: { 200: maintenanceSchema, ...problemResponses(400, 401, 422) },
+        response: { 200: maintenanceSchema, ...setMaintenanceProblems.responses },
       },
     },
     async (req) => service.setMaintenance(req.body),
@@ -118,8 +124,8 @@ like a scheduled PMH outage; the catalogue, health and sandbox routes keep worki
         security: adminSecurity,
         operationId: 'clearSandboxMaintenance',
         summary: 'Cancel the maintenance window',
-        description: `Ends or cancels the window; PMH routes answer normally again. Idempotent.\n\nProblem codes: ${AUTH_CODES}.`,
-        response: { 200: maintenanceSchema, ...problemResponses(401) },
+        description: `Ends or cancels the window; PMH routes answer normally again. Idempotent.\n\n${adminOnly.text}`,
+        response: { 200: maintenanceSchema, ...adminOnly.responses },
       },
     },
     async () => service.clearMaintenance(),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.js';
-import { ProblemError } from '../../http/problem.js';
+import { problem } from '../../http/problem.js';
+import type { ProblemCode } from '../../http/problems.js';
 import type { SandboxSettingsRepository } from '../settings.js';
 import {
   defaultProblemCode,
@@ -28,7 +29,7 @@ const storedWindowSchema = z.object({
 
 /** What the fault hook does to a request. */
 export type FaultDecision =
-  | { kind: 'maintenance'; status: 503; problemCode: string; detail: string; retryAfter: number }
+  | { kind: 'maintenance'; status: 503; problemCode: typeof MAINTENANCE_PROBLEM_CODE; detail: string; retryAfter: number }
   | { kind: 'fault'; faultId: string; status?: number; problemCode?: string; latencyMs?: number }
   | { kind: 'prefer'; status?: number; problemCode?: string; latencyMs?: number; applied: string };
 
@@ -40,7 +41,7 @@ export interface IncomingRequest {
   prefer?: string | string[];
 }
 
-export const MAINTENANCE_PROBLEM_CODE = 'pmh_maintenance';
+export const MAINTENANCE_PROBLEM_CODE = 'pmh_maintenance' satisfies ProblemCode;
 
 /**
  * Faults and the maintenance window. The database is the record (faults survive a restart, and `remaining`
@@ -97,11 +98,12 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       const now = deps.clock.now();
       const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
       if (expiresAt && expiresAt.getTime() <= now.getTime()) {
-        throw new ProblemError(422, 'expires_in_past', 'expiresAt is not after now', `The sandbox clock says ${now.toISOString()}`, [
-          { field: 'expiresAt', code: 'expires_in_past', message: 'must be after the sandbox clock’s now' },
-        ]);
+        throw problem('expires_in_past', {
+          detail: `The sandbox clock says ${now.toISOString()}`,
+          errors: [{ field: 'expiresAt', code: 'expires_in_past', message: 'must be after the sandbox clock’s now' }],
+        });
       }
-      if (faults.length >= MAX_FAULTS) throw new ProblemError(422, 'too_many_faults', `At most ${MAX_FAULTS} faults`, 'Delete some (or POST /sandbox/v1/reset?include=faults)');
+      if (faults.length >= MAX_FAULTS) throw problem('too_many_faults', { detail: `At most ${MAX_FAULTS} faults: delete some (or POST /sandbox/v1/reset?include=faults)` });
       const effect: FaultEffect = { ...input.effect };
       if (effect.problemCode && effect.status === undefined) effect.status = 503;
       const fault = await deps.repo.create({ id: randomUUID(), match: input.match, effect, remaining: input.remaining ?? null, expiresAt });
@@ -116,7 +118,7 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
 
     async remove(id: string) {
       await ensureLoaded();
-      if (!(await deps.repo.delete(id))) throw new ProblemError(404, 'fault_not_found', 'No fault has this id');
+      if (!(await deps.repo.delete(id))) throw problem('fault_not_found');
       faults = faults.filter((f) => f.id !== id);
     },
 
@@ -137,14 +139,15 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       const from = input.from ? new Date(input.from) : null;
       const until = new Date(input.until);
       if (from && from.getTime() >= until.getTime()) {
-        throw new ProblemError(422, 'invalid_maintenance_window', 'from must be before until', undefined, [
-          { field: 'until', code: 'invalid_maintenance_window', message: 'must be after from' },
-        ]);
+        throw problem('invalid_maintenance_window', {
+          errors: [{ field: 'until', code: 'invalid_maintenance_window', message: 'must be after from' }],
+        });
       }
       if (until.getTime() <= now.getTime()) {
-        throw new ProblemError(422, 'maintenance_window_in_past', 'The window has already ended', `The sandbox clock says ${now.toISOString()}`, [
-          { field: 'until', code: 'maintenance_window_in_past', message: 'must be after the sandbox clock’s now' },
-        ]);
+        throw problem('maintenance_window_in_past', {
+          detail: `The sandbox clock says ${now.toISOString()}`,
+          errors: [{ field: 'until', code: 'maintenance_window_in_past', message: 'must be after the sandbox clock’s now' }],
+        });
       }
       const w = { from, until, message: input.message ?? null };
       await deps.settings.set('maintenance', { from: from?.toISOString() ?? null, until: until.toISOString(), message: w.message });
@@ -165,7 +168,7 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
      */
     async decide(req: IncomingRequest): Promise<FaultDecision | null> {
       const prefer = parsePreferFault(req.prefer);
-      if (prefer && 'error' in prefer) throw new ProblemError(400, 'invalid_prefer_header', 'Malformed sandbox preference in the Prefer header', prefer.error);
+      if (prefer && 'error' in prefer) throw problem('invalid_prefer_header', { detail: prefer.error });
       if (prefer) {
         const { status, problemCode, latencyMs } = prefer.effect;
         return { kind: 'prefer', status, problemCode: status !== undefined ? (problemCode ?? defaultProblemCode(status)) : undefined, latencyMs, applied: prefer.applied.join(', ') };

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ProblemError, problemResponses } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems, problem } from '../../http/problem.js';
 import { adminSecurity } from '../../http/auth.js';
 import type { RequestJournal } from './journal.js';
 import { journalPageSchema, journalQuerySchema } from './schemas.js';
 
 /** The request journal. Mounted in the sandbox scope (/sandbox/v1). */
+const listProblems = describeProblems([DATED_VALIDATION, 'invalid_cursor', ...ADMIN_AUTH_PROBLEMS]);
+
 export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJournal }> = async (app, { journal }) => {
   app.get(
     '/requests',
@@ -19,17 +21,21 @@ export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJourn
           'caller, duration and problem code. Bodies, query strings and headers are never kept, and digit runs of 10+ digits in a path ' +
           '(個人番号, also with separators, full-width or percent-encoded) and percent-encoded non-ASCII text (a name) are masked. The journal keeps the last SANDBOX_JOURNAL_SIZE requests (default 10000) in memory: it is emptied by a ' +
           'restart or by `POST /sandbox/v1/reset?include=requests`. Reads of this endpoint and `/docs` assets are not journaled. ' +
-          'Filters combine. Problem codes: `validation_failed` / `invalid_cursor` (400), ' +
-          '`unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+          `Filters combine. ${listProblems.text}`,
         querystring: journalQuerySchema,
-        response: { 200: journalPageSchema, ...problemResponses(400, 401) },
+        response: { 200: journalPageSchema, ...listProblems.responses },
       },
     },
     async (req) => {
       const { actor, path, since, limit, cursor } = req.query;
       let before: number | undefined;
       if (cursor !== undefined) {
-        if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this endpoint gave', undefined, [{ field: 'cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }]);
+        if (!/^[1-9][0-9]{0,15}$/.test(cursor)) {
+          throw problem('invalid_cursor', {
+            detail: 'The cursor is not one this endpoint gave',
+            errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }],
+          });
+        }
         before = Number(cursor);
       }
       const page = journal.list({ actor, path, since: since ? new Date(since) : undefined, limit, before });

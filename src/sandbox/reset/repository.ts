@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { ProblemError } from '../../http/problem.js';
+import { problem } from '../../http/problem.js';
 import type { TenantTable } from './tables.js';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -125,7 +125,7 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       if ((err as { code?: string }).code === '55P03') {
-        throw new ProblemError(409, 'reset_busy', 'Tenant data is busy', 'A registration task or another reset held the tables too long; try again');
+        throw problem('reset_busy', { detail: 'A registration task or another reset held the tables too long; try again' });
       }
       throw err;
     } finally {

@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../../http/auth.js';
 import { resetQuerySchema, resetResultSchema } from './schemas.js';
 import type { ResetService } from './service.js';
+
+const resetProblems = describeProblems([
+  'validation_failed',
+  'conflicting_reset_scope',
+  ...ADMIN_AUTH_PROBLEMS,
+  [['reset_busy'], 'the tables stayed locked for 5 s'],
+]);
 
 export const sandboxResetRoutes: FastifyPluginAsyncZod<{ service: ResetService }> = async (app, { service }) => {
   app.post(
@@ -21,11 +28,9 @@ export const sandboxResetRoutes: FastifyPluginAsyncZod<{ service: ResetService }
           '`municipality` or `institution` deletes only that tenant’s rows, set-based. Fast enough to call before every test.\n\n' +
           'The sandbox’s own state (clock, faults, maintenance window, request journal) is left alone unless named in `include`; ' +
           '`keep=credentials` keeps issued tokens (and the institutions they belong to) working. A registration task running on ' +
-          'deleted data stops. ' +
-          'Problem codes: `validation_failed` / `conflicting_reset_scope` (400), `unauthenticated` / `invalid_token` (401, no or ' +
-          'wrong admin token), `reset_busy` (409, the tables stayed locked for 5 s).',
+          `deleted data stops. ${resetProblems.text}`,
         querystring: resetQuerySchema,
-        response: { 200: resetResultSchema, ...problemResponses(400, 401, 409) },
+        response: { 200: resetResultSchema, ...resetProblems.responses },
       },
     },
     async (req) => service.reset(req.query),

@@ -1,4 +1,4 @@
-import { ProblemError } from '../../http/problem.js';
+import { problem } from '../../http/problem.js';
 import type { SandboxClockService } from '../clock/service.js';
 import type { FaultsService } from '../faults/service.js';
 import type { RequestJournal } from '../journal/journal.js';
@@ -27,9 +27,9 @@ export function resetService(deps: {
     async reset(q: { municipality?: string; institution?: string; include?: Extra[]; keep?: 'credentials'[] }) {
       const started = performance.now();
       if (q.municipality && q.institution) {
-        throw new ProblemError(400, 'conflicting_reset_scope', 'Give municipality or institution, not both', undefined, [
-          { field: 'institution', code: 'conflicting_reset_scope', message: 'cannot be combined with municipality' },
-        ]);
+        throw problem('conflicting_reset_scope', {
+          errors: [{ field: 'institution', code: 'conflicting_reset_scope', message: 'cannot be combined with municipality' }],
+        });
       }
       const tables = registry.filter((t) => !(t.credential && q.keep?.includes('credentials')));
       const scope = q.municipality ? 'municipality' : q.institution ? 'institution' : 'all';

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../../http/problem.js';
+import { ADMIN_AUTH_PROBLEMS, describeProblems } from '../../http/problem.js';
 import { adminSecurity } from '../../http/auth.js';
 import { scenarioParamsSchema, scenarioResultSchema } from './schemas.js';
 import { LOAD_WAIT_LIMIT, type ScenariosService } from './service.js';
 
 /** Sandbox: named scenarios. Mounted under /sandbox/v1. */
+const loadProblems = describeProblems([[['validation_failed'], 'unknown scenario name'], ...ADMIN_AUTH_PROBLEMS]);
+
 export const sandboxScenarioRoutes: FastifyPluginAsyncZod<{ service: ScenariosService }> = async (app, { service }) => {
   app.post(
     '/scenarios/:name',
@@ -24,9 +26,9 @@ export const sandboxScenarioRoutes: FastifyPluginAsyncZod<{ service: ScenariosSe
           'two municipalities at once, deleted history row, card expired, card revoked.\n' +
           `- \`load:<count>\`: \`count\` generated 難病 records of 東京都 (deterministic generator, seed \`load:<count>\`), registered in tasks of up to 100000 records; ` +
           `up to ${LOAD_WAIT_LIMIT} records the answer waits for them (200), larger loads answer 202 with the task ids at once (poll GET /municipal/v1/registration-tasks/{id} with the token).\n\n` +
-          'Problem codes: `validation_failed` (400, unknown scenario name), `unauthenticated` / `invalid_token` (401, no or wrong admin token).',
+          loadProblems.text,
         params: scenarioParamsSchema,
-        response: { 200: scenarioResultSchema, 202: scenarioResultSchema, ...problemResponses(400, 401) },
+        response: { 200: scenarioResultSchema, 202: scenarioResultSchema, ...loadProblems.responses },
       },
     },
     async (req, reply) => {

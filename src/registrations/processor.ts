@@ -39,6 +39,9 @@ interface PreparedChunk {
 
 type ChunkEnd = 'committed' | 'gone';
 
+/** Whether `end` has settled as 'gone' already (without waiting for it; rejects if it failed). */
+const alreadyGone = async (end: Promise<ChunkEnd>) => (await Promise.race([end, Promise.resolve('pending' as const)])) === 'gone';
+
 const FINISHED: ReadonlySet<TaskRow['status']> = new Set(['succeeded', 'completed_with_errors', 'failed']);
 
 /**
@@ -225,7 +228,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
             next.catch(() => undefined);
           }
           const onLane = await lanes.next();
-          if ((await Promise.race([previous, Promise.resolve('pending' as const)])) === 'gone') return 'gone';
+          if (await alreadyGone(previous)) return 'gone';
           const before = previous;
           previous = onLane((lane) => commitChunk(lane, task, chunk, before));
         }

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
 import type { RegistrationsRepository, TaskRow } from './repository.js';
-import type { Outcome } from './schemas.js';
+import type { Outcome, TaskMode } from './schemas.js';
 
 export type UploadBody =
   | { format: 'json'; records: unknown[]; bytes: Buffer }
@@ -18,7 +18,7 @@ export interface CreateTaskInput {
   municipalityCode: string;
   body: UploadBody;
   idempotencyKey?: string;
-  mode: 'upsert' | 'replace';
+  mode: TaskMode;
   replaceTypeId?: string;
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
 import { PACKAGE_ROOT } from '../paths.js';
+import { inTransaction } from './pool.js';
 
 export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'prisma', 'migrations');
 
@@ -90,17 +91,16 @@ export async function migrate(databaseUrl: string, logger?: MigrationLogger): Pr
       migrations: migrations.map((m) => ({
         name: m.name,
         up: async ({ context }) => {
-          await context.query('BEGIN');
           try {
-            await context.query(m.sql);
-            await context.query(
-              `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
-               VALUES ($1, $2, $3, now(), now(), 1)`,
-              [randomUUID(), m.checksum, m.name],
-            );
-            await context.query('COMMIT');
+            await inTransaction(context, async (c) => {
+              await c.query(m.sql);
+              await c.query(
+                `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+                 VALUES ($1, $2, $3, now(), now(), 1)`,
+                [randomUUID(), m.checksum, m.name],
+              );
+            });
           } catch (err) {
-            await context.query('ROLLBACK');
             throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
           }
         },

@@ -8,18 +8,54 @@ export function createPool(databaseUrl: string, max = 10): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` in a transaction on one client of the pool. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/**
+ * An open transaction (or a session holding a lock), as repositories hand it to code that must join it
+ * (a job sent with the task that needs it, a webhook event with the task's final status): pass it on, never query it.
+ */
+export type Transaction = pg.ClientBase;
+
+const ROLLBACK = Symbol('rollback');
+/** What a transaction's body returns to end it with ROLLBACK instead of COMMIT, yet without an error. */
+export interface RolledBack<T> {
+  readonly [ROLLBACK]: T;
+}
+/** Ends the transaction with ROLLBACK; inTransaction resolves with `value`. */
+export const rollback = <T>(value: T): RolledBack<T> => ({ [ROLLBACK]: value });
+const isRolledBack = (r: unknown): r is RolledBack<unknown> => typeof r === 'object' && r !== null && ROLLBACK in r;
+
+export interface TransactionOptions {
+  /** SET LOCAL statements, sent with BEGIN in the same round trip (e.g. `SET LOCAL synchronous_commit = off`). */
+  setLocal?: string;
+}
+
+/**
+ * Runs `fn` in a transaction: on a connection of its own from `on` when it is a pool (released after;
+ * destroyed when even ROLLBACK failed), or on the connection `on` (which stays the caller's). Commits
+ * what `fn` returns; rolls back when `fn` throws (and rethrows) or returns rollback(value).
+ */
+export async function inTransaction<T>(
+  on: pg.Pool | pg.ClientBase,
+  fn: (client: pg.ClientBase) => Promise<T | RolledBack<T>>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const owned = on instanceof pg.Pool ? await on.connect() : undefined;
+  const client = owned ?? (on as pg.ClientBase);
+  let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(options.setLocal ? `BEGIN; ${options.setLocal}` : 'BEGIN');
     const result = await fn(client);
+    if (isRolledBack(result)) {
+      await client.query('ROLLBACK');
+      return result[ROLLBACK] as T;
+    }
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((e: Error) => {
+      broken = e;
+    });
     throw err;
   } finally {
-    client.release();
+    owned?.release(broken);
   }
 }

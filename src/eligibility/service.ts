@@ -58,7 +58,7 @@ function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy
   };
 }
 
-/** The stored record's keys are sorted (canonical JSON); answers list them in the documented order. */
+/** The stored record is jsonb, which keeps no key order of its own; answers list the keys in the documented order. */
 function copayInSchemaOrder(m: NonNullable<RegisteredRecord['record']['maxCopaymentAmount']>): MedicalSubsidy['maxCopaymentAmount'] {
   const out: NonNullable<MedicalSubsidy['maxCopaymentAmount']> = {};
   for (const name of MAX_COPAYMENT_FIELDS) {

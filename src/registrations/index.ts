@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { uploadWorkerThreads } from '../config.js';
+import type { Transaction } from '../db/pool.js';
 import { registerMunicipalRoutes } from '../credentials/index.js';
 import { PreparePool } from './prepare-pool.js';
 import { registrationProcessor } from './processor.js';
@@ -9,7 +10,7 @@ import { registrationRoutes } from './routes.js';
 import { registrationsService, type RegistrationsService } from './service.js';
 
 /** Called in the transaction that finishes a task (e.g. to enqueue its webhook deliveries with it). */
-export type TaskFinishedListener = (client: pg.ClientBase, task: TaskRow) => Promise<void>;
+export type TaskFinishedListener = (tx: Transaction, task: TaskRow) => Promise<void>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,8 +58,8 @@ export const registrationsFeature = fp(
       now,
       logger: app.log,
       chunkSize: config.REGISTRATION_CHUNK_SIZE,
-      onFinished: async (client, task) => {
-        for (const listener of finishedListeners) await listener(client, task);
+      onFinished: async (tx, task) => {
+        for (const listener of finishedListeners) await listener(tx, task);
       },
     });
     await app.jobs.work('registration-task', async ({ taskId }, { lastAttempt }) => {

@@ -16,7 +16,7 @@ export interface RowWrite {
   isNotDisclosed: boolean;
   insurerNumber: string | null;
   recipientNumber: string | null;
-  /** The validated record as canonical JSON text. */
+  /** The validated record as JSON text (stored as jsonb, which keeps no key order). */
   record: string;
 }
 

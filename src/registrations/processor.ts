@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type pg from 'pg';
+import { rollback, type Transaction } from '../db/pool.js';
 import type { RecordIssue } from '../domain/pmh-record/index.js';
-import type { IndexRange, Outcome, RegistrationsRepository, StagedInput, TaskRow } from './repository.js';
+import type { IndexRange, RecordKeyFields, RegistrationsRepository, StagedInput, TaskRow } from './repository.js';
+import type { Outcome } from './schemas.js';
 
 export interface ProcessorDeps {
   repo: RegistrationsRepository;
@@ -13,21 +14,13 @@ export interface ProcessorDeps {
    * Called in the transaction that gives the task its final status, with the finished task: work that must
    * happen exactly when the task finishes (webhook events) commits with it.
    */
-  onFinished?(client: pg.ClientBase, task: TaskRow): Promise<void>;
+  onFinished?(tx: Transaction, task: TaskRow): Promise<void>;
   /** Test hook: called after each committed chunk with the number of records processed so far. */
   afterChunk?(taskId: string, processed: number): Promise<void> | void;
 }
 
-const lockKey = (municipalityCode: string) => `registration:${municipalityCode}`;
-
-interface KeyFields {
-  certificateTypeId: string;
-  myNumber: string;
-  certificationSubKey: string;
-  historyKey: string;
-}
 /** A staged deletion's key (StagedInput carries the whole key only of deletions). */
-const deletionKeyOf = (i: StagedInput): KeyFields | null =>
+const deletionKeyOf = (i: StagedInput): RecordKeyFields | null =>
   i.certificateTypeId !== null && i.myNumber !== null && i.certificationSubKey !== null && i.historyKey !== null
     ? { certificateTypeId: i.certificateTypeId, myNumber: i.myNumber, certificationSubKey: i.certificationSubKey, historyKey: i.historyKey }
     : null;
@@ -41,10 +34,50 @@ interface PreparedChunk {
   outcomes: (Outcome | undefined)[];
   errors: (string | null)[];
   upserts: { k: number; certificateTypeId: string }[];
-  deletes: { k: number; key: KeyFields }[];
+  deletes: { k: number; key: RecordKeyFields }[];
 }
 
 type ChunkEnd = 'committed' | 'gone';
+
+/** Whether `end` has settled as 'gone' already (without waiting for it; rejects if it failed). */
+const alreadyGone = async (end: Promise<ChunkEnd>) => (await Promise.race([end, Promise.resolve('pending' as const)])) === 'gone';
+
+const FINISHED: ReadonlySet<TaskRow['status']> = new Set(['succeeded', 'completed_with_errors', 'failed']);
+
+/**
+ * Connections that apply chunks in turn (lanes): chunk k waits until the chunk before it on its lane
+ * (chunk k - lanes) is done. Once a chunk failed, no lane is handed out again: its error is rethrown.
+ */
+function applyLanes(connections: readonly Transaction[]) {
+  const busy: Promise<unknown>[] = connections.map(() => Promise.resolve());
+  let failure: { err: unknown } | undefined;
+  let turn = 0;
+  const rethrow = () => {
+    if (failure) throw failure.err;
+  };
+  return {
+    /** Waits for the next lane in turn to be free; returns how to run a chunk's work on it. */
+    async next() {
+      const i = turn++ % connections.length;
+      await busy[i];
+      rethrow();
+      return <T>(work: (lane: Transaction) => Promise<T>): Promise<T> => {
+        const done = work(connections[i]!);
+        busy[i] = done.catch((err: unknown) => {
+          failure ??= { err };
+        });
+        return done;
+      };
+    },
+    /** Waits for every lane's last chunk; rethrows the first failure. */
+    async drain() {
+      await Promise.all(busy);
+      rethrow();
+    },
+    /** Resolves once no lane is working, failed or not. */
+    settled: () => Promise.allSettled(busy),
+  };
+}
 
 /**
  * Applies a task's staged records in chunks. Records were validated when the upload was received
@@ -66,7 +99,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
   const chunkSize = deps.chunkSize ?? 2000;
 
   /** Reads staged records `from` … `from + chunkSize - 1` and decides what the staging alone decides. */
-  async function prepareChunk(reader: pg.ClientBase, taskId: string, from: number): Promise<PreparedChunk> {
+  async function prepareChunk(reader: Transaction, taskId: string, from: number): Promise<PreparedChunk> {
     const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
     const last = inputs.at(-1);
     if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1) throw new Error(`task ${taskId}: staged records from ${from} are missing`);
@@ -100,8 +133,8 @@ export function registrationProcessor(deps: ProcessorDeps) {
     return chunk;
   }
 
-  /** Writes a prepared chunk in `client`'s open transaction; returns the task's new processed count. */
-  async function applyChunk(client: pg.ClientBase, taskId: string, municipalityCode: string, mode: 'upsert' | 'replace', chunk: PreparedChunk) {
+  /** Writes a prepared chunk in `client`'s open transaction; returns the chunk's outcome counts. */
+  async function applyChunk(client: Transaction, taskId: string, municipalityCode: string, mode: TaskRow['mode'], chunk: PreparedChunk) {
     const { range, outcomes, errors, deletes } = chunk;
     // The types the chunk's rows will use, locked as a foreign key would (FOR KEY SHARE, so deleting one
     // waits for this transaction), once per chunk instead of per row: a record whose type was deleted
@@ -121,7 +154,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
     // only the rows that were there already are looked up, and compared, in PostgreSQL.
     for (const u of upserts) outcomes[u.k] = 'created';
     const inserted = await repo.insertNewRecipients(client, municipalityCode, taskId, range, outcomes as Outcome[]);
-    const touched: KeyFields[] = [];
+    const touched: RecordKeyFields[] = [];
     if (inserted < upserts.length) {
       const there = await repo.existingRowsOfStaged(client, municipalityCode, taskId, range, outcomes as Outcome[]);
       // Neither inserted nor there: deleted by something else meanwhile (a sandbox reset); the retried chunk sees it again.
@@ -132,7 +165,7 @@ export function registrationProcessor(deps: ProcessorDeps) {
       }
     }
     const existing = await repo.existingRecipients(client, municipalityCode, deletes.map((d) => d.key));
-    const toDelete: KeyFields[] = [];
+    const toDelete: RecordKeyFields[] = [];
     for (const d of deletes) {
       if (existing.has(repo.keyOf(d.key))) {
         toDelete.push(d.key);
@@ -156,143 +189,97 @@ export function registrationProcessor(deps: ProcessorDeps) {
   }
 
   /**
-   * Applies `chunk` in a transaction of its own on `client`, and commits it only after the chunk
-   * before it (`previous`) committed: chunks are applied two at a time (PostgreSQL works on both),
-   * yet commit in order, so a task's progress is always a prefix of its upload. If the previous chunk
-   * failed or found its task gone, this one rolls back too.
+   * Applies `chunk` in a transaction of its own on `lane`, and commits it only after the chunk before
+   * it (`previous`) committed: chunks are applied two at a time (PostgreSQL works on both), yet commit
+   * in order, so a task's progress is always a prefix of its upload. If the previous chunk failed or
+   * found its task gone, this one rolls back too.
    */
-  async function commitChunk(client: pg.ClientBase, taskId: string, task: TaskRow, chunk: PreparedChunk, previous: Promise<ChunkEnd>): Promise<ChunkEnd> {
-    // A chunk commits without waiting for its WAL to reach the disk: should PostgreSQL or the machine
-    // crash within the next fraction of a second, the chunk is lost whole — rows, results and the
-    // task's progress together — and the task resumes before it. Measured in bench/ingest.ts
-    // (1,000,000 records: applying 43.1 → 37.8 s).
-    await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-    try {
+  async function commitChunk(lane: Transaction, task: TaskRow, chunk: PreparedChunk, previous: Promise<ChunkEnd>): Promise<ChunkEnd> {
+    const end = await repo.inChunkTransaction<ChunkEnd>(lane, async (tx) => {
       // The task row first, as before any write (a sandbox reset locks the tables in the same order), in a
       // mode both lanes can hold at once and that lets each update the row's progress in turn.
-      if (!(await repo.keyShareTaskRow(client, taskId))) {
-        await client.query('ROLLBACK');
-        return 'gone';
-      }
-      const counts = await applyChunk(client, taskId, task.municipalityCode, task.mode, chunk);
+      if (!(await repo.keyShareTaskRow(tx, task.id))) return rollback('gone');
+      const counts = await applyChunk(tx, task.id, task.municipalityCode, task.mode, chunk);
       // Gone (a sandbox reset deleted it): stop rather than go on with chunks of nothing.
-      if ((await previous) === 'gone' || !(await repo.advanceTask(client, taskId, chunk.range.to, counts))) {
-        await client.query('ROLLBACK');
-        return 'gone';
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-    await deps.afterChunk?.(taskId, chunk.range.to);
-    return 'committed';
+      if ((await previous) === 'gone' || !(await repo.advanceTask(tx, task.id, chunk.range.to, counts))) return rollback('gone');
+      return 'committed';
+    });
+    if (end === 'committed') await deps.afterChunk?.(task.id, chunk.range.to);
+    return end;
   }
 
-  async function notifyFinished(client: pg.ClientBase, taskId: string) {
+  /**
+   * Applies the task's staged records `from` … `received - 1`, chunk after chunk, on two lanes: the
+   * session (which holds the municipality's lock) and a second connection; a third connection reads
+   * the next chunk meanwhile. Only the reads and the decisions are in Node.
+   */
+  function applyStaged(session: Transaction, task: TaskRow, from: number, received: number): Promise<ChunkEnd> {
+    return repo.withConnections(2, async ([second, reader]) => {
+      const lanes = applyLanes([session, second!]);
+      let previous: Promise<ChunkEnd> = Promise.resolve('committed');
+      let next: Promise<PreparedChunk> | undefined = prepareChunk(reader!, task.id, from);
+      try {
+        while (next) {
+          const chunk: PreparedChunk = await next;
+          next = undefined;
+          if (chunk.range.to < received) {
+            next = prepareChunk(reader!, task.id, chunk.range.to);
+            // Awaited in the next round; if this round fails first, the finally below waits for it.
+            next.catch(() => undefined);
+          }
+          const onLane = await lanes.next();
+          if (await alreadyGone(previous)) return 'gone';
+          const before = previous;
+          previous = onLane((lane) => commitChunk(lane, task, chunk, before));
+        }
+        await lanes.drain();
+        return await previous;
+      } finally {
+        // Nothing may still use the connections when they go back to the pool.
+        await Promise.allSettled([lanes.settled(), next]);
+      }
+    });
+  }
+
+  async function notifyFinished(tx: Transaction, taskId: string) {
     if (!deps.onFinished) return;
-    const finished = await repo.lockTaskRow(client, taskId);
-    if (finished) await deps.onFinished(client, finished);
+    const finished = await repo.lockTaskRow(tx, taskId);
+    if (finished) await deps.onFinished(tx, finished);
   }
 
   return {
     /** Runs (or resumes) a task to its final state. Safe to call twice, concurrently or after a crash. */
     async process(taskId: string): Promise<void> {
       const task = await repo.findTaskById(taskId);
-      if (!task || task.status === 'succeeded' || task.status === 'completed_with_errors' || task.status === 'failed') return;
+      if (!task || FINISHED.has(task.status)) return;
 
-      const client = await repo.pool.connect();
-      let locked = false;
-      try {
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey(task.municipalityCode)]);
-        locked = rows[0]!.ok;
-        if (!locked) {
-          // Another task of this municipality is running; the job is retried later.
-          throw new Error(`municipality ${task.municipalityCode} is busy with another registration task`);
-        }
-        let current = await repo.findTaskById(taskId);
-        if (!current || (current.status !== 'queued' && current.status !== 'running')) return;
-        if (current.status === 'queued') await repo.markRunning(client, taskId, deps.now());
+      await repo.withMunicipalityLock(task.municipalityCode, async (session) => {
+        const current = await repo.findTaskById(taskId);
+        if (!current || FINISHED.has(current.status)) return;
+        if (current.status === 'queued') await repo.markRunning(session, taskId, deps.now());
+        if (current.processedCount < current.receivedCount && (await applyStaged(session, task, current.processedCount, current.receivedCount)) === 'gone') return;
 
-        const received = current.receivedCount;
-        if (current.processedCount < received) {
-          // Two lanes apply chunks (client holds the municipality's lock; a second connection); a third
-          // connection reads the next chunk meanwhile. Only the reads and the decisions are in Node.
-          const lane2 = await repo.pool.connect();
-          const reader = await repo.pool.connect();
-          const lanes = [client, lane2];
-          const busy: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-          let previous: Promise<ChunkEnd> = Promise.resolve('committed');
-          let failure: { err: unknown } | undefined;
-          let next: Promise<PreparedChunk> | undefined;
-          try {
-            next = prepareChunk(reader, taskId, current.processedCount);
-            for (let k = 0; next; k++) {
-              const chunk = await next;
-              next = undefined;
-              if (chunk.range.to < received) {
-                next = prepareChunk(reader, taskId, chunk.range.to);
-                // Awaited in the next round; if this round fails first, the finally below waits for it.
-                next.catch(() => undefined);
-              }
-              await busy[k % 2];
-              if (failure) throw failure.err;
-              if ((await Promise.race([previous, Promise.resolve('pending' as const)])) === 'gone') return;
-              const done = commitChunk(lanes[k % 2]!, taskId, task, chunk, previous);
-              previous = done;
-              busy[k % 2] = done.catch((err: unknown) => {
-                failure ??= { err };
-              });
-            }
-            await Promise.all(busy);
-            if (failure) throw failure.err;
-            if ((await previous) === 'gone') return;
-          } finally {
-            await Promise.allSettled([...busy, next]);
-            reader.release();
-            lane2.release();
-          }
-        }
-
-        await client.query('BEGIN');
-        try {
-          current = await repo.lockTaskRow(client, taskId);
-          if (!current || current.status !== 'running') {
-            await client.query('ROLLBACK');
-            return;
-          }
-          const removed = task.mode === 'replace' && task.replaceTypeId ? await repo.removeUnseen(client, task.municipalityCode, task.replaceTypeId, taskId) : 0;
-          await repo.finishTask(client, taskId, current.rejectedCount > 0 ? 'completed_with_errors' : 'succeeded', removed, deps.now());
-          await notifyFinished(client, taskId);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-        deps.logger.info({ taskId, received: current.receivedCount, rejected: current.rejectedCount }, 'registration task finished');
-      } finally {
-        if (locked) await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey(task.municipalityCode)]).catch(() => undefined);
-        client.release();
-      }
+        const finished = await repo.inTaskTransaction(async (tx) => {
+          const t = await repo.lockTaskRow(tx, taskId);
+          if (!t || t.status !== 'running') return rollback(null);
+          const removed = task.mode === 'replace' && task.replaceTypeId ? await repo.removeUnseen(tx, task.municipalityCode, task.replaceTypeId, taskId) : 0;
+          await repo.finishTask(tx, taskId, t.rejectedCount > 0 ? 'completed_with_errors' : 'succeeded', removed, deps.now());
+          await notifyFinished(tx, taskId);
+          return t;
+        }, session);
+        if (finished) deps.logger.info({ taskId, received: finished.receivedCount, rejected: finished.rejectedCount }, 'registration task finished');
+      });
     },
 
     /** After the queue gave up on a task: it ends as failed, reporting how far it got. */
     async fail(taskId: string, detail: string) {
-      const client = await repo.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const t = await repo.lockTaskRow(client, taskId);
-        if (t && (t.status === 'queued' || t.status === 'running')) {
-          await repo.finishTask(client, taskId, 'failed', 0, deps.now(), `${detail} (records 0–${t.processedCount - 1} were applied as their results say; the rest were not)`);
-          await notifyFinished(client, taskId);
+      await repo.inTaskTransaction(async (tx) => {
+        const t = await repo.lockTaskRow(tx, taskId);
+        if (t && !FINISHED.has(t.status)) {
+          await repo.finishTask(tx, taskId, 'failed', 0, deps.now(), `${detail} (records 0–${t.processedCount - 1} were applied as their results say; the rest were not)`);
+          await notifyFinished(tx, taskId);
         }
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

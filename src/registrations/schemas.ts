@@ -49,6 +49,12 @@ export const registrationTaskSchema = z
     },
   });
 
+/** The task as the API shows it; the repository's TaskRow takes its status, mode and format from here. */
+export type RegistrationTask = z.infer<typeof registrationTaskSchema>;
+export type TaskStatus = RegistrationTask['status'];
+export type TaskMode = RegistrationTask['mode'];
+export type TaskFormat = RegistrationTask['format'];
+
 export const recordErrorSchema = z
   .object({ field: z.string(), code: z.string(), message: z.string() })
   .meta({ id: 'RecordIssue', description: 'One problem with one field of one record' });
@@ -71,6 +77,10 @@ export const taskResultSchema = z
       warnings: [],
     },
   });
+
+/** One record's result, as listed (the repository reads them from result blocks in this shape). */
+export type TaskResult = z.infer<typeof taskResultSchema>;
+export type Outcome = TaskResult['outcome'];
 
 export const taskResultPageSchema = z
   .object({ items: z.array(taskResultSchema), nextCursor: z.string().nullable() })

@@ -6,7 +6,8 @@ import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
-import type { Outcome, RegistrationsRepository, TaskRow } from './repository.js';
+import type { RegistrationsRepository, TaskRow } from './repository.js';
+import type { Outcome, TaskMode } from './schemas.js';
 
 export type UploadBody =
   | { format: 'json'; records: unknown[]; bytes: Buffer }
@@ -17,7 +18,7 @@ export interface CreateTaskInput {
   municipalityCode: string;
   body: UploadBody;
   idempotencyKey?: string;
-  mode: 'upsert' | 'replace';
+  mode: TaskMode;
   replaceTypeId?: string;
 }
 
@@ -31,7 +32,8 @@ export interface RegistrationsServiceDeps {
   now(): Date;
   /**
    * Connections uploads stage on, of their own (not the pool the other APIs use): a client that is slow
-   * to send holds one of these only. Sized by `inFlight.total`, so it never queues.
+   * to send holds one of these only. Sized by `inFlight.total`, so it never queues. Handed to
+   * repo.stageUpload, which opens the transaction on it.
    */
   uploadPool?: import('pg').Pool;
   /** Uploads received at the same time: in total and per municipality. */
@@ -44,7 +46,7 @@ export function taskView(t: TaskRow) {
     status: t.status,
     mode: t.mode,
     orgSpecificCertificateTypeId: t.replaceTypeId,
-    format: t.format as 'json' | 'ndjson' | 'csv',
+    format: t.format,
     receivedCount: t.receivedCount,
     counts: {
       received: t.receivedCount,
@@ -69,7 +71,6 @@ const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
 
 export function registrationsService(deps: RegistrationsServiceDeps) {
   const { repo } = deps;
-  const stagingPool = deps.uploadPool ?? repo.pool;
   let inFlight = 0;
   const inFlightOf = new Map<string, number>();
 
@@ -147,39 +148,22 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       }
       const id = randomUUID();
       const u = upload(input.body, { rules, pool: deps.preparePool });
-      const client = await stagingPool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        await repo.stageRecords(client, u.copy(id));
-        const count = u.count();
-        await repo.markDuplicates(client, id);
-        if (count === 0) throw problem('empty_batch');
-        const inserted = await repo.insertTask(
-          client,
-          { id, municipalityCode: input.municipalityCode, mode: input.mode, replaceTypeId: input.replaceTypeId ?? null, format: input.body.format, idempotencyKey: input.idempotencyKey ?? null, createdAt: deps.now() },
-          count,
-          u.sha256(),
-        );
-        if (!inserted) {
-          await client.query('ROLLBACK');
-          const existing = (await repo.findTaskByIdempotencyKey(input.municipalityCode, input.idempotencyKey!))!;
-          if (existing.bodySha256 !== u.sha256() || existing.mode !== input.mode || existing.replaceTypeId !== (input.replaceTypeId ?? null)) {
-            throw problem('idempotency_key_reused', { detail: `Task ${existing.id} was created with this key from another body or mode` });
-          }
-          return { task: taskView(existing), replayed: true };
+      const staged = await repo.stageUpload({
+        task: { id, municipalityCode: input.municipalityCode, mode: input.mode, replaceTypeId: input.replaceTypeId ?? null, format: input.body.format, idempotencyKey: input.idempotencyKey ?? null },
+        upload: u,
+        createdAt: () => deps.now(),
+        enqueue: (tx) => deps.jobs.send('registration-task', { taskId: id }, { client: tx }),
+        on: deps.uploadPool,
+      });
+      if (staged === 'empty') throw problem('empty_batch');
+      if (staged === 'key_taken') {
+        const existing = (await repo.findTaskByIdempotencyKey(input.municipalityCode, input.idempotencyKey!))!;
+        if (existing.bodySha256 !== u.sha256() || existing.mode !== input.mode || existing.replaceTypeId !== (input.replaceTypeId ?? null)) {
+          throw problem('idempotency_key_reused', { detail: `Task ${existing.id} was created with this key from another body or mode` });
         }
-        await deps.jobs.send('registration-task', { taskId: id }, { client });
-        await client.query('COMMIT');
-        deps.jobs.wake();
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
-      } finally {
-        client.release(broken);
+        return { task: taskView(existing), replayed: true };
       }
+      deps.jobs.wake();
       return { task: taskView((await repo.findTaskById(id))!), replayed: false };
     },
 

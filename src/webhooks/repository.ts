@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Db } from '../db/prisma.js';
+import { inTransaction } from '../db/pool.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -122,23 +123,7 @@ export function webhooksRepository(db: Db, pool: pg.Pool) {
     },
 
     /** Runs `fn` in a transaction on its own connection. */
-    async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
-      } finally {
-        client.release(broken);
-      }
-    },
+    inTransaction: <T>(fn: (client: pg.ClientBase) => Promise<T>) => inTransaction(pool, fn),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Transaction } from '../db/pool.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import { checkWebhookUrl } from '../domain/webhook-url.js';
 import { problem } from '../http/problem.js';
@@ -151,7 +151,7 @@ export function webhooksService(deps: WebhooksServiceDeps) {
      * In the transaction that finishes a registration task: one event, one delivery per endpoint of the
      * municipality, and their jobs — all commit with the task's final status, or none does.
      */
-    async enqueueTaskFinished(client: pg.ClientBase, task: TaskRow) {
+    async enqueueTaskFinished(client: Transaction, task: TaskRow) {
       const endpointIds = await repo.endpointIdsOf(client, task.municipalityCode);
       if (endpointIds.length === 0) return;
       const event = { id: randomUUID(), type: 'registration_task.finished' as const, createdAt: (task.finishedAt ?? deps.now()).toISOString(), data: { task: taskView(task) } };

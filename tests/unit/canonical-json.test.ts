@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/domain/canonical-json.js';
+import { canonicalJson } from '../../bench/lib/canonical-json.js';
 
-/** The original definition: record hashes stored earlier were computed with it, so the text must not change. */
+/** The plain definition: the fast path must write the same text. */
 function reference(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
   if (value && typeof value === 'object') {

@@ -13,7 +13,7 @@ import {
   type RecordIssue,
   type RecordValidation,
 } from '../../src/domain/pmh-record/index.js';
-import { canonicalJson } from '../../src/domain/canonical-json.js';
+import { canonicalJson } from '../../bench/lib/canonical-json.js';
 import { prepareRecord } from '../../src/registrations/prepare.js';
 import { completeInsurerNumber, completeMedicalInstitutionCode, completeMyNumber } from '../../src/domain/numbers.js';
 

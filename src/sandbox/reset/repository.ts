@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '../../db/pool.js';
 import { problem } from '../../http/problem.js';
 import type { TenantTable } from './tables.js';
 
@@ -103,33 +104,21 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
     for (const def of plan.indexes) await c.query(def);
   }
 
-  /** Retries when PostgreSQL picks the reset as a deadlock victim (it locks many tables a running task also writes). */
-  async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction that waits at most LOCK_TIMEOUT for a table (then 409 reset_busy), retried when
+   * PostgreSQL picks it as a deadlock victim (a reset locks many tables a running task also writes).
+   */
+  async function resetTransaction<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(fn);
+        return await inTransaction(pool, fn, { setLocal: `SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'` });
       } catch (err) {
-        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        const code = (err as { code?: string }).code;
+        if (code === '55P03') {
+          throw problem('reset_busy', { detail: 'A registration task or another reset held the tables too long; try again' });
+        }
+        if (code !== '40P01' || attempt >= 5) throw err;
       }
-    }
-  }
-
-  async function once<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if ((err as { code?: string }).code === '55P03') {
-        throw problem('reset_busy', { detail: 'A registration task or another reset held the tables too long; try again' });
-      }
-      throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -142,7 +131,7 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
     async truncate(tables: TenantTable[]): Promise<string[]> {
       const ordered = [...tables.filter((t) => t.lockFirst), ...tables.filter((t) => !t.lockFirst)].map((t) => t.table);
       if (ordered.length === 0) return [];
-      const swapped = await inTransaction(async (c) => {
+      const swapped = await resetTransaction(async (c) => {
         // An autovacuum of a tenant table (likely after deletes) holds a lock the reset waits for until the
         // deadlock check cancels the autovacuum: after deadlock_timeout, 1 s by default. Shorter when allowed (superuser).
         await c.query(`SELECT set_config('deadlock_timeout', '20ms', true) WHERE current_setting('is_superuser') = 'on'`);
@@ -166,7 +155,7 @@ export function resetRepository(pool: pg.Pool, options: ResetRepositoryOptions =
 
     /** Deletes one tenant's rows, table by table in registry order, set-based; returns the rows deleted per table. */
     deleteTenant: (tables: { table: string; where: string }[], code: string) =>
-      inTransaction(async (c) => {
+      resetTransaction(async (c) => {
         // Every condition has an index. Without this, the planner seq-scans a whole table when the
         // statistics are skewed (one municipality's 1M staged rows beside another's 300: 176 ms → 0.5 ms).
         await c.query('SET LOCAL enable_seqscan = off');

@@ -1,4 +1,7 @@
-/** JSON with object keys sorted at every level: equal values give equal text. */
+/**
+ * JSON with object keys sorted at every level: equal values give equal text. The raw COPY of
+ * bench/ingest.ts writes its records with it; the service stores JSON.stringify text as jsonb, which keeps no key order.
+ */
 export function canonicalJson(value: unknown): string {
   // Fast path: rebuild with keys inserted in sorted order and let JSON.stringify write it, which is
   // several times quicker than concatenating per key. Valid only where insertion order is output

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateInputSchema } from '../http/schemas.js';
 
 export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
 
@@ -22,11 +23,11 @@ export const createCardBodySchema = z
     myNumber: z.string().regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits').describe('個人番号 of the card holder (check digit verified). Never returned.'),
     name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
     nameKana: z.string().regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ').optional().describe('Name in 全角カナ; default as for name'),
-    dateOfBirth: z.iso.date().optional().describe('YYYY-MM-DD; default as for name'),
+    dateOfBirth: dateInputSchema().optional().describe('YYYY-MM-DD; default as for name'),
     sex: sexSchema.optional(),
     address: freeText(200).optional().describe('券面 address; default as for name'),
     status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
-    certificateExpiresOn: z.iso.date().optional().describe('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock'),
+    certificateExpiresOn: dateInputSchema().optional().describe('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock'),
   })
   .meta({
     id: 'CreateCard',

@@ -89,6 +89,7 @@ import {
   decodeInsurerNumber,
   type NumberProblem,
 } from './numbers.js';
+import { isPmhDate, PMH_MIN_YEAR } from './dates.js';
 import { hasUnstorableText, maskPersonalText, unstorablePath } from './personal-text.js';
 
 /** What the validator needs to know about one 制度マスタ entry (certificate type) of the municipality. */
@@ -298,7 +299,7 @@ const DETAIL_ITEMS_MAX = 100;
 const DETAIL_LABEL_MAX = 100;
 const DETAIL_VALUE_MAX = 500;
 const INSTITUTIONS_MAX = 100;
-const MIN_YEAR = 1900;
+const MIN_YEAR = PMH_MIN_YEAR;
 /** rawRecordKey: longest key field considered "sane" (code units). */
 const RAW_KEY_FIELD_MAX = 256;
 
@@ -308,7 +309,6 @@ const TWELVE_DIGITS = /^[0-9]{12}$/;
 const KANA = /^[\u30A0-\u30FF\u3000]+$/u;
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const FORBIDDEN_MULTILINE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
-const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const FIELD_NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_]{0,59}$/;
 const CONDITION_PAIR = /^([0-9A-Za-z]+)-([0-9A-Za-z]+)$/;
 
@@ -369,18 +369,7 @@ function remembered<R>(check: (s: string) => R, max = 4096): (s: string) => R {
   };
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-const isRealDate = remembered((s: string): boolean => {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (y < MIN_YEAR || mo < 1 || mo > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
-});
+const isRealDate = remembered(isPmhDate);
 
 const decodeInsurerNumberOnce = remembered(decodeInsurerNumber);
 const checkMedicalInstitutionCodeOnce = remembered(checkMedicalInstitutionCode);

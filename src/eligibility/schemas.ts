@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { certificateSerialNumberSchema, sexSchema } from '../cards/schemas.js';
 import { LOCAL_CATEGORIES } from '../certificate-types/schemas.js';
-import { pageOf, paginationQuerySchema } from '../http/schemas.js';
+import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 import { problemSchema } from '../http/problem.js';
 
 export const SUBSIDY_ORDER_RULE =
@@ -11,7 +11,7 @@ export const SUBSIDY_ORDER_RULE =
 export const eligibilityCheckRequestSchema = z
   .strictObject({
     certificateSerialNumber: certificateSerialNumberSchema,
-    serviceDate: z.iso.date().optional().describe('Date of service (YYYY-MM-DD, 診療日/調剤日); default: today (JST) by the sandbox clock'),
+    serviceDate: dateInputSchema().optional().describe('Date of service (YYYY-MM-DD, 診療日/調剤日); default: today (JST) by the sandbox clock'),
     consent: z
       .strictObject({ medicalSubsidy: z.boolean().describe('The patient answered yes to 「医療費助成の各種受給者証を利用しますか」') })
       .describe('The patient’s consent at the card reader, per visit'),

@@ -1,5 +1,13 @@
 import { ProblemError } from './problem.js';
 import { z } from 'zod';
+import { PMH_MAX_YEAR, PMH_MIN_YEAR } from '../domain/dates.js';
+
+/** A date input (YYYY-MM-DD): a real calendar date of year 1900–9999 (domain/dates.ts), not merely ISO 8601. */
+export const dateInputSchema = () =>
+  // z.iso.date() reports what is not a calendar date; the refinement adds only the year range (one error per value).
+  z.iso.date().refine((s) => !/^[0-9]{4}-/.test(s) || Number(s.slice(0, 4)) >= PMH_MIN_YEAR, {
+    message: `must be a date of year ${PMH_MIN_YEAR}-${PMH_MAX_YEAR}`,
+  });
 
 /** Cursor pagination shared by every list endpoint. */
 export const paginationQuerySchema = z.object({

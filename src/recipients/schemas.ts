@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { certificateTypeIdSchema } from '../certificate-types/schemas.js';
-import { pageOf, paginationQuerySchema } from '../http/schemas.js';
+import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 
 export const recipientsQuerySchema = paginationQuerySchema.extend({
   // Cursors here are encrypted (they stand for a row key that includes the 個人番号), hence longer.
   cursor: z.string().max(400).optional().describe('Opaque cursor from the previous page’s nextCursor'),
   orgSpecificCertificateTypeId: certificateTypeIdSchema.optional().describe('Only rows of this certificate type'),
   recipientNumber: z.string().min(1).max(30).optional().describe('Only rows with this 公費受給者番号 (medicalSubsidyRecipientNumber), exact match'),
-  validOn: z.iso.date().optional().describe('Only rows valid on this date (YYYY-MM-DD): validFrom ≤ validOn ≤ validTo'),
+  validOn: dateInputSchema().optional().describe('Only rows valid on this date (YYYY-MM-DD): validFrom ≤ validOn ≤ validTo'),
 });
 
 export type RecipientsQuery = z.infer<typeof recipientsQuerySchema>;

@@ -300,6 +300,8 @@ const DETAIL_LABEL_MAX = 100;
 const DETAIL_VALUE_MAX = 500;
 const INSTITUTIONS_MAX = 100;
 const MIN_YEAR = PMH_MIN_YEAR;
+/** Path segments a field error names at most. */
+const FIELD_PATH_DEPTH_MAX = 8;
 /** rawRecordKey: longest key field considered "sane" (code units). */
 const RAW_KEY_FIELD_MAX = 256;
 
@@ -855,7 +857,8 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   if (unstorable !== null) {
     const parts = unstorable === '' ? [] : unstorable.split('.');
     const cut = parts.findIndex((p) => !/^[0-9]{1,3}$/.test(p) && !(FIELD_NAME_LIKE.test(p) && !/[0-9]{4}/.test(p)));
-    const field = (cut === -1 ? parts : parts.slice(0, cut)).join('.');
+    // At most a few levels: a value nested thousands deep would otherwise be named by a path of that length.
+    const field = (cut === -1 ? parts : parts.slice(0, cut)).slice(0, FIELD_PATH_DEPTH_MAX).join('.');
     return {
       ok: false,
       errors: [{ field, code: 'invalid_text', message: `${field === '' ? 'the record' : field} holds a NUL character or an unpaired surrogate, which cannot be stored` }],

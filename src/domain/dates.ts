@@ -25,3 +25,14 @@ export function isPmhDate(s: string): boolean {
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
+
+/**
+ * Whether an ISO 8601 instant falls in UTC years 1900+margin … 9998−margin: PostgreSQL's timestamptz and the JST
+ * dates derived from it (a PMH date) can hold it, and so can dates up to `margin` years either side of it.
+ */
+export function isPmhInstant(s: string, marginYears = 0): boolean {
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) return false;
+  const y = new Date(t).getUTCFullYear();
+  return y >= PMH_MIN_YEAR + marginYears && y <= PMH_MAX_YEAR - 1 - marginYears;
+}

@@ -1,12 +1,21 @@
 import { ProblemError } from './problem.js';
 import { z } from 'zod';
-import { PMH_MAX_YEAR, PMH_MIN_YEAR } from '../domain/dates.js';
+import { isPmhInstant, PMH_MAX_YEAR, PMH_MIN_YEAR } from '../domain/dates.js';
 
 /** A date input (YYYY-MM-DD): a real calendar date of year 1900–9999 (domain/dates.ts), not merely ISO 8601. */
 export const dateInputSchema = () =>
   // z.iso.date() reports what is not a calendar date; the refinement adds only the year range (one error per value).
   z.iso.date().refine((s) => !/^[0-9]{4}-/.test(s) || Number(s.slice(0, 4)) >= PMH_MIN_YEAR, {
     message: `must be a date of year ${PMH_MIN_YEAR}-${PMH_MAX_YEAR}`,
+  });
+
+/**
+ * An instant input (ISO 8601 with Z or an offset) of UTC year 1900+margin … 9998−margin; z.iso.datetime() alone allows
+ * year 0000 and instants past 9999 in UTC, which PostgreSQL's timestamptz and the JST dates derived from them cannot hold.
+ */
+export const instantInputSchema = (marginYears = 0) =>
+  z.iso.datetime({ offset: true }).refine((s) => Number.isNaN(Date.parse(s)) || isPmhInstant(s, marginYears), {
+    message: `must be an instant of year ${PMH_MIN_YEAR + marginYears}-${PMH_MAX_YEAR - 1 - marginYears}`,
   });
 
 /** Cursor pagination shared by every list endpoint. */

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { instantInputSchema } from '../../http/schemas.js';
+
+/** Years kept free either side of the clock. */
+const CLOCK_MARGIN_YEARS = 10;
 
 export const sandboxClockSchema = z
   .object({
@@ -15,6 +19,7 @@ export const sandboxClockSchema = z
 
 export const setSandboxClockSchema = z
   .object({
-    now: z.iso.datetime({ offset: true }).describe('The instant to freeze the clock at (ISO 8601 with Z or an offset)'),
+    // Scenarios and generated data lie up to a few years either side of now: those dates must be PMH dates too.
+    now: instantInputSchema(CLOCK_MARGIN_YEARS).describe('The instant to freeze the clock at (ISO 8601 with Z or an offset), of year 1910–9988'),
   })
   .meta({ id: 'SetSandboxClock', example: { now: '2027-04-01T09:00:00+09:00' } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantInputSchema } from '../../http/schemas.js';
 import { HTTP_METHODS, MAX_LATENCY_MS, PROBLEM_CODE_PATTERN } from './match.js';
 
 export const faultMatchSchema = z
@@ -39,7 +40,7 @@ export const createFaultSchema = z
     match: faultMatchSchema.default({}),
     effect: faultEffectSchema,
     remaining: z.int().min(1).max(1_000_000).optional().describe('Apply to this many matching requests, then stop; unlimited when absent'),
-    expiresAt: z.iso.datetime({ offset: true }).optional().describe('Stop applying at this instant of the sandbox clock'),
+    expiresAt: instantInputSchema().optional().describe('Stop applying at this instant of the sandbox clock'),
   })
   .meta({
     id: 'CreateSandboxFault',
@@ -78,8 +79,8 @@ export const faultParamsSchema = z.object({ faultId: z.uuid().describe('id of th
 
 export const setMaintenanceSchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional().describe('Start of the outage (sandbox clock); now when absent'),
-    until: z.iso.datetime({ offset: true }).describe('End of the outage (sandbox clock); Retry-After counts down to it'),
+    from: instantInputSchema().optional().describe('Start of the outage (sandbox clock); now when absent'),
+    until: instantInputSchema().describe('End of the outage (sandbox clock); Retry-After counts down to it'),
     message: z.string().min(1).max(500).optional().describe('Shown as the problem `detail` during the outage'),
   })
   .meta({

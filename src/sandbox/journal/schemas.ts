@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { instantInputSchema } from '../../http/schemas.js';
 
 export const journalQuerySchema = z.object({
   actor: z.string().min(1).max(100).optional().describe('Only this caller (`municipality:131016`, `institution:…`, `anonymous`, `unknown`, `sandbox-admin`); `*` globs'),
   path: z.string().min(1).max(500).optional().describe('Only this path: exact, or a glob where `*` is any run of characters (`/municipal/v1/*`)'),
-  since: z.iso.datetime({ offset: true }).optional().describe('Only requests that arrived at or after this instant (real time)'),
+  since: instantInputSchema().optional().describe('Only requests that arrived at or after this instant (real time)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size (1–1000, default 100)'),
   cursor: z.string().max(200).optional().describe('Opaque cursor from the previous page’s nextCursor'),
 });

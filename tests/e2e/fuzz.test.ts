@@ -5,7 +5,7 @@ import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js';
 import { generateRequest, listOperations, MUTATIONS, type FuzzContext, type FuzzOperation } from '../helpers/fuzz/generate.js';
-import { send } from '../helpers/fuzz/http.js';
+import { send, type RawRequest } from '../helpers/fuzz/http.js';
 import { judge, SLOW_MS } from '../helpers/fuzz/oracle.js';
 import { requestRng, seedFromEnv } from '../helpers/fuzz/prng.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
@@ -90,13 +90,30 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     await c.end();
   });
 
-  /** Undoes what a valid sandbox request switched on for everyone: a maintenance window, a moved clock, a fault. */
-  async function cleanUp(op: FuzzOperation, status: number, body: Buffer) {
-    if (status >= 300) return;
+  /**
+   * Undoes what a valid sandbox request switched on for everyone: a maintenance window, a moved clock, a fault. A moved
+   * clock is first probed with an upload and a webhook endpoint (what a stored clock reaches): their problems are returned.
+   */
+  async function cleanUp(op: FuzzOperation, status: number, body: Buffer): Promise<{ what: string; problem: string; status: number }[]> {
+    if (status >= 300) return [];
     const key = `${op.method} ${op.path}`;
+    const found: { what: string; problem: string; status: number }[] = [];
+    if (key === 'PUT /sandbox/v1/clock') {
+      const token: [string, string] = ['Authorization', `Bearer ${ctx.tokens.municipalToken}`];
+      const probes: [string, RawRequest][] = [
+        ['POST /municipal/v1/registration-tasks', { method: 'POST', target: '/municipal/v1/registration-tasks?wait=2', headers: [token, ['Content-Type', 'application/json']], body: Buffer.from('[{}]') }],
+        ['POST /municipal/v1/webhook-endpoints', { method: 'POST', target: '/municipal/v1/webhook-endpoints', headers: [token, ['Content-Type', 'application/json']], body: Buffer.from('{"url":"http://127.0.0.1:9/probe"}') }],
+      ];
+      for (const [what, req] of probes) {
+        const res = await send(host, port, req, SLOW_MS + 2_000);
+        const problem = judge(res);
+        if (problem) found.push({ what: `${what} after the clock was set to ${JSON.parse(body.toString()).now}`, problem, status: res.status });
+      }
+    }
     if (key === 'PUT /sandbox/v1/maintenance') await api('DELETE', '/sandbox/v1/maintenance', TEST_ADMIN_TOKEN);
     if (key === 'PUT /sandbox/v1/clock') await api('DELETE', '/sandbox/v1/clock', TEST_ADMIN_TOKEN);
     if (key === 'POST /sandbox/v1/faults') await api('DELETE', `/sandbox/v1/faults/${JSON.parse(body.toString()).id}`, TEST_ADMIN_TOKEN);
+    return found;
   }
 
   it('answers every request within 10 s, never 5xx unless injected, and every 4xx as problem+json with a code', async () => {
@@ -104,6 +121,7 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     expect(ops.length).toBeGreaterThan(30);
     const failures: Failure[] = [];
     const sent = new Map<string, number>();
+    const outcomes: Record<string, Record<string, number>> = {};
     const started = Date.now();
     const limit = ops.length * MUTATIONS.length * PER_OP;
     let index = 0;
@@ -133,10 +151,15 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
           .slice(0, 300);
         failures.push({ index, method: op.method, path: op.path, mutation, detail: generated.detail, status: res.status, problem, ...(serverError ? { serverError } : {}) });
       }
-      await cleanUp(op, res.status, res.body);
+      for (const after of await cleanUp(op, res.status, res.body)) failures.push({ index, method: op.method, path: op.path, mutation, detail: after.what, status: after.status, problem: after.problem });
+      const tally = (outcomes[mutation] ??= {});
+      const klass = res.status === 0 ? 'none' : `${String(res.status)[0]}xx`;
+      tally[klass] = (tally[klass] ?? 0) + 1;
     }
     const covered = ops.filter((op) => (sent.get(`${op.method} ${op.path}`) ?? 0) > 0).length;
     console.log(`fuzz: FUZZ_SEED=${SEED}, ${index} requests in ${Date.now() - started} ms, ${covered}/${ops.length} operations, ${failures.length} failures`);
+    console.log(`fuzz: answers by mutation ${Object.entries(outcomes).map(([m, t]) => `${m} ${JSON.stringify(t)}`).join(', ')}`);
+    if (!ONLY) expect(outcomes.valid?.['2xx'] ?? 0, 'valid requests that succeeded').toBeGreaterThan(20);
     if (!ONLY) expect(covered, 'every operation got requests within FUZZ_MS').toBe(ops.length);
     expect(failures, report(failures)).toEqual([]);
   }, BUDGET_MS + 60_000);

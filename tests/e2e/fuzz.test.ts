@@ -98,6 +98,13 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     if (status >= 300) return [];
     const key = `${op.method} ${op.path}`;
     const found: { what: string; problem: string; status: number }[] = [];
+    if (!['PUT /sandbox/v1/maintenance', 'PUT /sandbox/v1/clock', 'POST /sandbox/v1/faults'].includes(key)) return found;
+    let parsed: { now?: string; id?: string };
+    try {
+      parsed = JSON.parse(body.toString());
+    } catch {
+      return [{ what: `${key} answered ${status} with a body that is not JSON: ${body.toString('latin1').slice(0, 80)}`, problem: 'not JSON', status }];
+    }
     if (key === 'PUT /sandbox/v1/clock') {
       const token: [string, string] = ['Authorization', `Bearer ${ctx.tokens.municipalToken}`];
       const probes: [string, RawRequest][] = [
@@ -107,12 +114,12 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
       for (const [what, req] of probes) {
         const res = await send(host, port, req, SLOW_MS + 2_000);
         const problem = judge(res);
-        if (problem) found.push({ what: `${what} after the clock was set to ${JSON.parse(body.toString()).now}`, problem, status: res.status });
+        if (problem) found.push({ what: `${what} after the clock was set to ${parsed.now}`, problem, status: res.status });
       }
     }
     if (key === 'PUT /sandbox/v1/maintenance') await api('DELETE', '/sandbox/v1/maintenance', TEST_ADMIN_TOKEN);
     if (key === 'PUT /sandbox/v1/clock') await api('DELETE', '/sandbox/v1/clock', TEST_ADMIN_TOKEN);
-    if (key === 'POST /sandbox/v1/faults') await api('DELETE', `/sandbox/v1/faults/${JSON.parse(body.toString()).id}`, TEST_ADMIN_TOKEN);
+    if (key === 'POST /sandbox/v1/faults') await api('DELETE', `/sandbox/v1/faults/${parsed.id}`, TEST_ADMIN_TOKEN);
     return found;
   }
 

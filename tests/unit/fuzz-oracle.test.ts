@@ -38,6 +38,7 @@ describe('the fuzz oracle', () => {
     expect(judge(closed)).toMatch(/without an answer/);
     expect(judge(closed, { mayClose: true })).toBeNull();
     expect(judge({ ...closed, error: 'timeout', ms: 12_000 }, { mayClose: true })).toMatch(/no answer/);
+    expect(judge({ ...answer(200, 'application/json', '{"a'), incomplete: true })).toMatch(/cut short/);
   });
   it('reads chunked and 204 answers', () => {
     expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'))).toMatchObject({ status: 200, complete: true, body: Buffer.from('abcde') });

@@ -19,6 +19,8 @@ export interface RawResponse {
   ms: number;
   /** Why no answer came: 'timeout', 'closed', or a socket error code. */
   error?: string;
+  /** The head came but the connection ended before the whole body. */
+  incomplete?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function send(host: string, port: number, req: RawRequest, timeoutMs: num
       const parsed = parseResponse(Buffer.concat(chunks));
       const ms = performance.now() - started;
       if (!parsed) resolve({ status: 0, headers: {}, body: Buffer.alloc(0), ms, error: error ?? 'closed' });
-      else resolve({ ...parsed, ms });
+      else resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body, ms, ...(parsed.complete || !('content-length' in parsed.headers || 'transfer-encoding' in parsed.headers) ? {} : { incomplete: true, error: error ?? 'closed' }) });
     };
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
     socket.on('data', (c: Buffer) => {

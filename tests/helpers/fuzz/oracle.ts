@@ -13,6 +13,7 @@ export function judge(res: RawResponse, opts: { mayClose?: boolean } = {}): stri
     if (res.error === 'timeout') return `no answer within ${Math.round(res.ms)} ms`;
     return opts.mayClose ? null : `connection ${res.error ?? 'closed'} without an answer`;
   }
+  if (res.incomplete && !opts.mayClose) return `${res.status} cut short: connection ${res.error ?? 'closed'} before the whole body`;
   if (res.ms > SLOW_MS) return `answered in ${Math.round(res.ms)} ms (over ${SLOW_MS} ms)`;
   if (res.status >= 400) {
     const problem = parseProblem(res);

@@ -95,7 +95,7 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
    * clock is first probed with an upload and a webhook endpoint (what a stored clock reaches): their problems are returned.
    */
   async function cleanUp(op: FuzzOperation, status: number, body: Buffer): Promise<{ what: string; problem: string; status: number }[]> {
-    if (status >= 300) return [];
+    if (status < 200 || status >= 300) return [];
     const key = `${op.method} ${op.path}`;
     const found: { what: string; problem: string; status: number }[] = [];
     if (!['PUT /sandbox/v1/maintenance', 'PUT /sandbox/v1/clock', 'POST /sandbox/v1/faults'].includes(key)) return found;
@@ -129,6 +129,7 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     const failures: Failure[] = [];
     const sent = new Map<string, number>();
     const outcomes: Record<string, Record<string, number>> = {};
+    const slowest: { ms: number; what: string }[] = [];
     const started = Date.now();
     const limit = ops.length * MUTATIONS.length * PER_OP;
     let index = 0;
@@ -159,12 +160,15 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
         failures.push({ index, method: op.method, path: op.path, mutation, detail: generated.detail, status: res.status, problem, ...(serverError ? { serverError } : {}) });
       }
       for (const after of await cleanUp(op, res.status, res.body)) failures.push({ index, method: op.method, path: op.path, mutation, detail: after.what, status: after.status, problem: after.problem });
+      slowest.push({ ms: Math.round(res.ms), what: `#${index} ${op.method} ${op.path} [${mutation}] ${res.status}` });
+      slowest.sort((a, b) => b.ms - a.ms).splice(5);
       const tally = (outcomes[mutation] ??= {});
       const klass = res.status === 0 ? 'none' : `${String(res.status)[0]}xx`;
       tally[klass] = (tally[klass] ?? 0) + 1;
     }
     const covered = ops.filter((op) => (sent.get(`${op.method} ${op.path}`) ?? 0) > 0).length;
     console.log(`fuzz: FUZZ_SEED=${SEED}, ${index} requests in ${Date.now() - started} ms, ${covered}/${ops.length} operations, ${failures.length} failures`);
+    console.log(`fuzz: slowest ${slowest.map((x) => `${x.what} ${x.ms} ms`).join('; ')}`);
     console.log(`fuzz: answers by mutation ${Object.entries(outcomes).map(([m, t]) => `${m} ${JSON.stringify(t)}`).join(', ')}`);
     if (!ONLY) expect(outcomes.valid?.['2xx'] ?? 0, 'valid requests that succeeded').toBeGreaterThan(20);
     if (!ONLY) expect(covered, 'every operation got requests within FUZZ_MS').toBe(ops.length);

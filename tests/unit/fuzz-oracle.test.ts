@@ -43,6 +43,8 @@ describe('the fuzz oracle', () => {
   it('reads chunked and 204 answers', () => {
     expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'))).toMatchObject({ status: 200, complete: true, body: Buffer.from('abcde') });
     expect(parseResponse(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'))).toMatchObject({ status: 204, complete: true });
+    expect(parseResponse(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}'))).toMatchObject({ status: 201, complete: true });
+    expect(parseResponse(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'))).toBeNull();
     expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'))).toMatchObject({ complete: false });
   });
 });

@@ -153,6 +153,7 @@ export const MUTATIONS = [
   'wrong-charset',
   'raw-bytes',
   'query-junk',
+  'bad-headers',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -245,6 +246,7 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
   let ct = contentType;
   let auth: string | undefined = op.scheme ? ctx.tokens[op.scheme] : undefined;
   let rawQuery: string | undefined;
+  const extraHeaders: [string, string][] = [];
   const pathMutate = (value: string) => {
     const names = Object.keys(pathValues);
     if (!names.length) return false;
@@ -390,6 +392,28 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
       ]);
       detail = `query ${rawQuery.slice(0, 80)}`;
       break;
+    case 'bad-headers': {
+      const options: (() => void)[] = [
+        () => (auth = undefined, extraHeaders.push(['Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`])),
+        () => extraHeaders.push(['Authorization', `Bearer ${auth ?? 'x'}`]),
+        () => extraHeaders.push(['Authorization', 'Bearer']),
+        () => extraHeaders.push(['Transfer-Encoding', 'chunked']),
+        () => extraHeaders.push(['Content-Length', '5']),
+        () => extraHeaders.push(['Expect', rng.pick(['200-ok', '100-continue'])]),
+        () => extraHeaders.push(['X-Fuzz', 'a'.repeat(rng.pick([1000, 20_000]))]),
+        () => extraHeaders.push(['X-Fuzz', Buffer.from([0xff, 0xfe, 0x80]).toString('latin1')]),
+        () => extraHeaders.push(['Accept', rng.pick(['application/problem+json;q=0', 'text/html', ';;', '*/*;q=abc'])]),
+        () => (ct = `${ct ?? 'application/json'}; charset=utf-8; charset=latin1`),
+        () => (ct = rng.pick(['application/json;', 'application/json; boundary=x', 'APPLICATION/JSON', 'application/json ; charset="utf-8"'])),
+        () => extraHeaders.push(['Prefer', rng.pick(['sandbox-fault=500', 'sandbox-fault=503; sandbox-problem=x_y', 'sandbox-fault=abc', 'sandbox-problem=NOPE!', 'sandbox-fault=99999'])]),
+        () => extraHeaders.push(['Idempotency-Key', rng.pick(['', 'k'.repeat(5000), 'ключ', '\u0000'])]),
+        () => extraHeaders.push(['Host', 'evil.example']),
+      ];
+      const n = rng.int(options.length);
+      options[n]!();
+      detail = `headers: ${JSON.stringify(extraHeaders).slice(0, 80)}${ct ? ` Content-Type ${ct}` : ''} (#${n})`;
+      break;
+    }
   }
 
   let target = op.path.replace(/\{([^}]+)\}/g, (_m, n: string) => {
@@ -406,5 +430,6 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
   const headers: [string, string][] = [['Accept', rng.chance(0.9) ? 'application/json, application/problem+json' : rng.pick(['text/csv', 'application/x-ndjson', '*/*', 'image/png'])]];
   if (auth !== undefined) headers.push(['Authorization', `Bearer ${auth}`]);
   if (ct && rawBody !== undefined) headers.push(['Content-Type', ct]);
+  headers.push(...extraHeaders);
   return { mutation, detail: detail || 'as generated', request: { method: op.method, target, headers, body: rawBody, contentLength } };
 }

@@ -65,6 +65,8 @@ export function send(host: string, port: number, req: RawRequest, timeoutMs: num
 
 /** Status, lower-cased headers and the (de-chunked) body of an HTTP/1.1 answer, or null while incomplete. */
 export function parseResponse(buf: Buffer): { status: number; headers: Record<string, string>; body: Buffer; complete: boolean } | null {
+  // Interim answers (100 Continue to Expect: 100-continue) come before the real one.
+  while (/^HTTP\/1\.[01] 1\d\d /.test(buf.subarray(0, 16).toString('latin1')) && buf.indexOf('\r\n\r\n') >= 0) buf = buf.subarray(buf.indexOf('\r\n\r\n') + 4);
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return null;
   const head = buf.subarray(0, end).toString('latin1').split('\r\n');

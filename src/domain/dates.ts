@@ -34,8 +34,15 @@ export function isDateInRange(s: string): boolean {
   return !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s) || (s >= DATE_MIN && s <= DATE_MAX);
 }
 
-/** False only for an ISO 8601 instant outside DATE_MIN–DATE_MAX (UTC); the form itself is checked elsewhere. */
-export function isInstantInRange(s: string): boolean {
+/**
+ * False only for an ISO 8601 instant outside DATE_MIN–DATE_MAX (UTC), narrowed by `marginYears` at both ends
+ * (the sandbox clock: dates generated a few years either side of it must be in range too); the form
+ * itself is checked elsewhere.
+ */
+export function isInstantInRange(s: string, marginYears = 0): boolean {
   const ms = Date.parse(s);
-  return Number.isNaN(ms) || (ms >= INSTANT_MIN_MS && ms <= INSTANT_MAX_MS);
+  if (Number.isNaN(ms)) return true;
+  const min = marginYears ? Date.UTC(1900 + marginYears, 0, 1) : INSTANT_MIN_MS;
+  const max = marginYears ? Date.UTC(9999 - marginYears, 11, 31, 23, 59, 59, 999) : INSTANT_MAX_MS;
+  return ms >= min && ms <= max;
 }

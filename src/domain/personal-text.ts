@@ -63,11 +63,19 @@ export const hasUnstorableText = (s: string) => UNSTORABLE.test(s);
  * whole-text check finds such a character.
  */
 export function unstorablePath(value: unknown, prefix = ''): string | null {
+  return unstorableWithin(value, prefix, 0);
+}
+
+/** Past this depth the walk goes on with a stack of its own (JSON.parse builds nestings a recursion cannot follow). */
+const RECURSION_DEPTH = 200;
+
+function unstorableWithin(value: unknown, prefix: string, depth: number): string | null {
   if (typeof value === 'string') return hasUnstorableText(value) ? prefix : null;
   if (typeof value !== 'object' || value === null) return null;
+  if (depth > RECURSION_DEPTH) return unstorableDeep(value, prefix);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const p = unstorablePath(value[i], prefix === '' ? String(i) : `${prefix}.${i}`);
+      const p = unstorableWithin(value[i], prefix === '' ? String(i) : `${prefix}.${i}`, depth + 1);
       if (p !== null) return p;
     }
     return null;
@@ -75,8 +83,36 @@ export function unstorablePath(value: unknown, prefix = ''): string | null {
   for (const [k, v] of Object.entries(value)) {
     // A key that cannot be stored cannot be named either: the field is its parent.
     if (hasUnstorableText(k)) return prefix;
-    const p = unstorablePath(v, prefix === '' ? k : `${prefix}.${k}`);
+    const p = unstorableWithin(v, prefix === '' ? k : `${prefix}.${k}`, depth + 1);
     if (p !== null) return p;
+  }
+  return null;
+}
+
+/** unstorableWithin without recursion, in the same order: a key is checked just before its value is walked. */
+function unstorableDeep(value: object, prefix: string): string | null {
+  // [value, path] to walk, or [key, parent path, true] to check.
+  const stack: [unknown, string, boolean?][] = [[value, prefix]];
+  while (stack.length > 0) {
+    const [v, at, isKey] = stack.pop()!;
+    if (isKey) {
+      if (hasUnstorableText(v as string)) return at;
+      continue;
+    }
+    if (typeof v === 'string') {
+      if (hasUnstorableText(v)) return at;
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], at === '' ? String(i) : `${at}.${i}`]);
+      continue;
+    }
+    const entries = Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, child] = entries[i]!;
+      stack.push([child, at === '' ? k : `${at}.${k}`], [k, at, true]);
+    }
   }
   return null;
 }

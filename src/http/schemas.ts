@@ -1,7 +1,6 @@
 import { problem } from './problem.js';
 import { DATE_MAX, DATE_MIN, isDateInRange, isInstantInRange } from '../domain/dates.js';
 import { z } from 'zod';
-
 /** Cursor pagination shared by every list endpoint. */
 export const paginationQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size (1–1000, default 100)'),
@@ -35,9 +34,15 @@ export const dateInputSchema = (description: string) =>
     .refine(isDateInRange, { message: `must be a date from ${DATE_RANGE_TEXT}`, params: { code: 'date_out_of_range' } })
     .describe(`${description} (${DATE_RANGE_TEXT})`);
 
-/** Every instant a client sends: ISO 8601 with Z or an offset, within the same range (UTC). */
-export const instantInputSchema = (description: string) =>
-  z.iso
+/**
+ * Every instant a client sends: ISO 8601 with Z or an offset, within the same range (UTC), less
+ * `marginYears` at both ends where dates are derived around it (the sandbox clock).
+ */
+export const instantInputSchema = (description: string, marginYears = 0) => {
+  const from = `${1900 + marginYears}-01-01T00:00:00Z`;
+  const to = `${9999 - marginYears}-12-31T23:59:59Z`;
+  return z.iso
     .datetime({ offset: true })
-    .refine(isInstantInRange, { message: `must be an instant from ${DATE_MIN}T00:00:00Z to ${DATE_MAX}T23:59:59Z`, params: { code: 'date_out_of_range' } })
-    .describe(`${description} (${DATE_RANGE_TEXT}, UTC)`);
+    .refine((s) => isInstantInRange(s, marginYears), { message: `must be an instant from ${from} to ${to}`, params: { code: 'date_out_of_range' } })
+    .describe(`${description} (${from.slice(0, 10)} to ${to.slice(0, 10)}, UTC)`);
+};

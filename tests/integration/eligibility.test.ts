@@ -255,6 +255,9 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     const c = await card(t.app, P1);
     const bad = [
       { certificateSerialNumber: c.certificateSerialNumber, serviceDate: '2026-02-30', consent: { medicalSubsidy: true } },
+      // ISO 8601 allows year 0000; PostgreSQL's date does not (it answered 500; found by the fuzz test).
+      { certificateSerialNumber: c.certificateSerialNumber, serviceDate: '0000-01-01', consent: { medicalSubsidy: true } },
+      { certificateSerialNumber: c.certificateSerialNumber, serviceDate: '1899-12-31', consent: { medicalSubsidy: true } },
       { certificateSerialNumber: c.certificateSerialNumber, serviceDate: '2026-06-01' },
       { certificateSerialNumber: c.certificateSerialNumber, consent: { medicalSubsidy: 'yes' } },
       { certificateSerialNumber: 'no spaces!', consent: { medicalSubsidy: true } },
@@ -347,6 +350,10 @@ describe('sandbox: cards, institutions, access log', () => {
   it('validates cards and institutions', async () => {
     const badMyNumber = await t.app.inject({ method: 'POST', url: '/sandbox/v1/cards', headers: adminHeaders, payload: { myNumber: '123456789012' } });
     expect([badMyNumber.statusCode, badMyNumber.json().code]).toEqual([400, 'invalid_my_number']);
+    for (const dates of [{ dateOfBirth: '0000-01-01' }, { certificateExpiresOn: '0000-01-01' }, { dateOfBirth: '2026-02-30' }]) {
+      const badDate = await t.app.inject({ method: 'POST', url: '/sandbox/v1/cards', headers: adminHeaders, payload: { myNumber: P3, ...dates } });
+      expect([badDate.statusCode, badDate.json().code], JSON.stringify(dates)).toEqual([400, 'validation_failed']);
+    }
     expectMatchesOpenApi(badMyNumber, 'POST', '/sandbox/v1/cards');
     const okCard = await t.app.inject({ method: 'POST', url: '/sandbox/v1/cards', headers: adminHeaders, payload: { myNumber: P3 } });
     expect(okCard.statusCode).toBe(201);

@@ -105,6 +105,23 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(rejectedOnly.map((r) => r.index)).toEqual([1, 2, 3]);
   });
 
+  it('rejects a record nested 30,000 deep alone, as JSON and NDJSON, also with a NUL at the bottom', async () => {
+    // The check for unstorable text walked records recursively: 10,000 nested objects overflowed the stack (500, found by the fuzz test).
+    const deep = (bottom: string) => `${'['.repeat(30_000)}${bottom}${']'.repeat(30_000)}`;
+    const record = (n: number, field: string, bottom: string) => JSON.stringify(nanbyoRecord(n, { [field]: 0 })).replace(`"${field}":0`, `"${field}":${deep(bottom)}`);
+    const lines = [record(141, 'certificationDetail', '1'), record(142, 'myNumber', '"a\\u0000b"'), JSON.stringify(nanbyoRecord(143))];
+    for (const [payload, contentType] of [[`[${lines.join(',')}]`, 'application/json'], [lines.join('\n') + '\n', 'application/x-ndjson']] as const) {
+      const res = await tokyo.upload(payload, { contentType, query: 'wait=20' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json(), contentType).toMatchObject({ status: 'completed_with_errors', counts: { received: 3, rejected: 2 } });
+      const items = await results(tokyo, res.json().id);
+      expect(items[0]!.errors.map((e) => e.field.split('.')[0])).toContain('certificationDetail');
+      // Named by a short path, not 30,000 segments of it.
+      expect(items[1]!.errors).toEqual([expect.objectContaining({ field: `myNumber${'.0'.repeat(7)}`, code: 'invalid_text' })]);
+      expect(items[2]!.outcome).not.toBe('rejected');
+    }
+  });
+
   it('rejects PMH’s own example numbers under strict check digits and accepts them with a warning when lenient', async () => {
     const pmhExample = { myNumber: '210987654321', medicalSubsidyRecipientNumber: '0000002', medicalSubsidyInsurerNumber: '54130019' };
     const strict = await tokyo.upload([nanbyoRecord(0, { ...pmhExample, orgSpecificCertificateTypeId: 'NANBYO54' })], { query: 'wait=20' });

@@ -85,3 +85,27 @@ describe('/sandbox/v1/clock', () => {
     expectMatchesOpenApi(res, 'PUT', '/sandbox/v1/clock');
   });
 });
+
+// Last: it loads the edge-cases scenario, whose municipalities and types the tests above create themselves.
+describe('instant inputs', () => {
+  it('refuses instants whose year PostgreSQL or the dates around them cannot hold (400), and works at the edges', async () => {
+    // Year 0000 and past-9999 instants were stored; every upload, scenario and webhook endpoint then answered 500.
+    for (const now of ['0000-06-01T00:00:00Z', '0001-01-01T00:00:00+09:00', '1000-01-01T00:00:00Z', '1909-12-31T23:59:59Z', '9990-01-01T00:00:00Z', '9999-12-31T23:59:59-09:00']) {
+      const res = await clock('PUT', { now });
+      expect([res.statusCode, res.json().code], now).toEqual([400, 'validation_failed']);
+    }
+    for (const now of ['1910-01-01T00:00:00Z', '9989-12-31T00:00:00Z']) {
+      expect((await clock('PUT', { now })).statusCode, now).toBe(200);
+      const loaded = await t.app.inject({ method: 'POST', url: '/sandbox/v1/scenarios/edge-cases', headers: adminHeaders });
+      expect(loaded.statusCode, `${now}: ${loaded.body}`).toBe(200);
+    }
+    const admin = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) => t.app.inject({ method, url, headers: adminHeaders, payload });
+    for (const at of ['0000-06-01T00:00:00Z', '9999-12-31T23:59:59-09:00']) {
+      const fault = await admin('POST', '/sandbox/v1/faults', { match: { path: '/nothing' }, effect: { status: 503 }, expiresAt: at });
+      const maintenance = await admin('PUT', '/sandbox/v1/maintenance', { from: at, until: at });
+      const journal = await admin('GET', `/sandbox/v1/requests?since=${encodeURIComponent(at)}`);
+      expect([fault.statusCode, maintenance.statusCode, journal.statusCode], at).toEqual([400, 400, 400]);
+    }
+    expect((await clock('DELETE')).statusCode).toBe(200);
+  });
+});

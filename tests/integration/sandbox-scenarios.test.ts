@@ -26,6 +26,36 @@ async function check(token: string, serial: string, consent: boolean, serviceDat
   });
 }
 
+const EDGE_CASES: Record<string, { status: number; count?: number; code?: string; check?: (subsidies: Record<string, unknown>[]) => void }> = {
+  'no consent': { status: 200, count: 0 },
+  'expired record': { status: 200, count: 0 },
+  'future record': { status: 200, count: 0 },
+  'ends today': { status: 200, count: 1 },
+  不開示: { status: 200, count: 0 },
+  'not designated here': { status: 200, count: 1, check: (x) => expect(x[0]!.designatedHere).toBe(false) },
+  常に償還払い: { status: 200, count: 1, check: (x) => expect(x[0]!.isAlwaysReimbursement).toBe('1') },
+  'two municipalities': { status: 200, count: 2, check: (x) => expect(x.map((r) => (r.registeringMunicipality as { code: string }).code)).toEqual(['130001', '132012']) },
+  'deleted history row': { status: 200, count: 1 },
+  'card expired': { status: 422, code: 'certificate_expired' },
+  'card revoked': { status: 422, code: 'certificate_revoked' },
+};
+
+/** Every edge-cases card gives what it is meant to show. */
+async function expectEdgeCases(s: Scenario) {
+  const token = s.institutions[0]!.token;
+  expect(s.cards.map((c) => c.case).sort()).toEqual(Object.keys(EDGE_CASES).sort());
+  for (const card of s.cards) {
+    const e = EDGE_CASES[card.case]!;
+    const r = await check(token, card.certificateSerialNumber, card.consent);
+    expect(r.statusCode, `${card.case}: ${r.body}`).toBe(e.status);
+    if (e.code) expect(r.json().code).toBe(e.code);
+    else {
+      expect(r.json().medicalSubsidies, card.case).toHaveLength(e.count!);
+      e.check?.(r.json().medicalSubsidies);
+    }
+  }
+}
+
 describe('POST /sandbox/v1/scenarios/{name}', () => {
   it('needs the admin token and a known name', async () => {
     expect((await load('edge-cases', {})).statusCode).toBe(401);
@@ -40,30 +70,7 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
     expectMatchesOpenApi(res, 'post', '/sandbox/v1/scenarios/{name}');
     const s = res.json() as Scenario;
     const token = s.institutions[0]!.token;
-    const expected: Record<string, { status: number; count?: number; code?: string; check?: (subsidies: Record<string, unknown>[]) => void }> = {
-      'no consent': { status: 200, count: 0 },
-      'expired record': { status: 200, count: 0 },
-      'future record': { status: 200, count: 0 },
-      'ends today': { status: 200, count: 1 },
-      不開示: { status: 200, count: 0 },
-      'not designated here': { status: 200, count: 1, check: (x) => expect(x[0]!.designatedHere).toBe(false) },
-      常に償還払い: { status: 200, count: 1, check: (x) => expect(x[0]!.isAlwaysReimbursement).toBe('1') },
-      'two municipalities': { status: 200, count: 2, check: (x) => expect(x.map((r) => (r.registeringMunicipality as { code: string }).code)).toEqual(['130001', '132012']) },
-      'deleted history row': { status: 200, count: 1 },
-      'card expired': { status: 422, code: 'certificate_expired' },
-      'card revoked': { status: 422, code: 'certificate_revoked' },
-    };
-    expect(s.cards.map((c) => c.case).sort()).toEqual(Object.keys(expected).sort());
-    for (const card of s.cards) {
-      const e = expected[card.case]!;
-      const r = await check(token, card.certificateSerialNumber, card.consent);
-      expect(r.statusCode, `${card.case}: ${r.body}`).toBe(e.status);
-      if (e.code) expect(r.json().code).toBe(e.code);
-      else {
-        expect(r.json().medicalSubsidies, card.case).toHaveLength(e.count!);
-        e.check?.(r.json().medicalSubsidies);
-      }
-    }
+    await expectEdgeCases(s);
     // "ends today" is gone tomorrow; "future record" is there tomorrow.
     const today = new Date(Date.now() + 9 * 3600_000);
     const tomorrow = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
@@ -94,6 +101,21 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
       expect(r.json().medicalSubsidies, card.case).toHaveLength(1);
     }
   }, 60_000);
+
+  it('loading a scenario twice, one after the other or at once, answers 200 with the same cases each time', async () => {
+    // Two loads at once used to interleave: the second deletion of edge-cases' H2 found nothing and the load answered 500.
+    for (const name of ['edge-cases', 'pilot-municipalities']) {
+      const runs = [await load(name), await load(name), ...(await Promise.all([load(name), load(name)]))];
+      for (const r of runs) expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+      const results = runs.map((r) => r.json() as Scenario);
+      for (const s of results) {
+        expect(s.cards.map((c) => [c.case, c.expected])).toEqual(results[0]!.cards.map((c) => [c.case, c.expected]));
+        expect(s.tasks.every((task) => task.status === 'succeeded'), JSON.stringify(s.tasks)).toBe(true);
+        if (name === 'edge-cases') await expectEdgeCases(s);
+        else for (const card of s.cards) expect((await check(s.institutions[0]!.token, card.certificateSerialNumber, true)).json().medicalSubsidies, card.case).toHaveLength(1);
+      }
+    }
+  }, 120_000);
 
   it('load:<count> registers generated records through registration tasks', async () => {
     const res = await load('load:50');

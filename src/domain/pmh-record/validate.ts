@@ -36,6 +36,9 @@ import type {
   Sex,
 } from './types.js';
 
+/** Path segments a field error names at most. */
+const FIELD_PATH_DEPTH_MAX = 8;
+
 // Read from the table once, at load: nothing per record.
 const TYPE_ID = patternOf('orgSpecificCertificateTypeId');
 const TYPE_ID_MAX = maxLengthOf('orgSpecificCertificateTypeId');
@@ -346,7 +349,8 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   if (unstorable !== null) {
     const parts = unstorable === '' ? [] : unstorable.split('.');
     const cut = parts.findIndex((p) => !/^[0-9]{1,3}$/.test(p) && !(FIELD_NAME_LIKE.test(p) && !/[0-9]{4}/.test(p)));
-    const field = (cut === -1 ? parts : parts.slice(0, cut)).join('.');
+    // At most a few levels: a value nested thousands deep would otherwise be named by a path of that length.
+    const field = (cut === -1 ? parts : parts.slice(0, cut)).slice(0, FIELD_PATH_DEPTH_MAX).join('.');
     return {
       ok: false,
       errors: [{ field, code: 'invalid_text', message: `${field === '' ? 'the record' : field} holds a NUL character or an unpaired surrogate, which cannot be stored` }],

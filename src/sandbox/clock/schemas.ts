@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { instantInputSchema } from '../../http/schemas.js';
 
+/** Years kept free either side of the clock. */
+const CLOCK_MARGIN_YEARS = 10;
+
 export const sandboxClockSchema = z
   .object({
     now: z.iso.datetime({ offset: true }).describe('What the sandbox takes as now'),
@@ -16,6 +19,7 @@ export const sandboxClockSchema = z
 
 export const setSandboxClockSchema = z
   .object({
-    now: instantInputSchema('The instant to freeze the clock at (ISO 8601 with Z or an offset)'),
+    // Scenarios and generated data lie up to a few years either side of now: those dates must be in range too.
+    now: instantInputSchema('The instant to freeze the clock at (ISO 8601 with Z or an offset)', CLOCK_MARGIN_YEARS),
   })
   .meta({ id: 'SetSandboxClock', example: { now: '2027-04-01T09:00:00+09:00' } });

@@ -195,12 +195,23 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     return { result: { scenario: `load:${count}`, municipalities: [m], institutions: [], cards: [], tasks }, finished: wait !== undefined };
   }
 
+  function run(name: string): Promise<{ result: ScenarioResult; finished: boolean }> {
+    if (name === 'pilot-municipalities') return pilotMunicipalities().then((result) => ({ result, finished: true }));
+    if (name === 'edge-cases') return edgeCases().then((result) => ({ result, finished: true }));
+    return load(Number(name.slice('load:'.length)));
+  }
+
+  // Scenarios are sequences of registration tasks over the same keys (edge-cases registers H2 and then deletes it
+  // in a second task). Two loads interleaved would see each other's steps — the second deletion of H2 finds
+  // nothing and is rejected — so loads run one after another: each one sees the state a previous one left.
+  let previous: Promise<unknown> = Promise.resolve();
+
   return {
     /** Loads a scenario; `finished` is false when its registration tasks are still running (202). */
-    async load(name: string): Promise<{ result: ScenarioResult; finished: boolean }> {
-      if (name === 'pilot-municipalities') return { result: await pilotMunicipalities(), finished: true };
-      if (name === 'edge-cases') return { result: await edgeCases(), finished: true };
-      return load(Number(name.slice('load:'.length)));
+    load(name: string): Promise<{ result: ScenarioResult; finished: boolean }> {
+      const next = previous.then(() => run(name));
+      previous = next.catch(() => undefined);
+      return next;
     },
   };
 }

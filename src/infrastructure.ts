@@ -18,6 +18,7 @@ export interface Infrastructure {
 }
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: the instance gains Infrastructure's members
   interface FastifyInstance extends Infrastructure {}
 }
 

@@ -40,7 +40,10 @@ export async function startBareServer(opts: { databaseUrl?: string; connections?
   app.post('/bare', async () => ({ ok: true }));
   const pools: { end(): Promise<void> }[] = [];
   if (opts.databaseUrl) {
-    const serialOf = (body: unknown) => String((body as { certificateSerialNumber?: unknown } | null)?.certificateSerialNumber ?? '');
+    const serialOf = (body: unknown) => {
+      const serial = (body as { certificateSerialNumber?: unknown } | null)?.certificateSerialNumber;
+      return typeof serial === 'string' ? serial : '';
+    };
     const perRequest = createPool(opts.databaseUrl, opts.connections ?? 10);
     const batchedPool = createPool(opts.databaseUrl, BATCHED_IN_FLIGHT + 1);
     pools.push(perRequest, batchedPool);

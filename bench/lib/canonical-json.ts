@@ -8,7 +8,7 @@ export function canonicalJson(value: unknown): string {
   // order, i.e. no array-index-like keys ("0", "12"), which V8 always lists first; and no
   // undefined array elements or other values JSON.stringify writes differently.
   const sorted = sortedCopy(value);
-  return sorted === UNSAFE ? slowCanonicalJson(value) : (JSON.stringify(sorted) as string);
+  return sorted === UNSAFE ? slowCanonicalJson(value) : (JSON.stringify(sorted));
 }
 
 const UNSAFE = Symbol('unsafe');

@@ -128,7 +128,7 @@ export function formatReport(report: BenchmarkReport | IngestReport | ResetRepor
   if ('kind' in report && report.kind === 'hardening') return formatHardeningReport(report);
   if ('kind' in report && report.kind === 'ingest') return formatIngestReport(report);
   if ('kind' in report && report.kind === 'reset') return formatResetReport(report);
-  return formatThroughputReport(report as BenchmarkReport);
+  return formatThroughputReport(report);
 }
 
 function formatThroughputReport(report: BenchmarkReport): string {

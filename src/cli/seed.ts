@@ -1,4 +1,10 @@
 import { parseArgs } from 'node:util';
+
+/** What fetch says of a failed connection: its cause (ECONNREFUSED …) when it has one. */
+const errorText = (err: unknown) => {
+  const e = err as Error;
+  return e.cause instanceof Error ? e.cause.message : e.message;
+};
 import { UsageError, type CliIo, type Command } from './command.js';
 
 const usage = `Usage: pmh-sandbox seed --scenario <name> [--url <url>] [--admin-token <token>]
@@ -45,7 +51,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     res = await fetch(`${base}/sandbox/v1/scenarios/${encodeURIComponent(values.scenario)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   } catch (err) {
-    io.stderr.write(`pmh-sandbox seed: cannot reach ${base}: ${(err as Error).cause ?? (err as Error).message}\n`);
+    io.stderr.write(`pmh-sandbox seed: cannot reach ${base}: ${errorText(err)}\n`);
     return 1;
   }
   const text = await res.text();

@@ -17,7 +17,7 @@ export interface BatcherOptions {
 export function batcher<T, R>(run: (items: T[]) => Promise<R[]>, opts: BatcherOptions = {}) {
   const maxBatch = opts.maxBatch ?? 1000;
   const maxInFlight = opts.maxInFlight ?? Infinity;
-  let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  const pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
   let inFlight = 0;
 
@@ -28,7 +28,7 @@ export function batcher<T, R>(run: (items: T[]) => Promise<R[]>, opts: BatcherOp
     try {
       settle = run(batch.map((p) => p.item));
     } catch (err) {
-      settle = Promise.reject(err);
+      settle = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     settle
       .then(

@@ -76,5 +76,5 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     await embedded.stop();
     throw err;
   }
-  return { url: databaseUrl(embedded.serverUrl, 'pmh'), stop: embedded.stop };
+  return { url: databaseUrl(embedded.serverUrl, 'pmh'), stop: () => embedded.stop() };
 }

@@ -46,7 +46,7 @@ export async function inTransaction<T>(
     const result = await fn(client);
     if (isRolledBack(result)) {
       await client.query('ROLLBACK');
-      return result[ROLLBACK] as T;
+      return result[ROLLBACK];
     }
     await client.query('COMMIT');
     return result;

@@ -108,7 +108,7 @@ function unstorableDeep(value: object, prefix: string): string | null {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], at === '' ? String(i) : `${at}.${i}`]);
       continue;
     }
-    const entries = Object.entries(v);
+    const entries: [string, unknown][] = Object.entries(v as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [k, child] = entries[i]!;
       stack.push([child, at === '' ? k : `${at}.${k}`], [k, at, true]);

@@ -148,7 +148,7 @@ export function addressVerdict(cls: AddressClass | 'name', policy: UrlPolicy): {
 }
 
 /** Any C0/C1 control character, space, or other Unicode whitespace (WHATWG URL would silently drop tab, CR and LF). */
-// eslint-disable-next-line no-control-regex
+ 
 export const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 /** The whole policy for a URL as registered: raw-text checks, WHATWG parse, then the host's class. */

@@ -141,6 +141,12 @@ const LOOKUPS_IN_FLIGHT = 2;
  * holders (the 個人番号 is joined on inside PostgreSQL and never selected); answered checks are
  * written afterwards, many at a time, with one COPY, off the answers' path.
  */
+/** A program's name from its catalogue JSON; '' when it has none. */
+const nameOf = (data: unknown) => {
+  const name = (data as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : '';
+};
+
 export function eligibilityRepository(db: Db, pool: pg.Pool) {
   // Names of 地方公共団体 and national programs, read once: the catalogue is seeded at start and never
   // changes while the service runs (a reset keeps it), so the lookup does not join it for every record.
@@ -153,7 +159,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       ]);
       return {
         municipalityNames: new Map(lgs.map((l) => [l.code, l.name])),
-        programNames: new Map(programs.map((p) => [p.lawCode, String((p.data as { name?: unknown }).name ?? '')])),
+        programNames: new Map(programs.map((p) => [p.lawCode, nameOf(p.data)])),
       };
     })();
     catalogue.catch(() => (catalogue = undefined));

@@ -112,7 +112,8 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     const checkedAt = now();
     const today = jstDate(checkedAt);
     const serials = [...new Set(requests.flatMap((r) => ('certificateSerialNumber' in r ? [r.certificateSerialNumber] : [])))];
-    const cards: Awaited<ReturnType<EligibilityRepository['loadCards']>> = serials.length > 0 ? await repo.loadCards(serials) : new Map();
+    type Cards = Awaited<ReturnType<EligibilityRepository['loadCards']>>;
+    const cards: Cards = serials.length > 0 ? await repo.loadCards(serials) : (new Map() as Cards);
     const writes: CheckWrite[] = [];
     const outcomes = requests.map((req): ItemOutcome => {
       if (!('certificateSerialNumber' in req)) return req;

@@ -2,6 +2,8 @@ import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fast
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
+// The document is untyped JSON here, walked and patched in place.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return */
 type Json = Record<string, any>;
 
 const STATUS_TEXT: Record<string, string> = {

@@ -146,7 +146,7 @@ export function registerProblemHandlers(app: FastifyInstance) {
       return sendProblem(
         reply,
         request,
-        problemBody('validation_failed', { detail: `Invalid ${where}: see errors for each failing field`, errors: validationErrors(err as FastifyError) }),
+        problemBody('validation_failed', { detail: `Invalid ${where}: see errors for each failing field`, errors: validationErrors(err) }),
       );
     }
     if (isResponseSerializationError(err)) {

@@ -65,7 +65,7 @@ export async function startJobQueue(databaseUrl: string, logger: FastifyBaseLogg
       }
     },
     async stop() {
-      await boss.stop({ graceful: true, timeout: 10_000, wait: true } as PgBoss.StopOptions);
+      await boss.stop({ graceful: true, timeout: 10_000, wait: true });
     },
   };
 }

@@ -116,7 +116,7 @@ async function* idleGuarded(stream: Readable, ms: number): AsyncGenerator<Buffer
         yield queue.shift()!;
         continue;
       }
-      if (failed) throw failed;
+      if (failed) throw failed instanceof Error ? failed : new Error('the upload stream failed');
       if (ended) return;
       stream.resume();
       let timer: NodeJS.Timeout | undefined;

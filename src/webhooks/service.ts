@@ -34,7 +34,7 @@ export interface WebhooksServiceDeps {
   now(): Date;
   logger: FastifyBaseLogger;
   /** The real time: attempts, retries and signature timestamps happen in real time, whatever the sandbox clock says. */
-  realNow?(): Date;
+  realNow?: () => Date;
   /** Name resolution of deliveries (tests inject one); every address it returns is checked before connecting. */
   resolve?: Resolver;
 }

@@ -142,7 +142,7 @@ describe('the service as a real process', () => {
       const raw = await new Promise<string>((resolve) => {
         const s = net.connect(port, '127.0.0.1', () => s.end(Buffer.from('GET /catalogue/v1/municipalities?q=八王子 HTTP/1.1\r\nHost: x\r\n\r\n')));
         let data = '';
-        s.on('data', (d) => (data += d));
+        s.on('data', (d: Buffer) => (data += d.toString()));
         s.on('close', () => resolve(data));
       });
       expect(raw).toMatch(/^HTTP\/1\.1 400/);

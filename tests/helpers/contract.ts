@@ -26,7 +26,8 @@ export function expectMatchesOpenApi(res: InjectedResponse, method: string, path
   expect(op, `${method} ${path} is not in openapi.json`).toBeDefined();
   const declared = op.responses[String(res.statusCode)];
   expect(declared, `${method} ${path} does not declare status ${res.statusCode}`).toBeDefined();
-  const contentType = String(res.headers['content-type'] ?? '').split(';')[0]!;
+  const header = res.headers['content-type'];
+  const contentType = (typeof header === 'string' ? header : '').split(';')[0]!;
   expect(Object.keys(declared.content ?? {}), `content type of ${res.statusCode}`).toContain(contentType);
   const ref = `openapi#/paths/${pointer(path)}/${method.toLowerCase()}/responses/${res.statusCode}/content/${pointer(contentType)}/schema`;
   const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });

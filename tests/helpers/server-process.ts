@@ -46,8 +46,8 @@ export async function startServer(env: Record<string, string | undefined>, timeo
       }
     }
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const proc: ServerProcess = {
     child,

@@ -140,7 +140,7 @@ export class Reader {
       this.wrongType(name, 'an array', v);
       return undefined;
     }
-    return v;
+    return v as unknown[];
   }
 
   number(name: string): number | undefined {

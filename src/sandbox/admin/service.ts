@@ -1,5 +1,4 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { problem } from '../../http/problem.js';
 import { ADMIN } from '../../http/auth.js';
 import { hashToken, principalOf, type Principal } from '../../http/identity.js';
 import type { SandboxSettingsRepository } from '../settings.js';

@@ -37,7 +37,7 @@ export class RequestJournal {
   private seq = 0;
 
   constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
+    this.ring = new Array<JournalEntry | undefined>(capacity);
   }
 
   add(entry: Omit<JournalEntry, 'id'>) {

@@ -74,7 +74,7 @@ const uuid = (rng: Rng) => `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-${'89a
 function resolve(doc: Doc, s: Schema): Schema {
   let cur = s;
   for (let i = 0; i < 10 && typeof cur.$ref === 'string'; i++) {
-    const name = (cur.$ref as string).replace('#/components/schemas/', '');
+    const name = (cur.$ref).replace('#/components/schemas/', '');
     const { $ref: _ignored, ...rest } = cur;
     cur = { ...doc.components.schemas[name]!, ...rest };
   }
@@ -84,7 +84,7 @@ function resolve(doc: Doc, s: Schema): Schema {
 /** A value valid for `schema` as far as the schema says (formats, patterns, enums, bounds, required properties). */
 export function generateValue(ctx: FuzzContext, schema: Schema, rng: Rng, name = '', depth = 0): unknown {
   const s = resolve(ctx.doc, schema);
-  if (ctx.known[name]?.length && rng.chance(0.8)) return rng.pick(ctx.known[name]!);
+  if (ctx.known[name]?.length && rng.chance(0.8)) return rng.pick(ctx.known[name]);
   if ('const' in s) return s.const;
   if (Array.isArray(s.enum)) return rng.pick(s.enum);
   const alternatives = (s.oneOf ?? s.anyOf) as Schema[] | undefined;

@@ -7,7 +7,21 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['cards', 'catalogue', 'certificate-types', 'credentials', 'eligibility', 'health', 'institutions', 'recipients', 'registrations', 'sandbox', 'webhooks', 'synthetic', 'cli'];
+const FEATURES = [
+  'cards',
+  'catalogue',
+  'certificate-types',
+  'credentials',
+  'eligibility',
+  'health',
+  'institutions',
+  'recipients',
+  'registrations',
+  'sandbox',
+  'webhooks',
+  'synthetic',
+  'cli',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'src/generated/**', 'tests/sdk/generated/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
@@ -32,8 +46,16 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './src/http', from: FEATURES.map((f) => `./src/${f}`), message: 'src/http is infrastructure: features register with it, it never imports them.' },
-            { target: './src/domain', from: ['./src/http', './src/db', ...FEATURES.map((f) => `./src/${f}`)], message: 'src/domain holds pure rules: no I/O, no features.' },
+            {
+              target: './src/http',
+              from: FEATURES.map((f) => `./src/${f}`),
+              message: 'src/http is infrastructure: features register with it, it never imports them.',
+            },
+            {
+              target: './src/domain',
+              from: ['./src/http', './src/db', ...FEATURES.map((f) => `./src/${f}`)],
+              message: 'src/domain holds pure rules: no I/O, no features.',
+            },
           ],
         },
       ],

@@ -66,7 +66,10 @@ export const eligibilityBenchmark: Benchmark = {
       };
 
       // Through the API: credentials, the type, and a few records (two subsidies for person 1).
-      const cred = await fetch(`${origin}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: { authorization: admin.authorization } }).then((r) => r.json());
+      const cred = await fetch(`${origin}/sandbox/v1/municipalities/130001/credentials`, {
+        method: 'POST',
+        headers: { authorization: admin.authorization },
+      }).then((r) => r.json());
       const municipal = { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json' };
       await post('/municipal/v1/certificate-types/NANBYO54', NANBYO_TYPE, municipal, 'PUT');
       const institutionCode = completeMedicalInstitutionCode('131000001');
@@ -144,7 +147,9 @@ export const eligibilityBenchmark: Benchmark = {
       const check = compared.targets[4]!;
       const { rows: logged } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM eligibility_check');
       log(`  ${Number(logged[0]!.n).toLocaleString('en-US')} checks written to the access log`);
-      log(`  for reference: ${(check.measurement.requestsPerSec / barePost.measurement.requestsPerSec).toFixed(3)}× the bare POST route with the same requests`);
+      log(
+        `  for reference: ${(check.measurement.requestsPerSec / barePost.measurement.requestsPerSec).toFixed(3)}× the bare POST route with the same requests`,
+      );
       const [perRequestFloor, batchedFloor] = [compared.targets[2]!, compared.targets[3]!];
       log(
         `  floors (bare POST + one PostgreSQL round trip, nothing else): ${perRequestFloor.ratioToBaseline.toFixed(3)}× the bare GET ` +

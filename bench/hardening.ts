@@ -62,10 +62,14 @@ async function checksAtFixedRate(origin: string, headers: Record<string, string>
 function heldUpload(origin: string, token: string, stalled: boolean) {
   const url = new URL('/municipal/v1/registration-tasks', origin);
   let status: number | undefined;
-  const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } }, (res) => {
-    status = res.statusCode;
-    res.resume();
-  });
+  const req = http.request(
+    url,
+    { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } },
+    (res) => {
+      status = res.statusCode;
+      res.resume();
+    },
+  );
   req.on('error', () => undefined);
   const line = `${JSON.stringify(nanbyoRecord(900_000_000))}\n`;
   req.write(line.slice(0, 40));
@@ -104,7 +108,11 @@ export const hardeningBenchmark: Benchmark = {
     try {
       const database = await startBenchDatabase();
       cleanup.add('database', () => database.close());
-      const service = await startService(database.url, { SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN, UPLOAD_MAX_IN_FLIGHT: String(STALLED + SLOW), UPLOAD_IDLE_TIMEOUT_MS: '60000' });
+      const service = await startService(database.url, {
+        SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN,
+        UPLOAD_MAX_IN_FLIGHT: String(STALLED + SLOW),
+        UPLOAD_IDLE_TIMEOUT_MS: '60000',
+      });
       cleanup.add('service', async () => {
         await service.stop();
       });
@@ -135,7 +143,16 @@ export const hardeningBenchmark: Benchmark = {
       }
       // Uploads come from 10 municipalities, one stalled and one slow each (the per-municipality limit is 2).
       const tokens: string[] = [];
-      for (let i = 0; i < STALLED; i++) tokens.push((await call('POST', `/sandbox/v1/municipalities/${['131016', '131024', '131032', '131041', '131059', '131067', '131075', '131083', '131091', '131105'][i]}/credentials`, { authorization: admin.authorization })).token);
+      for (let i = 0; i < STALLED; i++)
+        tokens.push(
+          (
+            await call(
+              'POST',
+              `/sandbox/v1/municipalities/${['131016', '131024', '131032', '131041', '131059', '131067', '131075', '131083', '131091', '131105'][i]}/credentials`,
+              { authorization: admin.authorization },
+            )
+          ).token,
+        );
 
       log(`  warm-up, then ${PHASE_SECONDS} s of checks at ${RATE}/s without disturbance…`);
       await checksAtFixedRate(origin, clinic, bodies, 2);
@@ -159,7 +176,14 @@ export const hardeningBenchmark: Benchmark = {
         disturbed,
         uploadsAnsweredWhileHeld: answeredEarly,
         p99Ratio: ratio,
-        targets: [{ name: 'p99 with held uploads ÷ p99 without, and 0 errors', target: `≤ ${TARGET_P99_RATIO}×, 0 errors`, actual: `${ratio.toFixed(2)}×, ${disturbed.errors + quiet.errors} errors`, met }],
+        targets: [
+          {
+            name: 'p99 with held uploads ÷ p99 without, and 0 errors',
+            target: `≤ ${TARGET_P99_RATIO}×, 0 errors`,
+            actual: `${ratio.toFixed(2)}×, ${disturbed.errors + quiet.errors} errors`,
+            met,
+          },
+        ],
       };
     } finally {
       await cleanup.run();

@@ -249,7 +249,11 @@ export const ingestBenchmark: Benchmark = {
       log('  uploading…');
       const cpu = cpuMeter(service.pid);
       const t0 = performance.now();
-      const posted = await postStream(`${service.origin}/municipal/v1/registration-tasks`, { ...auth, 'content-type': 'application/x-ndjson' }, fromFile(uploadFile));
+      const posted = await postStream(
+        `${service.origin}/municipal/v1/registration-tasks`,
+        { ...auth, 'content-type': 'application/x-ndjson' },
+        fromFile(uploadFile),
+      );
       const uploadSeconds = seconds(t0);
       if (posted.status !== 202) throw new Error(`upload: ${posted.status} ${posted.body}\n${service.tail()}`);
       const uploadRss = rss.mark();
@@ -325,7 +329,11 @@ export const ingestBenchmark: Benchmark = {
       await client.query('CREATE TABLE bench_copy (LIKE recipient_certificate INCLUDING ALL)');
       const copyCpu = cpuMeter(process.pid);
       const t3 = performance.now();
-      const copy = client.query(copyFrom('COPY bench_copy (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, last_task_id) FROM STDIN'));
+      const copy = client.query(
+        copyFrom(
+          'COPY bench_copy (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, insurer_number, recipient_number, record, last_task_id) FROM STDIN',
+        ),
+      );
       await new Promise<void>((resolve, reject) => {
         copy.once('finish', resolve);
         copy.once('error', reject);
@@ -351,7 +359,7 @@ export const ingestBenchmark: Benchmark = {
         {
           name: 'throughput',
           target: `≥ ${Math.round(TARGET_RECORDS_PER_SEC).toLocaleString('en-US')} records/s (1M in < 60 s)`,
-          actual: `${Math.round(recordsPerSec).toLocaleString('en-US')}/s (${((1_000_000 / recordsPerSec)).toFixed(0)} s per 1M)`,
+          actual: `${Math.round(recordsPerSec).toLocaleString('en-US')}/s (${(1_000_000 / recordsPerSec).toFixed(0)} s per 1M)`,
           met: recordsPerSec >= TARGET_RECORDS_PER_SEC,
         },
         { name: 'ratio to COPY', target: `≥ ${TARGET_RATIO}`, actual: ratio.toFixed(2), met: ratio >= TARGET_RATIO },
@@ -392,7 +400,12 @@ export const ingestBenchmark: Benchmark = {
           rssMB: { idle: idle / MB, upload: uploadRss / MB, processing: processingRss / MB, peakSampled: rssTotals.peakSampled / MB, hwm: rssTotals.hwm / MB },
         },
         cpu: { upload: uploadCpu, processing: processingCpu },
-        copy: { table: 'bench_copy (LIKE recipient_certificate INCLUDING ALL)', seconds: copySeconds, rowsPerSec: copyRowsPerSec, machineCpuSeconds: copyMachineSeconds },
+        copy: {
+          table: 'bench_copy (LIKE recipient_certificate INCLUDING ALL)',
+          seconds: copySeconds,
+          rowsPerSec: copyRowsPerSec,
+          machineCpuSeconds: copyMachineSeconds,
+        },
         ratioToCopy: ratio,
         targets,
         ...(oversizeResult ? { oversize: oversizeResult } : {}),

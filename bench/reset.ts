@@ -49,7 +49,10 @@ const RECORD = JSON.stringify({
 /** One municipality's data: a certificate type, a credential, one finished task with n inputs and results, n registered rows. */
 async function loadMunicipality(pool: pg.Pool, code: string, taskId: string, n: number) {
   await pool.query(`INSERT INTO certificate_type (municipality_code, id, definition) VALUES ($1, 'BULK', '{}')`, [code]);
-  await pool.query(`INSERT INTO municipal_credential (id, municipality_code, token_hash) VALUES (gen_random_uuid(), $1, md5($2) || md5($2 || 'x'))`, [code, code]);
+  await pool.query(`INSERT INTO municipal_credential (id, municipality_code, token_hash) VALUES (gen_random_uuid(), $1, md5($2) || md5($2 || 'x'))`, [
+    code,
+    code,
+  ]);
   await pool.query(
     `INSERT INTO registration_task (id, municipality_code, status, mode, format, body_sha256, received_count, processed_count, created_count, created_at)
      VALUES ($1, $2, 'succeeded', 'upsert', 'ndjson', repeat('0', 64), $3, $3, $3, now())`,
@@ -93,7 +96,11 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const timing = (samples: number[]): ResetTiming => ({ samplesMs: samples.map((x) => Math.round(x * 10) / 10), medianMs: median(samples), maxMs: Math.max(...samples) });
+const timing = (samples: number[]): ResetTiming => ({
+  samplesMs: samples.map((x) => Math.round(x * 10) / 10),
+  medianMs: median(samples),
+  maxMs: Math.max(...samples),
+});
 
 /**
  * POST /sandbox/v1/reset on a loaded sandbox (ROWS registered 受給者証 rows of one municipality with the task's
@@ -158,11 +165,18 @@ export const resetBenchmark: Benchmark = {
         await loadMunicipality(pool, SMALL, SMALL_TASK, SMALL_ROWS);
         // Steady state, as autovacuum would leave it (and so autovacuum does not start mid-measurement).
         await pool.query('VACUUM (ANALYZE)');
-        log(`  loaded ${ROWS.toLocaleString('en-US')} + ${SMALL_ROWS} rows, ${CHECKS.toLocaleString('en-US')} checks (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        log(
+          `  loaded ${ROWS.toLocaleString('en-US')} + ${SMALL_ROWS} rows, ${CHECKS.toLocaleString('en-US')} checks (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        );
       };
       const expectLoaded = async () => {
-        const [big, small, cards] = [await count('recipient_certificate', 'municipality_code = $1', [LOADED]), await count('recipient_certificate', 'municipality_code = $1', [SMALL]), await count('simulated_card')];
-        if (big !== ROWS || small !== SMALL_ROWS || cards === 0) throw new Error(`unexpected load: ${big} loaded rows, ${small} small rows, ${cards} test cards`);
+        const [big, small, cards] = [
+          await count('recipient_certificate', 'municipality_code = $1', [LOADED]),
+          await count('recipient_certificate', 'municipality_code = $1', [SMALL]),
+          await count('simulated_card'),
+        ];
+        if (big !== ROWS || small !== SMALL_ROWS || cards === 0)
+          throw new Error(`unexpected load: ${big} loaded rows, ${small} small rows, ${cards} test cards`);
       };
 
       log('  seeding the well-known test cards…');
@@ -177,14 +191,18 @@ export const resetBenchmark: Benchmark = {
       const oneRaw: number[] = [];
       await apiReset(`?municipality=${SMALL}`); // warm-up: first request compiles routes and opens connections
       for (let i = 0; i < ONE_REPS; i++) {
-        for (const [samples, run] of [[oneApi, () => apiReset(`?municipality=${SMALL}`)], [oneRaw, () => rawDelete(SMALL)]] as const) {
+        for (const [samples, run] of [
+          [oneApi, () => apiReset(`?municipality=${SMALL}`)],
+          [oneRaw, () => rawDelete(SMALL)],
+        ] as const) {
           await loadMunicipality(pool, SMALL, SMALL_TASK, SMALL_ROWS);
           await pool.query('ANALYZE');
           samples.push(await timed(run));
           if ((await count('recipient_certificate', 'municipality_code = $1', [SMALL])) !== 0) throw new Error('one-tenant reset left rows');
         }
       }
-      if ((await count('recipient_certificate', 'municipality_code = $1', [LOADED])) !== ROWS) throw new Error('one-tenant reset touched the loaded municipality');
+      if ((await count('recipient_certificate', 'municipality_code = $1', [LOADED])) !== ROWS)
+        throw new Error('one-tenant reset touched the loaded municipality');
 
       // Everything: each repetition on a freshly loaded sandbox.
       log(`  full reset, ${FULL_REPS} × API and ${FULL_REPS} × raw TRUNCATE, reloading before each…`);
@@ -228,7 +246,12 @@ export const resetBenchmark: Benchmark = {
           oneTenantRepetitions: ONE_REPS,
           fullRepetitions: FULL_REPS,
         },
-        oneTenant: { request: `POST /sandbox/v1/reset?municipality=${SMALL}`, baseline: 'raw DELETE per table (same conditions), autocommit', ...one, ratio: one.api.medianMs / one.raw.medianMs },
+        oneTenant: {
+          request: `POST /sandbox/v1/reset?municipality=${SMALL}`,
+          baseline: 'raw DELETE per table (same conditions), autocommit',
+          ...one,
+          ratio: one.api.medianMs / one.raw.medianMs,
+        },
         full: {
           request: 'POST /sandbox/v1/reset (includes re-seeding the well-known test cards)',
           baseline: `raw TRUNCATE of the ${ordered.length} tenant tables, one statement`,

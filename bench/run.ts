@@ -26,9 +26,11 @@ function select(names: string[]): Benchmark[] {
 async function main(): Promise<number> {
   const all = process.argv.slice(2).filter((a) => a !== '--');
   if (all.includes('--help') || all.includes('-h')) {
-    console.log(`usage: npm run bench [-- <name>... [--option=value...]]\nbenchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n` +
-      'ingest options: --count=N (or BENCH_INGEST_COUNT; default 1000000), --oversize (or BENCH_INGEST_OVERSIZE=1: also a 2 GiB stream at the upload limit)\n' +
-      'reset: BENCH_RESET_ROWS (default 1000000), BENCH_RESET_FULL_REPS (3), BENCH_RESET_ONE_REPS (10)');
+    console.log(
+      `usage: npm run bench [-- <name>... [--option=value...]]\nbenchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n` +
+        'ingest options: --count=N (or BENCH_INGEST_COUNT; default 1000000), --oversize (or BENCH_INGEST_OVERSIZE=1: also a 2 GiB stream at the upload limit)\n' +
+        'reset: BENCH_RESET_ROWS (default 1000000), BENCH_RESET_FULL_REPS (3), BENCH_RESET_ONE_REPS (10)',
+    );
     return 0;
   }
   // Options (--x, --x=y) are read by the benchmarks themselves; the rest are names.

@@ -12,13 +12,24 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** Data directory of the embedded PostgreSQL (only used without DATABASE_URL). */
-  PMH_PG_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.data', 'postgres')),
+  PMH_PG_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(process.cwd(), '.data', 'postgres')),
   /** TCP port of the embedded PostgreSQL, on 127.0.0.1. */
   PMH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Largest request body accepted, in bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   /** Largest streamed (NDJSON/CSV) registration upload, in bytes. */
-  UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   /** Most records in one registration task (any format). */
   MAX_RECORDS_PER_TASK: z.coerce.number().int().positive().default(2_000_000),
   /** Most records in one JSON-array registration body (use NDJSON or CSV for more). */
@@ -29,9 +40,7 @@ export const configSchema = z.object({
    * Worker threads validating NDJSON uploads; 0: on the event loop. `auto`: the CPUs beyond two, at
    * most 4 — on two CPUs PostgreSQL and the event loop already use both (measured: no faster, 40 MB more).
    */
-  UPLOAD_WORKER_THREADS: z
-    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)])
-    .default('auto'),
+  UPLOAD_WORKER_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(64)]).default('auto'),
   /**
    * A streamed (NDJSON/CSV) registration upload that sends no byte for this many milliseconds is ended
    * with 408 `upload_idle_timeout` (the connection is closed) and nothing of it is stored.

@@ -70,7 +70,7 @@ class LazyChildLogger implements FastifyBaseLogger {
 
   private write(level: LogLevel, args: LogArgs) {
     if (this.made === undefined && !isLevelEnabled(this.parent, level)) return;
-    (this.real[level])(...args);
+    this.real[level](...args);
   }
 
   get level(): string {

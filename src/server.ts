@@ -28,10 +28,7 @@ async function main() {
   const { app, testCards } = await bootstrap(config, { logger, closer, testCards: true });
   logger.info(testCards, 'well-known test cards loaded');
   await app.listen({ host: config.HOST, port: config.PORT });
-  logger.info(
-    { startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` },
-    'ready: /ready answers from now on',
-  );
+  logger.info({ startupMs: Math.round(performance.now()), docs: `http://${config.HOST}:${config.PORT}/docs` }, 'ready: /ready answers from now on');
 }
 
 main().catch((err) => {

@@ -85,10 +85,7 @@ declare module 'autocannon' {
     }
   }
 
-  function autocannon(
-    opts: autocannon.Options,
-    cb: (err: Error | null, result: autocannon.Result) => void,
-  ): autocannon.Instance;
+  function autocannon(opts: autocannon.Options, cb: (err: Error | null, result: autocannon.Result) => void): autocannon.Instance;
 
   export = autocannon;
 }

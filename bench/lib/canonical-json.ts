@@ -8,14 +8,15 @@ export function canonicalJson(value: unknown): string {
   // order, i.e. no array-index-like keys ("0", "12"), which V8 always lists first; and no
   // undefined array elements or other values JSON.stringify writes differently.
   const sorted = sortedCopy(value);
-  return sorted === UNSAFE ? slowCanonicalJson(value) : (JSON.stringify(sorted));
+  return sorted === UNSAFE ? slowCanonicalJson(value) : JSON.stringify(sorted);
 }
 
 const UNSAFE = Symbol('unsafe');
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
 function sortedCopy(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? UNSAFE : value;
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? UNSAFE : value;
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {

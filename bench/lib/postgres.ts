@@ -64,9 +64,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
       name = `pmh_bench_${randomBytes(6).toString('hex')}`;
       description = `DATABASE_URL server ${withoutCredentials(serverUrl)}, database ${name}`;
       await ensureDatabase(serverUrl, name);
-      cleanup.add(`drop database ${name}`, () =>
-        onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
-      );
+      cleanup.add(`drop database ${name}`, () => onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
     } else {
       kind = 'embedded';
       const dir = await mkdtemp(path.join(os.tmpdir(), 'pmh-bench-pg-'));

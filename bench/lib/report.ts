@@ -33,12 +33,14 @@ function pad(s: string, width: number, align: 'left' | 'right'): string {
 function table(header: string[], rows: string[][], align: ('left' | 'right')[]): string {
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
-    cells.map((c, i) => pad(c, widths[i] ?? 0, align[i] ?? 'left')).join('  ').trimEnd();
+    cells
+      .map((c, i) => pad(c, widths[i] ?? 0, align[i] ?? 'left'))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const fmt = (n: number, digits: number) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const cpu = (c: CpuPhase) => [fmt(c.machineSeconds, 1), fmt(c.processSeconds, 1), `${fmt(c.utilisation * 100, 0)} %`];
 
@@ -56,15 +58,30 @@ function formatIngestReport(r: IngestReport): string {
       ['phase', 'seconds', 'records/s', 'peak RSS MB', 'CPU s (machine)', 'CPU s (service)', 'machine busy'],
       [
         ['service: upload + staging', fmt(sv.uploadSeconds, 1), fmt(r.settings.records / sv.uploadSeconds, 0), fmt(sv.rssMB.upload, 0), ...cpu(r.cpu.upload)],
-        ['service: validate + apply', fmt(sv.processingSeconds, 1), fmt(r.settings.records / sv.processingSeconds, 0), fmt(sv.rssMB.processing, 0), ...cpu(r.cpu.processing)],
-        ['service: total', fmt(sv.totalSeconds, 1), fmt(sv.recordsPerSec, 0), fmt(sv.rssMB.hwm, 0),
-          fmt(r.cpu.upload.machineSeconds + r.cpu.processing.machineSeconds, 1), fmt(r.cpu.upload.processSeconds + r.cpu.processing.processSeconds, 1), ''],
+        [
+          'service: validate + apply',
+          fmt(sv.processingSeconds, 1),
+          fmt(r.settings.records / sv.processingSeconds, 0),
+          fmt(sv.rssMB.processing, 0),
+          ...cpu(r.cpu.processing),
+        ],
+        [
+          'service: total',
+          fmt(sv.totalSeconds, 1),
+          fmt(sv.recordsPerSec, 0),
+          fmt(sv.rssMB.hwm, 0),
+          fmt(r.cpu.upload.machineSeconds + r.cpu.processing.machineSeconds, 1),
+          fmt(r.cpu.upload.processSeconds + r.cpu.processing.processSeconds, 1),
+          '',
+        ],
         [`raw COPY into ${r.copy.table}`, fmt(r.copy.seconds, 1), fmt(r.copy.rowsPerSec, 0), '', fmt(r.copy.machineCpuSeconds, 1), '', ''],
       ],
       ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
-    `   task ${sv.status}: ${Object.entries(sv.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `   task ${sv.status}: ${Object.entries(sv.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `   service ÷ COPY: ${fmt(r.ratioToCopy, 2)}; idle RSS ${fmt(sv.rssMB.idle, 0)} MB`,
     ...(r.oversize
       ? [
@@ -118,7 +135,11 @@ function formatHardeningReport(r: HardeningReport): string {
   const row = (name: string, p: HardeningReport['quiet']) => [name, String(p.checks), String(p.errors), fmt(p.p50Ms, 1), fmt(p.p99Ms, 1), fmt(p.maxMs, 1)];
   return [
     `hardening: eligibility checks at ${r.settings.ratePerSec}/s for ${r.settings.phaseSeconds} s, without and with ${r.settings.stalledUploads} stalled + ${r.settings.slowUploads} slow uploads held open`,
-    table(['phase', 'checks', 'errors', 'p50 ms', 'p99 ms', 'max ms'], [row('no uploads', r.quiet), row('uploads held open', r.disturbed)], ['left', 'right', 'right', 'right', 'right', 'right']),
+    table(
+      ['phase', 'checks', 'errors', 'p50 ms', 'p99 ms', 'max ms'],
+      [row('no uploads', r.quiet), row('uploads held open', r.disturbed)],
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    ),
     `p99 ratio ${fmt(r.p99Ratio, 2)}×; held uploads answered while held: ${r.uploadsAnsweredWhileHeld}`,
     ...r.targets.map((t) => `target ${t.name}: ${t.target}, actual ${t.actual}: ${t.met ? 'met' : 'NOT MET'}`),
   ].join('\n');

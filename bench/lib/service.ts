@@ -30,7 +30,11 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // @ts-expect-error: a plain .mjs script without type declarations
-  const build = (await import('../../scripts/build.mjs')) as { buildService: () => Promise<string>; SERVICE_NODE_ARGS: string[]; SERVICE_ENV: Record<string, string> };
+  const build = (await import('../../scripts/build.mjs')) as {
+    buildService: () => Promise<string>;
+    SERVICE_NODE_ARGS: string[];
+    SERVICE_ENV: Record<string, string>;
+  };
   const entry = await build.buildService();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmh-bench-service-'));
   const logPath = path.join(logDir, 'service.log');

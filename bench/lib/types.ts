@@ -72,7 +72,16 @@ export interface IngestReport {
   ratioToCopy: number;
   targets: { name: string; target: string; actual: string; met: boolean }[];
   /** The over-limit stream check, when run. */
-  oversize?: { sentBytes: number; limitBytes: number; status: number; code: string | undefined; seconds: number; peakRssMB: number; tasksBefore: number; tasksAfter: number };
+  oversize?: {
+    sentBytes: number;
+    limitBytes: number;
+    status: number;
+    code: string | undefined;
+    seconds: number;
+    peakRssMB: number;
+    tasksBefore: number;
+    tasksAfter: number;
+  };
 }
 
 export interface ResetTiming {

@@ -21,9 +21,16 @@ export const sexSchema = z.enum(SEX_VALUES).describe('"1" male, "2" female, "3" 
 
 export const createCardBodySchema = z
   .strictObject({
-    myNumber: z.string().regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits').describe('個人番号 of the card holder (check digit verified). Never returned.'),
+    myNumber: z
+      .string()
+      .regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits')
+      .describe('個人番号 of the card holder (check digit verified). Never returned.'),
     name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
-    nameKana: z.string().regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ').optional().describe('Name in 全角カナ; default as for name'),
+    nameKana: z
+      .string()
+      .regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ')
+      .optional()
+      .describe('Name in 全角カナ; default as for name'),
     dateOfBirth: dateInputSchema('YYYY-MM-DD; default as for name').optional(),
     sex: sexSchema.optional(),
     address: freeText(200).optional().describe('券面 address; default as for name'),

@@ -119,10 +119,7 @@ const SHOMAN_CAPS: readonly (readonly [number, number, number])[] = [
   [15_000, 10_000, 500],
 ];
 
-function capTable(
-  rows: readonly (readonly [number, number, number])[],
-  variants: readonly [CapVariant, CapVariant, CapVariant],
-): MonthlyCap[] {
+function capTable(rows: readonly (readonly [number, number, number])[], variants: readonly [CapVariant, CapVariant, CapVariant]): MonthlyCap[] {
   const out: MonthlyCap[] = [];
   INCOME_TIERS_NANBYO.forEach((incomeTier, i) => {
     const row = rows[i];
@@ -150,16 +147,15 @@ const jiritsuShienCaps = (): MonthlyCap[] => [
 // ---------------------------------------------------------------------------------------------
 // Online-eligibility schemes (§5 table rows, split per program and mapped to 法別番号)
 
-const scheme = (
-  name: string,
-  law: string,
-  implementers: Implementer[],
-  subsidyR7: boolean,
-  subsidyR8: boolean,
-): OnlineEligibilityScheme => ({ name, law, implementers, subsidyR7, subsidyR8 });
+const scheme = (name: string, law: string, implementers: Implementer[], subsidyR7: boolean, subsidyR8: boolean): OnlineEligibilityScheme => ({
+  name,
+  law,
+  implementers,
+  subsidyR7,
+  subsidyR8,
+});
 
-const tuberculosisScheme = (): OnlineEligibilityScheme =>
-  scheme('結核患者の医療', '感染症法', infectiousDiseaseImplementers(), true, true);
+const tuberculosisScheme = (): OnlineEligibilityScheme => scheme('結核患者の医療', '感染症法', infectiousDiseaseImplementers(), true, true);
 
 const selfRestraintScheme = (): OnlineEligibilityScheme =>
   scheme('新型インフルエンザ等・新感染症 外出自粛対象者の医療', '感染症法', infectiousDiseaseImplementers(), true, true);
@@ -176,17 +172,12 @@ const SCHEMES = {
   '24': [scheme('療養介護医療', '障害者総合支援法', [municipality()], true, true)],
   '28': [selfRestraintScheme()],
   '29': [selfRestraintScheme()],
-  '38': [
-    scheme('肝炎治療特別促進', '予算事業', [prefecture()], true, true),
-    scheme('肝がん・重度肝硬変', '予算事業', [prefecture()], true, true),
-  ],
+  '38': [scheme('肝炎治療特別促進', '予算事業', [prefecture()], true, true), scheme('肝がん・重度肝硬変', '予算事業', [prefecture()], true, true)],
   '51': [
     scheme('特定疾患治療研究', '予算事業', [prefecture()], true, true),
     scheme('先天性血液凝固因子障害等治療研究', '予算事業', [prefecture()], false, true),
   ],
-  '52': [
-    scheme('小児慢性特定疾病医療費', '児童福祉法', [prefecture(), designatedCity(), coreCity(), childGuidanceCity()], true, true),
-  ],
+  '52': [scheme('小児慢性特定疾病医療費', '児童福祉法', [prefecture(), designatedCity(), coreCity(), childGuidanceCity()], true, true)],
   '53': [scheme('児童保護医療費', '児童福祉法', [prefecture(), designatedCity(), childGuidanceCity()], false, true)],
   '54': [scheme('特定医療費', '難病法', [prefecture(), designatedCity()], true, true)],
   '62': [
@@ -201,10 +192,7 @@ const SCHEMES = {
 } satisfies Record<string, OnlineEligibilityScheme[]>;
 
 /** A program listed in the §5 table: implementers are the union of its schemes' implementers. */
-function tabled(
-  schemes: OnlineEligibilityScheme[],
-  onlineNote?: string,
-): Pick<ProgramData, 'implementers' | 'onlineEligibility'> {
+function tabled(schemes: OnlineEligibilityScheme[], onlineNote?: string): Pick<ProgramData, 'implementers' | 'onlineEligibility'> {
   return { implementers: implementersOf(schemes), onlineEligibility: onlineEligibility(schemes, onlineNote) };
 }
 
@@ -385,10 +373,7 @@ export const PROGRAMS: readonly ProgramData[] = [
     name: '感染症の患者の入院（一類感染症等・新型インフルエンザ等感染症）',
     law: '感染症法',
     category: 'infectious_disease',
-    ...tabled(
-      SCHEMES['28'],
-      '§5の表の「新型インフルエンザ等・新感染症 外出自粛対象者の医療」を法別28・29の両方に対応付けた（当方の解釈）。',
-    ),
+    ...tabled(SCHEMES['28'], '§5の表の「新型インフルエンザ等・新感染症 外出自粛対象者の医療」を法別28・29の両方に対応付けた（当方の解釈）。'),
     requiresDesignatedInstitution: false,
     copay: null,
   },
@@ -397,10 +382,7 @@ export const PROGRAMS: readonly ProgramData[] = [
     name: '新感染症の患者の入院',
     law: '感染症法',
     category: 'infectious_disease',
-    ...tabled(
-      SCHEMES['29'],
-      '§5の表の「新型インフルエンザ等・新感染症 外出自粛対象者の医療」を法別28・29の両方に対応付けた（当方の解釈）。',
-    ),
+    ...tabled(SCHEMES['29'], '§5の表の「新型インフルエンザ等・新感染症 外出自粛対象者の医療」を法別28・29の両方に対応付けた（当方の解釈）。'),
     requiresDesignatedInstitution: false,
     copay: null,
   },
@@ -429,10 +411,7 @@ export const PROGRAMS: readonly ProgramData[] = [
     name: '特定疾患治療研究事業・先天性血液凝固因子障害等治療研究事業',
     law: '予算事業',
     category: 'intractable_disease',
-    ...tabled(
-      SCHEMES['51'],
-      '同じ表の行にある「第二種健康診断特例区域治療支援」（長崎県・長崎市、R8のみ）は法別51ではないため含めていない。',
-    ),
+    ...tabled(SCHEMES['51'], '同じ表の行にある「第二種健康診断特例区域治療支援」（長崎県・長崎市、R8のみ）は法別51ではないため含めていない。'),
     requiresDesignatedInstitution: false,
     copay: null,
   },

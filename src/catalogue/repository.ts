@@ -1,7 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { LocalGovernmentRow } from './local-governments.js';
 
-
 export interface MunicipalityFilter {
   prefectureCode?: string;
   q?: string;
@@ -22,9 +21,7 @@ export function catalogueRepository(db: Db) {
           prefectureCode: f.prefectureCode,
           kind: f.kind,
           code: f.after ? { gt: f.after } : undefined,
-          OR: f.q
-            ? [{ name: { contains: f.q } }, { kana: { contains: f.q } }, { code: { startsWith: f.q } }]
-            : undefined,
+          OR: f.q ? [{ name: { contains: f.q } }, { kana: { contains: f.q } }, { code: { startsWith: f.q } }] : undefined,
         },
         orderBy: { code: 'asc' },
         take: f.limit,

@@ -5,7 +5,10 @@ import { LOCAL_GOVERNMENT_KINDS } from './local-governments.js';
 
 export const prefectureSchema = z
   .object({
-    code: z.string().regex(/^(0[1-9]|[1-3][0-9]|4[0-7])$/).describe('都道府県コード (JIS X 0401), 01–47'),
+    code: z
+      .string()
+      .regex(/^(0[1-9]|[1-3][0-9]|4[0-7])$/)
+      .describe('都道府県コード (JIS X 0401), 01–47'),
     name: z.string().describe('e.g. 東京都'),
     kana: z.string().describe('全角カタカナ'),
   })
@@ -18,7 +21,10 @@ export const localGovernmentKindSchema = z.enum(LOCAL_GOVERNMENT_KINDS).meta({
 
 export const localGovernmentSchema = z
   .object({
-    code: z.string().regex(/^[0-9]{6}$/).describe('全国地方公共団体コード (6 digits with check digit)'),
+    code: z
+      .string()
+      .regex(/^[0-9]{6}$/)
+      .describe('全国地方公共団体コード (6 digits with check digit)'),
     prefectureCode: z.string().describe('都道府県コード'),
     name: z.string(),
     kana: z.string().describe('全角カタカナ reading'),
@@ -32,7 +38,11 @@ export const localGovernmentSchema = z
   });
 
 export const municipalitiesQuerySchema = paginationQuerySchema.extend({
-  prefectureCode: z.string().regex(/^[0-9]{2}$/, 'must be 2 half-width digits').optional().describe('Only this prefecture (01–47)'),
+  prefectureCode: z
+    .string()
+    .regex(/^[0-9]{2}$/, 'must be 2 half-width digits')
+    .optional()
+    .describe('Only this prefecture (01–47)'),
   q: z.string().trim().min(1).max(50).optional().describe('Substring of the name or kana, or a code prefix'),
   kind: localGovernmentKindSchema.optional(),
 });
@@ -60,9 +70,9 @@ const implementerSchema = z
 const monthlyCapSchema = z
   .object({
     incomeTier: z.string().describe('所得階層, e.g. 一般所得Ⅰ'),
-    variant: z.enum(['general', 'high_cost_long_term', 'ventilator', 'severe', 'severe_and_continuing']).describe(
-      'general 一般; high_cost_long_term 高額かつ長期; ventilator 人工呼吸器等装着者; severe 重症; severe_and_continuing 重度かつ継続',
-    ),
+    variant: z
+      .enum(['general', 'high_cost_long_term', 'ventilator', 'severe', 'severe_and_continuing'])
+      .describe('general 一般; high_cost_long_term 高額かつ長期; ventilator 人工呼吸器等装着者; severe 重症; severe_and_continuing 重度かつ継続'),
     monthlyCapYen: z.int().min(0).nullable().describe('Monthly 自己負担上限額 in yen; null when set by another rule (see note)'),
     note: z.string().optional(),
   })
@@ -70,7 +80,10 @@ const monthlyCapSchema = z
 
 export const programSchema = z
   .object({
-    lawCode: z.string().regex(/^[0-9]{2}$/).describe('法別番号'),
+    lawCode: z
+      .string()
+      .regex(/^[0-9]{2}$/)
+      .describe('法別番号'),
     name: z.string(),
     law: z.string().describe('根拠法 (or 予算事業)'),
     category: z.enum([
@@ -116,11 +129,17 @@ export const programSchema = z
   });
 
 export const lawCodeParamsSchema = z.object({
-  lawCode: z.string().regex(/^[0-9]{2}$/, 'must be 2 half-width digits').describe('法別番号'),
+  lawCode: z
+    .string()
+    .regex(/^[0-9]{2}$/, 'must be 2 half-width digits')
+    .describe('法別番号'),
 });
 
 export const insurerNumberParamsSchema = z.object({
-  number: z.string().regex(/^[0-9]{8}$/, 'must be exactly 8 half-width digits').describe('公費負担者番号 to decode'),
+  number: z
+    .string()
+    .regex(/^[0-9]{8}$/, 'must be exactly 8 half-width digits')
+    .describe('公費負担者番号 to decode'),
 });
 
 export const insurerNumberDecodingSchema = z

@@ -19,13 +19,25 @@ const putProblems = describeProblems([
   'body_too_large',
   'unsupported_media_type',
   [
-    ['unknown_law_code', 'implementer_not_allowed', 'insurer_number_wrong_prefecture', 'insurer_number_wrong_law_code', 'insurer_number_invalid', 'duplicate_code'],
+    [
+      'unknown_law_code',
+      'implementer_not_allowed',
+      'insurer_number_wrong_prefecture',
+      'insurer_number_wrong_law_code',
+      'insurer_number_invalid',
+      'duplicate_code',
+    ],
     'the rules above',
   ],
 ]);
 const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS]);
 const getProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND]);
-const deleteProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, NOT_FOUND, [['certificate_type_in_use'], 'while 受給者証 records of the type are registered']]);
+const deleteProblems = describeProblems([
+  'validation_failed',
+  ...AUTH_PROBLEMS,
+  NOT_FOUND,
+  [['certificate_type_in_use'], 'while 受給者証 records of the type are registered'],
+]);
 
 /** Municipal API: the municipality's 制度マスタ. Mounted under /municipal/v1, behind the bearer-token hook. */
 export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: CertificateTypesService }> = async (app, { service }) => {
@@ -101,8 +113,7 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
         security: municipalSecurity,
         operationId: 'deleteCertificateType',
         summary: 'Delete a certificate type',
-        description:
-          `Removes a type that no registered record refers to. ${deleteProblems.text}`,
+        description: `Removes a type that no registered record refers to. ${deleteProblems.text}`,
         params: certificateTypeParamsSchema,
         response: { 204: z.null().describe('Deleted'), ...deleteProblems.responses },
       },

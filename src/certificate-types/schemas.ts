@@ -80,7 +80,10 @@ const commonFields = {
 
 const nationalFields = {
   kind: z.literal('national').describe('A national 公費 program'),
-  lawCode: z.string().regex(/^[0-9]{2}$/, 'must be 2 half-width digits').describe('法別番号 of a national program of the catalogue (GET /catalogue/v1/programs)'),
+  lawCode: z
+    .string()
+    .regex(/^[0-9]{2}$/, 'must be 2 half-width digits')
+    .describe('法別番号 of a national program of the catalogue (GET /catalogue/v1/programs)'),
 };
 
 const localFields = {

@@ -104,9 +104,21 @@ export function definitionViolations(def: CertificateTypeDefinition, lg: Municip
 
   errors.push(
     ...duplicates(def.insurerNumbers, (i) => `insurerNumbers.${i}`, '公費負担者番号'),
-    ...duplicates(def.incomeSegments.map((s) => s.code), (i) => `incomeSegments.${i}.code`, '所得区分 code'),
-    ...duplicates(def.segments.map((s) => s.code), (i) => `segments.${i}.code`, '区分 code'),
-    ...duplicates(def.additionalConditionItems.map((s) => s.itemCode), (i) => `additionalConditionItems.${i}.itemCode`, '追加条件 項目コード'),
+    ...duplicates(
+      def.incomeSegments.map((s) => s.code),
+      (i) => `incomeSegments.${i}.code`,
+      '所得区分 code',
+    ),
+    ...duplicates(
+      def.segments.map((s) => s.code),
+      (i) => `segments.${i}.code`,
+      '区分 code',
+    ),
+    ...duplicates(
+      def.additionalConditionItems.map((s) => s.itemCode),
+      (i) => `additionalConditionItems.${i}.itemCode`,
+      '追加条件 項目コード',
+    ),
     ...def.additionalConditionItems.flatMap((item, j) =>
       duplicates(item.conditionCodes, (i) => `additionalConditionItems.${j}.conditionCodes.${i}`, `条件コード of item ${item.itemCode}`),
     ),
@@ -123,8 +135,7 @@ function toCertificateType(row: CertificateTypeRow): CertificateType {
   };
 }
 
-const notFound = (id: string) =>
-  problem('certificate_type_not_found', { detail: `This municipality has no certificate type "${id}"` });
+const notFound = (id: string) => problem('certificate_type_not_found', { detail: `This municipality has no certificate type "${id}"` });
 
 export function certificateTypesService(repo: CertificateTypesRepository, catalogue: ProgramLookup) {
   return {

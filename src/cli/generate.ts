@@ -100,7 +100,14 @@ async function loadType(spec: string, typeId: string | undefined, m: { code: str
     const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(body)'}: ${i.message}`).join('\n');
     throw new UsageError(`--type ${spec}: not a valid certificate type definition:\n${issues}`);
   }
-  const id = typeId ?? (typeof orgSpecificCertificateTypeId === 'string' ? orgSpecificCertificateTypeId : path.basename(file).replace(/\.[^.]*$/, '').replace(/[^0-9A-Za-z]/g, ''));
+  const id =
+    typeId ??
+    (typeof orgSpecificCertificateTypeId === 'string'
+      ? orgSpecificCertificateTypeId
+      : path
+          .basename(file)
+          .replace(/\.[^.]*$/, '')
+          .replace(/[^0-9A-Za-z]/g, ''));
   return { id, definition: parsed.data };
 }
 
@@ -143,7 +150,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (typeId !== undefined && !/^[0-9A-Za-z]{1,50}$/.test(typeId)) throw new UsageError('--type-id must be 1–50 half-width letters or digits');
   const certificateType = await loadType(values.type, typeId, municipality, io.cwd);
   if (!/^[0-9A-Za-z]{1,50}$/.test(certificateType.id)) {
-    throw new UsageError(`orgSpecificCertificateTypeId ${JSON.stringify(certificateType.id)} (from the file) is not 1–50 half-width letters or digits: give --type-id`);
+    throw new UsageError(
+      `orgSpecificCertificateTypeId ${JSON.stringify(certificateType.id)} (from the file) is not 1–50 half-width letters or digits: give --type-id`,
+    );
   }
 
   if (values['print-type']) {

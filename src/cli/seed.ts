@@ -42,7 +42,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!values.scenario) throw new UsageError('--scenario is required (pilot-municipalities, edge-cases or load:<count>)');
-  if (!SCENARIO.test(values.scenario)) throw new UsageError(`--scenario must be pilot-municipalities, edge-cases or load:<count>, got ${JSON.stringify(values.scenario)}`);
+  if (!SCENARIO.test(values.scenario))
+    throw new UsageError(`--scenario must be pilot-municipalities, edge-cases or load:<count>, got ${JSON.stringify(values.scenario)}`);
   const base = (values.url ?? io.env.PMH_SANDBOX_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const token = values['admin-token'] ?? io.env.SANDBOX_ADMIN_TOKEN;
   if (!token) throw new UsageError('no admin token: pass --admin-token or set SANDBOX_ADMIN_TOKEN (the token the sandbox logged at its first start)');

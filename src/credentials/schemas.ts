@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { localGovernmentKindSchema } from '../catalogue/schemas.js';
 
 export const lgCodeParamsSchema = z.object({
-  lgCode: z.string().regex(/^[0-9]{6}$/, 'must be 6 half-width digits').describe('全国地方公共団体コード of the municipality'),
+  lgCode: z
+    .string()
+    .regex(/^[0-9]{6}$/, 'must be 6 half-width digits')
+    .describe('全国地方公共団体コード of the municipality'),
 });
 
 export const municipalCredentialSchema = z

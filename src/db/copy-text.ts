@@ -4,11 +4,7 @@ const COPY_SPECIAL = /[\\\n\r\t]/;
 
 /** A value as a PostgreSQL text-format COPY field (null as `\N`). */
 export const copyField = (v: string | null) =>
-  v === null
-    ? '\\N'
-    : COPY_SPECIAL.test(v)
-      ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
-      : v;
+  v === null ? '\\N' : COPY_SPECIAL.test(v) ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v;
 
 /**
  * Lines encoded as UTF-8 one by one into one growing buffer (encoding each line straight into place

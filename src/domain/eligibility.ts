@@ -136,7 +136,10 @@ export function designatedHere(designatedMedicalInstitutions: string | undefined
  * A card's 電子証明書 state at the moment of the check (card readers verify the
  * certificate when the card is read, so "today", not the service date, counts).
  */
-export function certificateState(card: { status: 'active' | 'expired' | 'revoked'; certificateExpiresOn: string }, today: string): 'valid' | 'expired' | 'revoked' {
+export function certificateState(
+  card: { status: 'active' | 'expired' | 'revoked'; certificateExpiresOn: string },
+  today: string,
+): 'valid' | 'expired' | 'revoked' {
   if (card.status === 'revoked') return 'revoked';
   if (card.status === 'expired' || card.certificateExpiresOn < today) return 'expired';
   return 'valid';

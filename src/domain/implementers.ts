@@ -159,7 +159,10 @@ const KIND_LABELS: Record<ImplementerKind, string> = {
 };
 
 /** e.g. "中核市, 市区町村, 保健所設置市" — for messages; "none" for a 行政区. */
-export const describeAuthority = (lg: LocalGovernmentRef) => authorityKinds(lg).map((k) => KIND_LABELS[k]).join(', ') || 'none';
+export const describeAuthority = (lg: LocalGovernmentRef) =>
+  authorityKinds(lg)
+    .map((k) => KIND_LABELS[k])
+    .join(', ') || 'none';
 
 /** e.g. "都道府県, 広島市, 長崎市", deduplicated — for messages. */
 export const describeImplementers = (implementers: readonly Implementer[]) => [...new Set(implementers.map((i) => i.label))].join(', ');

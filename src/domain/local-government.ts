@@ -28,4 +28,3 @@ export interface Implementer {
   label: string;
   localGovCodes?: string[];
 }
-

@@ -9,12 +9,7 @@
 import { checkDigit21, localGovCodeCheckDigit, myNumberCheckDigit } from './check-digits.js';
 import { prefectureByCode } from './prefectures.js';
 
-export type NumberProblemCode =
-  | 'not_digits'
-  | 'wrong_length'
-  | 'check_digit_mismatch'
-  | 'unknown_prefecture'
-  | 'unknown_score_table';
+export type NumberProblemCode = 'not_digits' | 'wrong_length' | 'check_digit_mismatch' | 'unknown_prefecture' | 'unknown_score_table';
 
 export type NumberProblem = { code: NumberProblemCode; message: string };
 
@@ -34,12 +29,7 @@ export type InsurerNumberCheck = NumberCheck & {
   institutionNumber?: string;
 };
 
-export type NumberKind =
-  | 'myNumber'
-  | 'recipientNumber'
-  | 'insurerNumber'
-  | 'localGovCode'
-  | 'medicalInstitutionCode';
+export type NumberKind = 'myNumber' | 'recipientNumber' | 'insurerNumber' | 'localGovCode' | 'medicalInstitutionCode';
 
 export type MedicalInstitutionKind = 'medical' | 'dental' | 'pharmacy' | 'visiting_nursing';
 
@@ -141,11 +131,7 @@ function prefectureProblem(prefectureCode: string, what: string): NumberProblem 
  * Shared skeleton: shape problems first; if well-formed, `fieldProblems`
  * (left-to-right field checks) and then the check digit.
  */
-function runCheck(
-  kind: NumberKind,
-  value: string,
-  fieldProblems: (v: string, spec: KindSpec) => (NumberProblem | undefined)[] = () => [],
-): NumberCheck {
+function runCheck(kind: NumberKind, value: string, fieldProblems: (v: string, spec: KindSpec) => (NumberProblem | undefined)[] = () => []): NumberCheck {
   const spec = SPECS[kind];
   if (!isWellFormed(value, spec)) {
     const problems = shapeProblems(value, spec);
@@ -193,9 +179,7 @@ export function checkMedicalInstitutionCode(v: string): NumberCheck {
       SCORE_TABLES[scoreTable] === undefined
         ? {
             code: 'unknown_score_table',
-            message:
-              `${spec.label}: score table digit ${scoreTable} is not one of ` +
-              '1 (medical), 3 (dental), 4 (pharmacy), 6 (visiting nursing)',
+            message: `${spec.label}: score table digit ${scoreTable} is not one of ` + '1 (medical), 3 (dental), 4 (pharmacy), 6 (visiting nursing)',
           }
         : undefined;
     return [prefectureProblem(value.slice(0, 2), spec.label), scoreProblem];
@@ -219,9 +203,7 @@ export function medicalInstitutionKind(code: string): MedicalInstitutionKind | u
  * whenever the value is 8 half-width digits, even if it is invalid.
  */
 export function decodeInsurerNumber(v: string): InsurerNumberCheck {
-  const result = runCheck('insurerNumber', v, (value, spec) => [
-    prefectureProblem(value.slice(2, 4), spec.label),
-  ]);
+  const result = runCheck('insurerNumber', v, (value, spec) => [prefectureProblem(value.slice(2, 4), spec.label)]);
   if (!isWellFormed(v, SPECS.insurerNumber)) return result;
   return {
     ...result,
@@ -273,9 +255,7 @@ export function withCheckDigit(kind: NumberKind, body: string): string {
   const spec = SPECS[kind];
   const bodyLength = spec.length - 1;
   if (body.length !== bodyLength || !ALL_ASCII_DIGITS.test(body)) {
-    throw new RangeError(
-      `withCheckDigit(${kind}): body must be exactly ${bodyLength} half-width digits, got ${JSON.stringify(body)}`,
-    );
+    throw new RangeError(`withCheckDigit(${kind}): body must be exactly ${bodyLength} half-width digits, got ${JSON.stringify(body)}`);
   }
   // The check-digit functions only look at the body part, so a placeholder works.
   return body + String(spec.expectedCheckDigit(body + '0'));
@@ -290,5 +270,4 @@ export const completeInsurerNumber = (first7: string): string => withCheckDigit(
 /** 全国地方公共団体コード from its first 5 digits. */
 export const completeLocalGovCode = (first5: string): string => withCheckDigit('localGovCode', first5);
 /** 医療機関コード from its first 9 digits. */
-export const completeMedicalInstitutionCode = (first9: string): string =>
-  withCheckDigit('medicalInstitutionCode', first9);
+export const completeMedicalInstitutionCode = (first9: string): string => withCheckDigit('medicalInstitutionCode', first9);

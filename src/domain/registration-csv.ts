@@ -106,10 +106,7 @@ export function checkCsvHeader(
  * Map one data row to a raw record. Unknown and duplicate header names are
  * reported per row too (callers should run checkCsvHeader once first).
  */
-export function csvRowToRecord(
-  header: readonly string[],
-  row: readonly string[],
-): { record: Record<string, unknown>; errors: RecordIssue[] } {
+export function csvRowToRecord(header: readonly string[], row: readonly string[]): { record: Record<string, unknown>; errors: RecordIssue[] } {
   const errors: RecordIssue[] = [];
   if (header.length !== row.length) {
     errors.push({

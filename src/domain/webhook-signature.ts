@@ -18,21 +18,14 @@ export function signWebhook(secret: string, body: string, timestamp: number): st
   return `t=${timestamp},v1=${signaturePayloadHmac(secret, timestamp, body)}`;
 }
 
-export type VerifyResult =
-  | { ok: true; timestamp: number }
-  | { ok: false; reason: 'malformed_header' | 'timestamp_outside_tolerance' | 'signature_mismatch' };
+export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: 'malformed_header' | 'timestamp_outside_tolerance' | 'signature_mismatch' };
 
 /**
  * Checks a signature header against the raw body as received (before any JSON parsing).
  * Any of several `v1=` values may match (a receiver rotating secrets sees one per secret).
  * `toleranceSeconds`: how far the signed timestamp may be from `nowSeconds`, either way.
  */
-export function verifyWebhook(
-  secret: string,
-  body: string,
-  header: string | undefined,
-  opts: { nowSeconds: number; toleranceSeconds?: number },
-): VerifyResult {
+export function verifyWebhook(secret: string, body: string, header: string | undefined, opts: { nowSeconds: number; toleranceSeconds?: number }): VerifyResult {
   if (!header) return { ok: false, reason: 'malformed_header' };
   let timestamp: number | undefined;
   const signatures: string[] = [];

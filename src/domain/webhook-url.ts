@@ -35,7 +35,14 @@ export interface UrlPolicy {
 export type UrlVerdict = { ok: true; url: string; hostClass: AddressClass | 'name' } | { ok: false; rule: WebhookUrlRule; message: string };
 
 const METADATA_V4 = new Set(['169.254.169.254', '169.254.170.2', '169.254.169.123', '100.100.100.200', '192.0.0.192']);
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal']);
+const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.internal',
+]);
 
 /** Dotted-quad IPv4 → 32-bit number; null when not exactly that form (WHATWG URL has already turned 0x7f.1, 2130706433, 0177.0.0.1, 127.1 into it). */
 export function parseIPv4(s: string): number | null {
@@ -141,14 +148,18 @@ export function addressVerdict(cls: AddressClass | 'name', policy: UrlPolicy): {
     case 'reserved':
       return { ok: false, rule: 'reserved_address', message: 'must not be an unspecified, multicast, broadcast or reserved address' };
     case 'loopback':
-      return policy.allowPrivate ? { ok: true } : { ok: false, rule: 'loopback_address', message: 'must not be a loopback address (WEBHOOK_ALLOW_PRIVATE is false)' };
+      return policy.allowPrivate
+        ? { ok: true }
+        : { ok: false, rule: 'loopback_address', message: 'must not be a loopback address (WEBHOOK_ALLOW_PRIVATE is false)' };
     case 'private':
-      return policy.allowPrivate ? { ok: true } : { ok: false, rule: 'private_address', message: 'must not be a private-range address (WEBHOOK_ALLOW_PRIVATE is false)' };
+      return policy.allowPrivate
+        ? { ok: true }
+        : { ok: false, rule: 'private_address', message: 'must not be a private-range address (WEBHOOK_ALLOW_PRIVATE is false)' };
   }
 }
 
 /** Any C0/C1 control character, space, or other Unicode whitespace (WHATWG URL would silently drop tab, CR and LF). */
- 
+
 export const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 /** The whole policy for a URL as registered: raw-text checks, WHATWG parse, then the host's class. */

@@ -360,9 +360,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       const rows = await db.eligibilityCheck.findMany({
         where: {
           institutionCode: f.institutionCode,
-          ...(f.before
-            ? { OR: [{ checkedAt: { lt: f.before.checkedAt } }, { checkedAt: f.before.checkedAt, id: { lt: f.before.id } }] }
-            : {}),
+          ...(f.before ? { OR: [{ checkedAt: { lt: f.before.checkedAt } }, { checkedAt: f.before.checkedAt, id: { lt: f.before.id } }] } : {}),
         },
         select: { id: true, institutionCode: true, checkedAt: true, serviceDate: true, subsidyCount: true },
         orderBy: [{ checkedAt: 'desc' }, { id: 'desc' }],

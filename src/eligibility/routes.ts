@@ -79,7 +79,8 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         response: { 200: eligibilityBatchResponseSchema, ...batchProblems.responses },
       },
       // The documented body is strict per item; only the envelope is checked up front so a bad item fails alone.
-      validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
+      validatorCompiler: (route) =>
+        validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
     },
     async (req, reply) => sendJsonText(reply, await service.checkBatch(req.institution, req.body.items as unknown[], req.url.split('?')[0]!)),
   );

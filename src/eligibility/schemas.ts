@@ -58,9 +58,7 @@ export const maxCopaymentAmountSchema = z
   .object(shapeOf(MAX_COPAYMENT_FIELDS, () => z.int().optional()))
   .meta({ id: 'MaxCopaymentAmount', description: '自己負担上限額 in yen, as registered (sandbox shape)' });
 
-export const certificationDetailItemSchema = z
-  .object(shapeOf(CERTIFICATION_DETAIL_ITEM_FIELDS, () => z.string()))
-  .meta({ id: 'CertificationDetailItem' });
+export const certificationDetailItemSchema = z.object(shapeOf(CERTIFICATION_DETAIL_ITEM_FIELDS, () => z.string())).meta({ id: 'CertificationDetailItem' });
 
 export const registeringMunicipalitySchema = z
   .object({ code: z.string().describe('全国地方公共団体コード'), name: z.string() })
@@ -260,7 +258,11 @@ export type EligibilityExplanation = z.infer<typeof eligibilityExplanationSchema
 export type ConsideredRecord = z.infer<typeof consideredRecordSchema>;
 
 export const accessLogQuerySchema = paginationQuerySchema.extend({
-  institutionCode: z.string().regex(/^[0-9]{10}$/, 'must be 10 half-width digits').optional().describe('Only checks by this 医療機関コード'),
+  institutionCode: z
+    .string()
+    .regex(/^[0-9]{10}$/, 'must be 10 half-width digits')
+    .optional()
+    .describe('Only checks by this 医療機関コード'),
 });
 
 export const accessLogEntrySchema = z

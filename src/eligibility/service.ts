@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { jstDate } from '../domain/dates.js';
-import {
-  certificateState,
-  decideEligibility,
-  designatedHere,
-  parseAdditionalConditions,
-  type EligibilityOutcome,
-} from '../domain/eligibility.js';
+import { certificateState, decideEligibility, designatedHere, parseAdditionalConditions, type EligibilityOutcome } from '../domain/eligibility.js';
 import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } from '../http/problem.js';
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
-import {
-  eligibilityCheckRequestSchema,
-  type ConsideredRecord,
-  type EligibilityCheck,
-  type EligibilityExplanation,
-  type MedicalSubsidy,
-} from './schemas.js';
+import { eligibilityCheckRequestSchema, type ConsideredRecord, type EligibilityCheck, type EligibilityExplanation, type MedicalSubsidy } from './schemas.js';
 
 /** The institution asking (from its token). */
 export interface Asker {
@@ -108,7 +96,10 @@ export interface EligibilityServiceDeps {
 export function eligibilityService(repo: EligibilityRepository, deps: EligibilityServiceDeps) {
   const { now } = deps;
   /** Checks several requests (already validated) for one institution; one write for all that succeed. */
-  async function checkMany(asker: Asker, requests: ({ certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } } | ItemOutcome)[]) {
+  async function checkMany(
+    asker: Asker,
+    requests: ({ certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } } | ItemOutcome)[],
+  ) {
     const checkedAt = now();
     const today = jstDate(checkedAt);
     const serials = [...new Set(requests.flatMap((r) => ('certificateSerialNumber' in r ? [r.certificateSerialNumber] : [])))];
@@ -155,9 +146,9 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     // wait for it (read-your-writes), so a check is readable as soon as its answer is out. Measured
     // in bench/eligibility.ts: one database round trip per check instead of two. A process or
     // database crash in the few milliseconds before the commit loses the stored copy (logged).
-    repo.insertChecks(writes).catch((err: unknown) =>
-      deps.onWriteError(err, err instanceof CheckWriteError ? err.failures.map((f) => f.id) : writes.map((w) => w.id)),
-    );
+    repo
+      .insertChecks(writes)
+      .catch((err: unknown) => deps.onWriteError(err, err instanceof CheckWriteError ? err.failures.map((f) => f.id) : writes.map((w) => w.id)));
     return outcomes;
   }
 

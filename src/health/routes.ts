@@ -34,9 +34,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         security: [],
         operationId: 'getReadiness',
         summary: 'Readiness',
-        description:
-          `Answers 200 when the database is reachable and every migration of this build is applied. ${readyProblems.text}`,
-        response: { 200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }), ...readyProblems.responses },
+        description: `Answers 200 when the database is reachable and every migration of this build is applied. ${readyProblems.text}`,
+        response: {
+          200: z.object({ status: z.literal('ready'), migrations: z.int() }).meta({ example: { status: 'ready', migrations: 3 } }),
+          ...readyProblems.responses,
+        },
       },
     },
     async () => {

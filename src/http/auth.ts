@@ -33,7 +33,12 @@ export function requirePrincipal<S>(app: FastifyInstance, kind: PrincipalKind<S>
 }
 
 /** The sandbox admin: SANDBOX_ADMIN_TOKEN or the token generated at the first start (sandbox/admin). */
-export const ADMIN = principalKind<null>({ name: 'sandbox-admin', realm: 'pmh-sandbox-admin', token: 'the sandbox admin token', invalidDetail: 'Not the sandbox admin token' });
+export const ADMIN = principalKind<null>({
+  name: 'sandbox-admin',
+  realm: 'pmh-sandbox-admin',
+  token: 'the sandbox admin token',
+  invalidDetail: 'Not the sandbox admin token',
+});
 
 /** Every sandbox-only operation lives under this prefix, behind the admin token. */
 export const SANDBOX_PREFIX = '/sandbox/v1';

@@ -74,7 +74,9 @@ export function installRequestGuards(app: FastifyInstance) {
     }
     const charset = contentTypeCharset(raw.headers['content-type']);
     if (charset !== undefined && !ACCEPTED_CHARSETS.has(charset)) {
-      return done(problem('unsupported_charset', { detail: `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}` }));
+      return done(
+        problem('unsupported_charset', { detail: `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}` }),
+      );
     }
     done();
   });

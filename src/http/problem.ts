@@ -28,7 +28,9 @@ export const problemSchema = z
     errors: z.array(problemFieldErrorSchema).optional(),
     injected: z
       .object({
-        by: z.enum(['fault', 'prefer', 'maintenance']).describe('A fault of POST /sandbox/v1/faults, the request’s own `Prefer: sandbox-fault=…`, or the maintenance window'),
+        by: z
+          .enum(['fault', 'prefer', 'maintenance'])
+          .describe('A fault of POST /sandbox/v1/faults, the request’s own `Prefer: sandbox-fault=…`, or the maintenance window'),
         faultId: z.uuid().optional().describe('The fault, when by = fault'),
       })
       .optional()
@@ -79,7 +81,13 @@ export const problem = (code: ProblemCode, options?: ProblemOptions) => new Prob
 /** The body of a registered problem, for answers assembled by hand (batch items). */
 export function problemBody(code: ProblemCode, options: Omit<ProblemOptions, 'headers'> = {}): ProblemBody {
   const { status, title } = PROBLEMS[code];
-  return { status, code, title, ...(options.detail !== undefined && { detail: options.detail }), ...(options.errors !== undefined && { errors: options.errors }) };
+  return {
+    status,
+    code,
+    title,
+    ...(options.detail !== undefined && { detail: options.detail }),
+    ...(options.errors !== undefined && { errors: options.errors }),
+  };
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'instance'>, headers?: Record<string, string>) {
@@ -150,7 +158,10 @@ export function registerProblemHandlers(app: FastifyInstance) {
       );
     }
     if (isResponseSerializationError(err)) {
-      request.log.error({ err: { message: err.message, issues: err.cause.issues.map((i) => ({ path: i.path, code: i.code })) } }, 'response did not match its schema');
+      request.log.error(
+        { err: { message: err.message, issues: err.cause.issues.map((i) => ({ path: i.path, code: i.code })) } },
+        'response did not match its schema',
+      );
       return sendProblem(reply, request, problemBody('internal_error'));
     }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
@@ -167,7 +178,11 @@ export function registerProblemHandlers(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, problemBody('route_not_found', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this API; see /docs` })),
+    sendProblem(
+      reply,
+      request,
+      problemBody('route_not_found', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this API; see /docs` }),
+    ),
   );
 }
 

@@ -23,11 +23,26 @@ export interface ProblemDefinition {
 
 export const PROBLEMS = {
   // Framework-wide: guards, parsing, validation, routing, the error handler.
-  validation_failed: { status: 400, title: 'The request is invalid', meaning: 'a parameter, header or body field fails its schema; see errors', framework: true },
+  validation_failed: {
+    status: 400,
+    title: 'The request is invalid',
+    meaning: 'a parameter, header or body field fails its schema; see errors',
+    framework: true,
+  },
   malformed_json: { status: 400, title: 'The request body is not valid JSON', meaning: 'the JSON body cannot be parsed', framework: true },
   empty_body: { status: 400, title: 'The request body is empty', meaning: 'a body is required but none was sent', framework: true },
-  invalid_content_length: { status: 400, title: 'Content-Length does not match the body', meaning: 'the body is shorter or longer than Content-Length', framework: true },
-  body_too_large: { status: 413, title: 'The request body is larger than the configured limit', meaning: 'the body exceeds the server’s body limit', framework: true },
+  invalid_content_length: {
+    status: 400,
+    title: 'Content-Length does not match the body',
+    meaning: 'the body is shorter or longer than Content-Length',
+    framework: true,
+  },
+  body_too_large: {
+    status: 413,
+    title: 'The request body is larger than the configured limit',
+    meaning: 'the body exceeds the server’s body limit',
+    framework: true,
+  },
   unsupported_media_type: { status: 415, title: 'Unsupported content type', meaning: 'the Content-Type is not one the operation reads', framework: true },
   unsupported_charset: { status: 415, title: 'Unsupported character set', meaning: 'a charset other than UTF-8 is declared', framework: true },
   bad_url: { status: 400, title: 'The request URL is malformed', meaning: 'the URL cannot be decoded', framework: true },
@@ -68,7 +83,11 @@ export const PROBLEMS = {
   certificate_type_not_found: { status: 404, title: 'No such certificate type', meaning: 'the municipality has no certificate type with this id' },
   certificate_type_in_use: { status: 409, title: 'The certificate type has registered records', meaning: 'delete its records first' },
   unknown_law_code: { status: 422, title: 'The 法別番号 is not a national program', meaning: 'lawCode is not in the catalogue' },
-  implementer_not_allowed: { status: 422, title: 'This municipality does not implement that program', meaning: 'the municipality cannot implement the program' },
+  implementer_not_allowed: {
+    status: 422,
+    title: 'This municipality does not implement that program',
+    meaning: 'the municipality cannot implement the program',
+  },
   insurer_number_wrong_prefecture: { status: 422, title: 'A 公費負担者番号 belongs to another prefecture', meaning: 'a 公費負担者番号 of another prefecture' },
   insurer_number_wrong_law_code: { status: 422, title: 'A 公費負担者番号 has another 法別番号', meaning: 'a 公費負担者番号 of another program' },
   insurer_number_invalid: { status: 422, title: 'A 公費負担者番号 has a wrong check digit', meaning: 'a 公費負担者番号 fails its check digit' },
@@ -87,11 +106,23 @@ export const PROBLEMS = {
   },
   malformed_csv: { status: 400, title: 'The CSV cannot be parsed', meaning: 'the CSV is not well-formed' },
   upload_idle_timeout: { status: 408, title: 'The upload sent nothing for too long', meaning: 'a streamed body sent nothing for UPLOAD_IDLE_TIMEOUT_MS' },
-  idempotency_key_reused: { status: 409, title: 'This Idempotency-Key was used with a different request', meaning: 'the key was used with another body or mode' },
+  idempotency_key_reused: {
+    status: 409,
+    title: 'This Idempotency-Key was used with a different request',
+    meaning: 'the key was used with another body or mode',
+  },
   upload_too_large: { status: 413, title: 'The upload is larger than the configured limit', meaning: 'the upload exceeds UPLOAD_LIMIT_BYTES' },
   too_many_records: { status: 413, title: 'The upload has more records than the configured limit', meaning: 'the upload exceeds the record limit' },
-  unknown_certificate_type: { status: 422, title: 'The certificate type to replace is not defined', meaning: 'mode=replace names an undefined certificate type' },
-  too_many_uploads: { status: 429, title: 'Too many uploads of this municipality at once', meaning: 'UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY uploads in progress' },
+  unknown_certificate_type: {
+    status: 422,
+    title: 'The certificate type to replace is not defined',
+    meaning: 'mode=replace names an undefined certificate type',
+  },
+  too_many_uploads: {
+    status: 429,
+    title: 'Too many uploads of this municipality at once',
+    meaning: 'UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY uploads in progress',
+  },
   uploads_busy: { status: 503, title: 'Too many uploads at once', meaning: 'UPLOAD_MAX_IN_FLIGHT uploads in progress' },
   task_not_found: { status: 404, title: 'No registration task with this id', meaning: 'the municipality has no task with this id' },
 

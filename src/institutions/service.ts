@@ -53,7 +53,10 @@ export function institutionsService(repo: InstitutionsRepository) {
       }
       const token = `pmh_ins_${randomBytes(24).toString('base64url')}`;
       const id = randomUUID();
-      const { institution, createdAt } = await repo.upsertWithCredential({ code: body.code, name: body.name, kind: body.kind }, { id, tokenHash: hashToken(token) });
+      const { institution, createdAt } = await repo.upsertWithCredential(
+        { code: body.code, name: body.name, kind: body.kind },
+        { id, tokenHash: hashToken(token) },
+      );
       return {
         id,
         token,

@@ -14,7 +14,11 @@ export type JobName = keyof JobPayloads;
 export interface JobQueue {
   send<N extends JobName>(name: N, data: JobPayloads[N], opts?: { client?: pg.ClientBase; singletonKey?: string; startAfter?: Date }): Promise<void>;
   /** `handler` gets `lastAttempt: true` when the queue will not retry the job after this attempt. */
-  work<N extends JobName>(name: N, handler: (data: JobPayloads[N], meta: { lastAttempt: boolean }) => Promise<void>, opts?: { workers?: number }): Promise<void>;
+  work<N extends JobName>(
+    name: N,
+    handler: (data: JobPayloads[N], meta: { lastAttempt: boolean }) => Promise<void>,
+    opts?: { workers?: number },
+  ): Promise<void>;
   /** Wakes local workers now (e.g. after the transaction that sent a job committed). */
   wake(): void;
   stop(): Promise<void>;

@@ -15,7 +15,10 @@ export type RecipientsQuery = z.infer<typeof recipientsQuerySchema>;
 export const recipientCertificateSummarySchema = z
   .object({
     orgSpecificCertificateTypeId: certificateTypeIdSchema,
-    myNumberMasked: z.string().regex(/^\*{8}[0-9]{4}$/).describe('個人番号 with all but its last 4 digits masked; the full number is never returned'),
+    myNumberMasked: z
+      .string()
+      .regex(/^\*{8}[0-9]{4}$/)
+      .describe('個人番号 with all but its last 4 digits masked; the full number is never returned'),
     certificationSubKey: z.string().nullable().describe('受給者証サブキー; null when the record has none'),
     historyKey: z.string().describe('履歴キー of this history row'),
     validFrom: z.iso.date().describe('有効期間開始日'),

@@ -45,7 +45,12 @@ export const registrationsFeature = fp(
       loadRules: (code) => app.certificateTypes.loadRules(code),
       preparePool,
       now,
-      limits: { maxBytes: config.UPLOAD_LIMIT_BYTES, maxRecords: config.MAX_RECORDS_PER_TASK, maxRecordBytes: 1024 * 1024, idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS },
+      limits: {
+        maxBytes: config.UPLOAD_LIMIT_BYTES,
+        maxRecords: config.MAX_RECORDS_PER_TASK,
+        maxRecordBytes: 1024 * 1024,
+        idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+      },
     });
     app.decorate('registrations', service);
     const finishedListeners: TaskFinishedListener[] = [];

@@ -247,7 +247,9 @@ export function ndjsonUpload(stream: Readable, limits: UploadLimits, v: UploadVa
       let index = 0;
       const prepare = (value: unknown) => prepareRecord(value, v.rules);
       for await (const lines of batches) {
-        yield lines.map((line) => stagedLine(taskId, index++, line === null ? tooLargeRecord(limits.maxRecordBytes) : lineRecord(line, limits.maxRecordBytes, prepare)));
+        yield lines.map((line) =>
+          stagedLine(taskId, index++, line === null ? tooLargeRecord(limits.maxRecordBytes) : lineRecord(line, limits.maxRecordBytes, prepare)),
+        );
       }
     },
     count: () => count,
@@ -314,8 +316,16 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
               }
               const errors = [
                 ...check.missing.map((c) => ({ field: c, code: 'missing_column', message: `The header has no column ${c}` })),
-                ...check.unknown.map((c, k) => ({ field: columnField(c), code: 'unknown_column', message: `${columnLabel(c, check.unknownAt[k]!)} is not a PMH field` })),
-                ...check.duplicate.map((c, k) => ({ field: columnField(c), code: 'duplicate_column', message: `${columnLabel(c, check.duplicateAt[k]!)} appears more than once` })),
+                ...check.unknown.map((c, k) => ({
+                  field: columnField(c),
+                  code: 'unknown_column',
+                  message: `${columnLabel(c, check.unknownAt[k]!)} is not a PMH field`,
+                })),
+                ...check.duplicate.map((c, k) => ({
+                  field: columnField(c),
+                  code: 'duplicate_column',
+                  message: `${columnLabel(c, check.duplicateAt[k]!)} appears more than once`,
+                })),
               ];
               throw problem('invalid_csv_header', { errors });
             }

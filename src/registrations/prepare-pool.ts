@@ -99,7 +99,14 @@ export async function* prepareInPool(pool: PreparePool, lines: AsyncIterable<Uin
   let lengths: number[] = [];
   const submit = () => {
     const batchBytes = bytes.subarray(0, used);
-    const p = pool.run({ taskId: b.taskId, firstIndex, bytes: batchBytes, lengths: Int32Array.from(lengths), maxRecordBytes: b.maxRecordBytes, rules: b.rules });
+    const p = pool.run({
+      taskId: b.taskId,
+      firstIndex,
+      bytes: batchBytes,
+      lengths: Int32Array.from(lengths),
+      maxRecordBytes: b.maxRecordBytes,
+      rules: b.rules,
+    });
     // Awaited below in order; until then a failure must not count as unhandled.
     p.catch(() => undefined);
     inFlight.push(p);

@@ -1,13 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { copyField } from '../db/copy-text.js';
 import { jsonSyntaxMessage } from '../domain/personal-text.js';
-import {
-  rawRecordKey,
-  validateRecord,
-  type CertificateTypeRules,
-  type PmhRecord,
-  type RecordIssue,
-} from '../domain/pmh-record/index.js';
+import { rawRecordKey, validateRecord, type CertificateTypeRules, type PmhRecord, type RecordIssue } from '../domain/pmh-record/index.js';
 
 /** The row a valid, not deleted record will be written as (recipient_certificate columns). */
 export interface RowWrite {

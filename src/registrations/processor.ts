@@ -102,7 +102,8 @@ export function registrationProcessor(deps: ProcessorDeps) {
   async function prepareChunk(reader: Transaction, taskId: string, from: number): Promise<PreparedChunk> {
     const inputs = await repo.readInputs(reader, taskId, from, chunkSize);
     const last = inputs.at(-1);
-    if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1) throw new Error(`task ${taskId}: staged records from ${from} are missing`);
+    if (!last || inputs[0]!.index !== from || last.index !== from + inputs.length - 1)
+      throw new Error(`task ${taskId}: staged records from ${from} are missing`);
 
     const chunk: PreparedChunk = {
       range: { from, to: last.index + 1 },
@@ -119,7 +120,11 @@ export function registrationProcessor(deps: ProcessorDeps) {
       if (input.certificateTypeId === null) throw new Error(`task ${taskId}: staged record ${input.index} (${input.action}) has no key`);
       if (input.duplicateOf !== null) {
         chunk.outcomes[k] = 'rejected';
-        chunk.errors[k] = issues({ field: 'historyKey', code: 'duplicate_key', message: `The same record key appears earlier in this upload, at index ${input.duplicateOf}` });
+        chunk.errors[k] = issues({
+          field: 'historyKey',
+          code: 'duplicate_key',
+          message: `The same record key appears earlier in this upload, at index ${input.duplicateOf}`,
+        });
         return;
       }
       if (input.action === 'delete') {
@@ -158,13 +163,20 @@ export function registrationProcessor(deps: ProcessorDeps) {
     if (inserted < upserts.length) {
       const there = await repo.existingRowsOfStaged(client, municipalityCode, taskId, range, outcomes as Outcome[]);
       // Neither inserted nor there: deleted by something else meanwhile (a sandbox reset); the retried chunk sees it again.
-      if (inserted + there.length !== upserts.length) throw new Error(`task ${taskId}: of records ${range.from}–${range.to - 1}, ${upserts.length - inserted - there.length} neither were inserted nor exist`);
+      if (inserted + there.length !== upserts.length)
+        throw new Error(
+          `task ${taskId}: of records ${range.from}–${range.to - 1}, ${upserts.length - inserted - there.length} neither were inserted nor exist`,
+        );
       for (const e of there) {
         outcomes[e.index - range.from] = e.unchanged ? 'unchanged' : 'updated';
         if (e.unchanged) touched.push(e.key);
       }
     }
-    const existing = await repo.existingRecipients(client, municipalityCode, deletes.map((d) => d.key));
+    const existing = await repo.existingRecipients(
+      client,
+      municipalityCode,
+      deletes.map((d) => d.key),
+    );
     const toDelete: RecordKeyFields[] = [];
     for (const d of deletes) {
       if (existing.has(repo.keyOf(d.key))) {
@@ -257,7 +269,8 @@ export function registrationProcessor(deps: ProcessorDeps) {
         const current = await repo.findTaskById(taskId);
         if (!current || FINISHED.has(current.status)) return;
         if (current.status === 'queued') await repo.markRunning(session, taskId, deps.now());
-        if (current.processedCount < current.receivedCount && (await applyStaged(session, task, current.processedCount, current.receivedCount)) === 'gone') return;
+        if (current.processedCount < current.receivedCount && (await applyStaged(session, task, current.processedCount, current.receivedCount)) === 'gone')
+          return;
 
         const finished = await repo.inTaskTransaction(async (tx) => {
           const t = await repo.lockTaskRow(tx, taskId);
@@ -276,7 +289,14 @@ export function registrationProcessor(deps: ProcessorDeps) {
       await repo.inTaskTransaction(async (tx) => {
         const t = await repo.lockTaskRow(tx, taskId);
         if (t && !FINISHED.has(t.status)) {
-          await repo.finishTask(tx, taskId, 'failed', 0, deps.now(), `${detail} (records 0–${t.processedCount - 1} were applied as their results say; the rest were not)`);
+          await repo.finishTask(
+            tx,
+            taskId,
+            'failed',
+            0,
+            deps.now(),
+            `${detail} (records 0–${t.processedCount - 1} were applied as their results say; the rest were not)`,
+          );
           await notifyFinished(tx, taskId);
         }
       });

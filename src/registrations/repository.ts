@@ -14,7 +14,12 @@ export type { Outcome, TaskStatus } from './schemas.js';
 export type TaskRow = Omit<TaskModel, 'status' | 'mode' | 'format'> & { status: TaskStatus; mode: TaskMode; format: TaskFormat };
 
 const { status: statusSchema, mode: modeSchema, format: formatSchema } = registrationTaskSchema.shape;
-const toTaskRow = (t: TaskModel): TaskRow => ({ ...t, status: statusSchema.parse(t.status), mode: modeSchema.parse(t.mode), format: formatSchema.parse(t.format) });
+const toTaskRow = (t: TaskModel): TaskRow => ({
+  ...t,
+  status: statusSchema.parse(t.status),
+  mode: modeSchema.parse(t.mode),
+  format: formatSchema.parse(t.format),
+});
 const toTaskRowOrNull = (t: TaskModel | null) => (t ? toTaskRow(t) : null);
 
 export type NewTask = Pick<TaskRow, 'id' | 'municipalityCode' | 'mode' | 'replaceTypeId' | 'format' | 'idempotencyKey' | 'createdAt'>;
@@ -71,8 +76,7 @@ export interface RecordKeyFields {
   historyKey: string;
 }
 
-const keyOf = (r: RecordKeyFields) =>
-  `${r.certificateTypeId}\u001f${r.myNumber}\u001f${r.certificationSubKey}\u001f${r.historyKey}`;
+const keyOf = (r: RecordKeyFields) => `${r.certificateTypeId}\u001f${r.myNumber}\u001f${r.certificationSubKey}\u001f${r.historyKey}`;
 
 /**
  * Removes a finished task's staged upload, in `client`'s open transaction. When the staging table
@@ -111,7 +115,9 @@ function taskStatements(db: Db) {
       db.registrationTask.findUnique({ where: { municipalityCode_idempotencyKey: { municipalityCode, idempotencyKey } } }).then(toTaskRowOrNull),
 
     unfinishedTaskIds: async () =>
-      (await db.registrationTask.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map((t) => t.id),
+      (await db.registrationTask.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map(
+        (t) => t.id,
+      ),
 
     /** Inserts the task row in `client`'s transaction; false when the idempotency key is taken. */
     async insertTask(client: pg.ClientBase, t: NewTask, receivedCount: number, bodySha256: string): Promise<boolean> {
@@ -161,10 +167,13 @@ function taskStatements(db: Db) {
     },
 
     async finishTask(client: pg.ClientBase, taskId: string, status: TaskStatus, removed: number, now: Date, failureDetail: string | null = null) {
-      await client.query(
-        `UPDATE registration_task SET status = $2, removed_count = $3, finished_at = $4, failure_detail = $5 WHERE id = $1`,
-        [taskId, status, removed, now, failureDetail],
-      );
+      await client.query(`UPDATE registration_task SET status = $2, removed_count = $3, finished_at = $4, failure_detail = $5 WHERE id = $1`, [
+        taskId,
+        status,
+        removed,
+        now,
+        failureDetail,
+      ]);
       // The staged copy of the upload is no longer needed once every record has its result.
       await dropStaged(client, taskId);
     },
@@ -237,10 +246,10 @@ const applyStatements = {
    */
   async lockCertificateTypes(client: pg.ClientBase, municipalityCode: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM certificate_type WHERE municipality_code = $1 AND id = ANY($2::text[]) FOR KEY SHARE`,
-      [municipalityCode, ids],
-    );
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM certificate_type WHERE municipality_code = $1 AND id = ANY($2::text[]) FOR KEY SHARE`, [
+      municipalityCode,
+      ids,
+    ]);
     return new Set(rows.map((r) => r.id));
   },
 
@@ -281,7 +290,11 @@ const applyStatements = {
           AND ($5::int2[])[i.index - $3 + 1] = ${OUTCOME_CODE.created}`,
       [municipalityCode, taskId, range.from, range.to, outcomes.map((o) => OUTCOME_CODE[o])],
     );
-    return rows.map((r) => ({ index: r.index, unchanged: r.unchanged, key: { certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h } }));
+    return rows.map((r) => ({
+      index: r.index,
+      unchanged: r.unchanged,
+      key: { certificateTypeId: r.t, myNumber: r.m, certificationSubKey: r.s, historyKey: r.h },
+    }));
   },
 
   /** Replaces existing rows with the chunk's staged records marked `updated` in `outcomes` (see insertNewRecipients). */
@@ -307,7 +320,14 @@ const applyStatements = {
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS k(t, m, s, h)
         WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
           AND r.certification_sub_key = k.s AND r.history_key = k.h`,
-      [municipalityCode, taskId, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      [
+        municipalityCode,
+        taskId,
+        keys.map((k) => k.certificateTypeId),
+        keys.map((k) => k.myNumber),
+        keys.map((k) => k.certificationSubKey),
+        keys.map((k) => k.historyKey),
+      ],
     );
   },
 
@@ -326,7 +346,13 @@ const applyStatements = {
             WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
               AND r.certification_sub_key = k.s AND r.history_key = k.h
             FOR UPDATE) r`,
-      [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      [
+        municipalityCode,
+        keys.map((k) => k.certificateTypeId),
+        keys.map((k) => k.myNumber),
+        keys.map((k) => k.certificationSubKey),
+        keys.map((k) => k.historyKey),
+      ],
     );
     return new Set(rows.map((r) => keyOf(keys[Number(r.i) - 1]!)));
   },
@@ -340,7 +366,13 @@ const applyStatements = {
          USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(t, m, s, h)
         WHERE r.municipality_code = $1 AND r.certificate_type_id = k.t AND r.my_number = k.m
           AND r.certification_sub_key = k.s AND r.history_key = k.h`,
-      [municipalityCode, keys.map((k) => k.certificateTypeId), keys.map((k) => k.myNumber), keys.map((k) => k.certificationSubKey), keys.map((k) => k.historyKey)],
+      [
+        municipalityCode,
+        keys.map((k) => k.certificateTypeId),
+        keys.map((k) => k.myNumber),
+        keys.map((k) => k.certificationSubKey),
+        keys.map((k) => k.historyKey),
+      ],
     );
   },
 
@@ -397,7 +429,12 @@ function resultQueries(pool: pg.Pool) {
       const wanted: readonly Outcome[] = f.outcomes ?? OUTCOMES;
       const mask = wanted.reduce((m, o) => m | (1 << OUTCOME_CODE[o]), 0);
       const from = f.afterIndex === undefined ? 0 : f.afterIndex + 1;
-      const { rows } = await pool.query<{ index: number; history_key: string | null; code: number; issues: { errors: RecordIssue[]; warnings: RecordIssue[] } | null }>(
+      const { rows } = await pool.query<{
+        index: number;
+        history_key: string | null;
+        code: number;
+        issues: { errors: RecordIssue[]; warnings: RecordIssue[] } | null;
+      }>(
         // The blocks are ordered in a subquery of their own, so the outer ORDER BY is an incremental sort
         // that unnests block after block until LIMIT (a flat join sorted every record after the cursor).
         `SELECT r.first_index + u.k::int - 1 AS index, u.h AS history_key, u.o AS code, r.issues -> (u.k - 1)::text AS issues
@@ -411,7 +448,13 @@ function resultQueries(pool: pg.Pool) {
           LIMIT $4`,
         [taskId, from, mask, f.limit],
       );
-      return rows.map((r) => ({ index: r.index, historyKey: r.history_key, outcome: OUTCOMES[r.code]!, errors: r.issues?.errors ?? [], warnings: r.issues?.warnings ?? [] }));
+      return rows.map((r) => ({
+        index: r.index,
+        historyKey: r.history_key,
+        outcome: OUTCOMES[r.code]!,
+        errors: r.issues?.errors ?? [],
+        warnings: r.issues?.warnings ?? [],
+      }));
     },
   };
 }

@@ -67,7 +67,10 @@ function isPlainObject(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsService; maxJsonRecords: number }> = async (app, { service, maxJsonRecords }) => {
+export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsService; maxJsonRecords: number }> = async (
+  app,
+  { service, maxJsonRecords },
+) => {
   // JSON is read as bytes so that invalid UTF-8 is refused (Node would silently replace it) and the body can be hashed.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
@@ -98,7 +101,8 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       'text/csv': {
         schema: {
           type: 'string',
-          description: 'Header row of PMH field names (basicFiveInfo.name, … for the 基本5情報; certificationDetail and maxCopaymentAmount as JSON in one column), then one record per row',
+          description:
+            'Header row of PMH field names (basicFiveInfo.name, … for the 基本5情報; certificationDetail and maxCopaymentAmount as JSON in one column), then one record per row',
         },
       },
     },
@@ -133,11 +137,20 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         const notObject = json.findIndex((r) => !isPlainObject(r));
         if (notObject !== -1) {
           throw problem('not_an_object', {
-            errors: [{ index: notObject, field: '', code: 'not_an_object', message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}` }],
+            errors: [
+              {
+                index: notObject,
+                field: '',
+                code: 'not_an_object',
+                message: `Element ${notObject} is ${json[notObject] === null ? 'null' : typeof json[notObject]}`,
+              },
+            ],
           });
         }
         if (json.length > maxJsonRecords) {
-          throw problem('too_many_records', { detail: `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads` });
+          throw problem('too_many_records', {
+            detail: `A JSON array may hold at most ${maxJsonRecords} records; use application/x-ndjson or text/csv for larger uploads`,
+          });
         }
         body = { format: 'json', records: json, bytes };
       } else {

@@ -8,9 +8,11 @@ export const OUTCOMES = ['created', 'updated', 'unchanged', 'deleted', 'rejected
 export const registrationTaskSchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(TASK_STATUSES).describe(
-      'queued → running → succeeded (every record applied) | completed_with_errors (some records rejected; the others applied) | failed (stopped; see failureDetail — records with results were applied, the rest were not)',
-    ),
+    status: z
+      .enum(TASK_STATUSES)
+      .describe(
+        'queued → running → succeeded (every record applied) | completed_with_errors (some records rejected; the others applied) | failed (stopped; see failureDetail — records with results were applied, the rest were not)',
+      ),
     mode: z.enum(['upsert', 'replace']),
     orgSpecificCertificateTypeId: z.string().nullable().describe('Replace mode: the certificate type the batch replaces'),
     format: z.enum(['json', 'ndjson', 'csv']),
@@ -73,7 +75,13 @@ export const taskResultSchema = z
       index: 1,
       historyKey: 'H2026',
       outcome: 'rejected',
-      errors: [{ field: 'medicalSubsidyRecipientNumber', code: 'check_digit_mismatch', message: 'medicalSubsidyRecipientNumber: check digit does not match (PMH’s own example number 0000002)' }],
+      errors: [
+        {
+          field: 'medicalSubsidyRecipientNumber',
+          code: 'check_digit_mismatch',
+          message: 'medicalSubsidyRecipientNumber: check digit does not match (PMH’s own example number 0000002)',
+        },
+      ],
       warnings: [],
     },
   });
@@ -87,15 +95,26 @@ export const taskResultPageSchema = z
   .meta({ id: 'RegistrationTaskResultPage' });
 
 export const createTaskQuerySchema = z.object({
-  wait: z.coerce.number().min(0).max(30).optional().describe('Wait up to this many seconds (≤ 30) for the task to finish; 200 with the finished task if it does'),
-  mode: z.enum(['upsert', 'replace']).default('upsert').describe('replace: after the batch, delete registered rows of orgSpecificCertificateTypeId that the batch did not contain'),
+  wait: z.coerce
+    .number()
+    .min(0)
+    .max(30)
+    .optional()
+    .describe('Wait up to this many seconds (≤ 30) for the task to finish; 200 with the finished task if it does'),
+  mode: z
+    .enum(['upsert', 'replace'])
+    .default('upsert')
+    .describe('replace: after the batch, delete registered rows of orgSpecificCertificateTypeId that the batch did not contain'),
   orgSpecificCertificateTypeId: z.string().max(50).optional().describe('Required with mode=replace'),
 });
 
 export const taskParamsSchema = z.object({ id: z.uuid() });
 
 export const resultsQuerySchema = paginationQuerySchema.extend({
-  status: z.enum([...OUTCOMES, 'accepted']).optional().describe('Only results with this outcome (accepted = any but rejected)'),
+  status: z
+    .enum([...OUTCOMES, 'accepted'])
+    .optional()
+    .describe('Only results with this outcome (accepted = any but rejected)'),
 });
 
 /** The documented schema of one field of the PMH field table (and of its sub-fields). */
@@ -135,25 +154,24 @@ function pmhFieldTypeSchema(f: PmhField): z.ZodType {
  * The PMH record as documented, derived from the field table (src/domain/pmh-record/fields.ts); validation
  * itself is validateRecord, record by record. It describes a record that is not a deletion.
  */
-export const pmhRecordSchema = pmhObjectSchema(PMH_RECORD_TABLE)
-  .meta({
-    id: 'PmhRegistrationRecord',
-    description: 'One 受給者証 history row as PMH registers it (diff/history variant)',
-    example: {
-      orgSpecificCertificateTypeId: 'NANBYO54',
-      myNumber: '123456789018',
-      basicFiveInfo: { name: '八王子 花子', nameKana: 'ハチオウジ　ハナコ', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '1980-04-01', sex: '2' },
-      isNotDisclosed: false,
-      medicalSubsidyInsurerNumber: '54130018',
-      certificationName: '特定医療費（指定難病）受給者証',
-      medicalSubsidyRecipientNumber: '0000018',
-      incomeSegment: 'IPPAN1',
-      isAlwaysReimbursement: '0',
-      maxCopaymentAmount: { monthly: 10000 },
-      validFrom: '2026-04-01',
-      validTo: '2027-03-31',
-      historyKey: 'H2026',
-      isDeleted: false,
-      certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
-    },
-  });
+export const pmhRecordSchema = pmhObjectSchema(PMH_RECORD_TABLE).meta({
+  id: 'PmhRegistrationRecord',
+  description: 'One 受給者証 history row as PMH registers it (diff/history variant)',
+  example: {
+    orgSpecificCertificateTypeId: 'NANBYO54',
+    myNumber: '123456789018',
+    basicFiveInfo: { name: '八王子 花子', nameKana: 'ハチオウジ　ハナコ', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '1980-04-01', sex: '2' },
+    isNotDisclosed: false,
+    medicalSubsidyInsurerNumber: '54130018',
+    certificationName: '特定医療費（指定難病）受給者証',
+    medicalSubsidyRecipientNumber: '0000018',
+    incomeSegment: 'IPPAN1',
+    isAlwaysReimbursement: '0',
+    maxCopaymentAmount: { monthly: 10000 },
+    validFrom: '2026-04-01',
+    validTo: '2027-03-31',
+    historyKey: 'H2026',
+    isDeleted: false,
+    certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
+  },
+});

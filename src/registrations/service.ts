@@ -9,10 +9,7 @@ import type { PreparePool } from './prepare-pool.js';
 import type { RegistrationsRepository, TaskRow } from './repository.js';
 import type { Outcome, TaskMode } from './schemas.js';
 
-export type UploadBody =
-  | { format: 'json'; records: unknown[]; bytes: Buffer }
-  | { format: 'ndjson'; stream: Readable }
-  | { format: 'csv'; stream: Readable };
+export type UploadBody = { format: 'json'; records: unknown[]; bytes: Buffer } | { format: 'ndjson'; stream: Readable } | { format: 'csv'; stream: Readable };
 
 export interface CreateTaskInput {
   municipalityCode: string;
@@ -82,7 +79,10 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
     // The refused body is not read: close the connection after the answer.
     const headers = { 'retry-after': '2', connection: 'close' };
     if (mine >= limits.perMunicipality) {
-      throw problem('too_many_uploads', { detail: `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`, headers });
+      throw problem('too_many_uploads', {
+        detail: `At most ${limits.perMunicipality} uploads per municipality at a time (UPLOAD_MAX_IN_FLIGHT_PER_MUNICIPALITY)`,
+        headers,
+      });
     }
     if (inFlight >= limits.total) {
       throw problem('uploads_busy', { detail: `At most ${limits.total} uploads at a time (UPLOAD_MAX_IN_FLIGHT)`, headers });
@@ -149,7 +149,14 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       const id = randomUUID();
       const u = upload(input.body, { rules, pool: deps.preparePool });
       const staged = await repo.stageUpload({
-        task: { id, municipalityCode: input.municipalityCode, mode: input.mode, replaceTypeId: input.replaceTypeId ?? null, format: input.body.format, idempotencyKey: input.idempotencyKey ?? null },
+        task: {
+          id,
+          municipalityCode: input.municipalityCode,
+          mode: input.mode,
+          replaceTypeId: input.replaceTypeId ?? null,
+          format: input.body.format,
+          idempotencyKey: input.idempotencyKey ?? null,
+        },
         upload: u,
         createdAt: () => deps.now(),
         enqueue: (tx) => deps.jobs.send('registration-task', { taskId: id }, { client: tx }),

@@ -43,7 +43,11 @@ export function sandboxLoader(deps: {
      * A registration task of `code` (as POST /municipal/v1/registration-tasks would create it); with
      * `waitSeconds`, waits for it and throws if any record was rejected, since fixtures must be valid.
      */
-    async register(code: string, records: PmhRecord[] | { ndjson: Iterable<string> }, opts: { idempotencyKey?: string; waitSeconds?: number } = {}): Promise<TaskView> {
+    async register(
+      code: string,
+      records: PmhRecord[] | { ndjson: Iterable<string> },
+      opts: { idempotencyKey?: string; waitSeconds?: number } = {},
+    ): Promise<TaskView> {
       const body = Array.isArray(records)
         ? { format: 'json' as const, records: records as unknown[], bytes: Buffer.from(JSON.stringify(records)) }
         : { format: 'ndjson' as const, stream: Readable.from(records.ndjson, { objectMode: false }) };
@@ -61,7 +65,8 @@ export function sandboxLoader(deps: {
     createInstitution: (code: string, name: string, kind: MedicalInstitutionKind) => deps.institutions.createInstitution({ code, name, kind }),
 
     /** The institution with this fixed (well-known, public) token; creates it when the token does not resolve. */
-    ensureInstitutionWithToken: (inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) => deps.institutions.ensureWithToken(inst, token),
+    ensureInstitutionWithToken: (inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) =>
+      deps.institutions.ensureWithToken(inst, token),
 
     /** A card with a random serial (POST /sandbox/v1/cards). */
     createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),

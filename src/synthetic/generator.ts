@@ -248,8 +248,7 @@ export function createGenerator(options: GeneratorOptions): SyntheticGenerator {
   const periodFrom = (start: string): [string, string] => [start, addDays(addYears(start, 1), -1)];
 
   /** A period covering the reference date. */
-  const currentPeriod = (offset: number): [string, string] =>
-    periodFrom(fiscal ? fiscalYearStart(referenceDate) : fromDayNumber(refDay - offset));
+  const currentPeriod = (offset: number): [string, string] => periodFrom(fiscal ? fiscalYearStart(referenceDate) : fromDayNumber(refDay - offset));
 
   /** The period of a resident's main record: expired, future or (mostly) current, as the shares say. */
   function mainPeriod(rng: Rng): [string, string] {
@@ -270,10 +269,13 @@ export function createGenerator(options: GeneratorOptions): SyntheticGenerator {
     const items: CertificationDetailItem[] = [];
     if (definition.kind === 'national') {
       const diseases =
-        definition.lawCode === '54' ? DESIGNATED_INTRACTABLE_DISEASES
-        : definition.lawCode === '52' ? CHILD_CHRONIC_DISEASES
-        : definition.lawCode === '21' ? MENTAL_HEALTH_CONDITIONS
-        : undefined;
+        definition.lawCode === '54'
+          ? DESIGNATED_INTRACTABLE_DISEASES
+          : definition.lawCode === '52'
+            ? CHILD_CHRONIC_DISEASES
+            : definition.lawCode === '21'
+              ? MENTAL_HEALTH_CONDITIONS
+              : undefined;
       const disease = rng.pick(diseases ?? DESIGNATED_INTRACTABLE_DISEASES);
       if (diseases) items.push({ label: definition.lawCode === '21' ? '病名' : '疾病名', value: disease });
     }

@@ -117,12 +117,7 @@ export function streamFor(seed: SeedWords, index: number, purpose: number): Rng 
   const hi = Math.floor(index / 4294967296) >>> 0;
   // Chain the inputs through the avalanche mix so neighbouring indexes give unrelated states.
   const k = mix32(mix32(mix32(purpose ^ 0x9e3779b9) ^ hi) ^ lo);
-  return sfc32([
-    mix32(seed[0] ^ k),
-    mix32(seed[1] ^ mix32(k + 0x6a09e667)),
-    mix32(seed[2] ^ mix32(k + 0xbb67ae85)),
-    mix32(seed[3] ^ mix32(k + 0x3c6ef372)),
-  ]);
+  return sfc32([mix32(seed[0] ^ k), mix32(seed[1] ^ mix32(k + 0x6a09e667)), mix32(seed[2] ^ mix32(k + 0xbb67ae85)), mix32(seed[3] ^ mix32(k + 0x3c6ef372))]);
 }
 
 const ROUNDS = 4;

@@ -12,7 +12,13 @@ documentWebhook('registration_task.finished', {
     description: WEBHOOK_SEMANTICS,
     tags: ['webhooks'],
     parameters: [
-      { name: 'PMH-Sandbox-Signature', in: 'header', required: true, schema: { type: 'string' }, example: 't=1795424400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd' },
+      {
+        name: 'PMH-Sandbox-Signature',
+        in: 'header',
+        required: true,
+        schema: { type: 'string' },
+        example: 't=1795424400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+      },
       { name: 'PMH-Sandbox-Event-Id', in: 'header', required: true, schema: { type: 'string', format: 'uuid' } },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } } },
@@ -38,7 +44,12 @@ export const webhooksFeature = fp(
       jobs: app.jobs,
       now: () => app.clock.now(),
       logger: app.log,
-      policy: { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, retryBaseSeconds: config.WEBHOOK_RETRY_BASE_SECONDS, timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
+      policy: {
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+        retryBaseSeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+      },
     });
     app.onRegistrationTaskFinished((client, task) => service.enqueueTaskFinished(client, task));
     await registerMunicipalRoutes(app, (municipal) => municipal.register(webhookRoutes, { service }));

@@ -78,17 +78,25 @@ export function webhooksRepository(db: Db, pool: pg.Pool) {
         include: deliveryInclude,
       }),
 
-    findDelivery: (endpointId: string, id: string): Promise<DeliveryRow | null> => db.webhookDelivery.findFirst({ where: { id, endpointId }, include: deliveryInclude }),
+    findDelivery: (endpointId: string, id: string): Promise<DeliveryRow | null> =>
+      db.webhookDelivery.findFirst({ where: { id, endpointId }, include: deliveryInclude }),
 
     /** Endpoint ids of a municipality, read in the caller's transaction. */
     async endpointIdsOf(client: pg.ClientBase, municipalityCode: string): Promise<string[]> {
-      const { rows } = await client.query<{ id: string }>('SELECT id FROM webhook_endpoint WHERE municipality_code = $1 ORDER BY created_at, id', [municipalityCode]);
+      const { rows } = await client.query<{ id: string }>('SELECT id FROM webhook_endpoint WHERE municipality_code = $1 ORDER BY created_at, id', [
+        municipalityCode,
+      ]);
       return rows.map((r) => r.id);
     },
 
     async insertEvent(client: pg.ClientBase, e: { id: string; municipalityCode: string; type: string; taskId: string | null; body: string; createdAt: Date }) {
       await client.query('INSERT INTO webhook_event (id, municipality_code, type, task_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        e.id, e.municipalityCode, e.type, e.taskId, e.body, e.createdAt,
+        e.id,
+        e.municipalityCode,
+        e.type,
+        e.taskId,
+        e.body,
+        e.createdAt,
       ]);
     },
 
@@ -111,7 +119,9 @@ export function webhooksRepository(db: Db, pool: pg.Pool) {
 
     /** Locks the delivery in the caller's transaction; null when it is gone (endpoint deleted, sandbox reset). */
     async lockDelivery(client: pg.ClientBase, deliveryId: string): Promise<{ status: string; attempts: number } | null> {
-      const { rows } = await client.query<{ status: string; attempts: number }>('SELECT status, attempts FROM webhook_delivery WHERE id = $1 FOR UPDATE', [deliveryId]);
+      const { rows } = await client.query<{ status: string; attempts: number }>('SELECT status, attempts FROM webhook_delivery WHERE id = $1 FOR UPDATE', [
+        deliveryId,
+      ]);
       return rows[0] ?? null;
     },
 

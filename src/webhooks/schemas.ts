@@ -29,7 +29,9 @@ export const webhookUrlSchema = z
     if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials; verify the signature instead' });
     if (url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a #fragment' });
   })
-  .describe('Where events are POSTed: an absolute http or https URL, without credentials, #fragment, whitespace or control characters; stored normalised (WHATWG URL). Link-local and cloud-metadata addresses are refused; loopback and private ranges only while WEBHOOK_ALLOW_PRIVATE is true (the default)');
+  .describe(
+    'Where events are POSTed: an absolute http or https URL, without credentials, #fragment, whitespace or control characters; stored normalised (WHATWG URL). Link-local and cloud-metadata addresses are refused; loopback and private ranges only while WEBHOOK_ALLOW_PRIVATE is true (the default)',
+  );
 
 export const createWebhookEndpointSchema = z
   .object({
@@ -54,9 +56,11 @@ const ENDPOINT_EXAMPLE = {
   createdAt: '2026-11-23T09:00:00.000Z',
 };
 
-export const webhookEndpointSchema = z
-  .object(endpointFields)
-  .meta({ id: 'WebhookEndpoint', description: 'A webhook endpoint of the calling municipality (the secret is only shown when it is created)', example: ENDPOINT_EXAMPLE });
+export const webhookEndpointSchema = z.object(endpointFields).meta({
+  id: 'WebhookEndpoint',
+  description: 'A webhook endpoint of the calling municipality (the secret is only shown when it is created)',
+  example: ENDPOINT_EXAMPLE,
+});
 
 export const createdWebhookEndpointSchema = z
   .object({
@@ -75,20 +79,30 @@ export const webhookDeliverySchema = z
   .object({
     id: z.uuid(),
     endpointId: z.uuid(),
-    eventId: z.uuid().describe('`id` of the event, also sent as PMH-Sandbox-Event-Id: the same for every attempt and redelivery, so receivers can de-duplicate'),
+    eventId: z
+      .uuid()
+      .describe('`id` of the event, also sent as PMH-Sandbox-Event-Id: the same for every attempt and redelivery, so receivers can de-duplicate'),
     eventType: z.enum(WEBHOOK_EVENT_TYPES),
     taskId: z.uuid().nullable().describe('The registration task the event is about'),
-    status: z.enum(DELIVERY_STATUSES).describe('pending (an attempt is due at nextAttemptAt) | succeeded (a 2xx answer) | failed (WEBHOOK_MAX_ATTEMPTS attempts without one)'),
+    status: z
+      .enum(DELIVERY_STATUSES)
+      .describe('pending (an attempt is due at nextAttemptAt) | succeeded (a 2xx answer) | failed (WEBHOOK_MAX_ATTEMPTS attempts without one)'),
     attempts: z.int().min(0).describe('Attempts made so far'),
     lastStatusCode: z.int().nullable().describe('HTTP status of the last attempt; null when it got no response (connection refused, timeout)'),
-    lastError: z.string().nullable().describe('Why the last attempt failed, a category: connection_refused | timeout | dns_failure | refused_address (the URL or a resolved address is refused by the URL policy) | http_status (not 2xx; the code is lastStatusCode) | tls_error | network_error. Null after a success'),
+    lastError: z
+      .string()
+      .nullable()
+      .describe(
+        'Why the last attempt failed, a category: connection_refused | timeout | dns_failure | refused_address (the URL or a resolved address is refused by the URL policy) | http_status (not 2xx; the code is lastStatusCode) | tls_error | network_error. Null after a success',
+      ),
     nextAttemptAt: z.iso.datetime({ offset: true }).nullable().describe('When the next attempt is due (pending only)'),
     createdAt: z.iso.datetime({ offset: true }),
     deliveredAt: z.iso.datetime({ offset: true }).nullable().describe('When a 2xx answer was received'),
   })
   .meta({
     id: 'WebhookDelivery',
-    description: 'One event sent to one endpoint, with the outcome of its attempts. Its times are real (wall-clock) times, not the sandbox clock: they describe real HTTP calls',
+    description:
+      'One event sent to one endpoint, with the outcome of its attempts. Its times are real (wall-clock) times, not the sandbox clock: they describe real HTTP calls',
     example: {
       id: '6c5b4a39-2817-4f06-9e5d-4c3b2a190817',
       endpointId: '0b7e6d4c-1a2f-4e3d-9c8b-7a6f5e4d3c2b',
@@ -124,11 +138,19 @@ export const webhookEventSchema = z
     id: 'WebhookEvent',
     description:
       'Body of a webhook POST. Headers: `PMH-Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, `PMH-Sandbox-Event-Id`, `Content-Type: application/json`',
-    example: { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', type: 'registration_task.finished', createdAt: '2026-11-23T09:00:00.120Z', data: { task: EXAMPLE_TASK } },
+    example: {
+      id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      type: 'registration_task.finished',
+      createdAt: '2026-11-23T09:00:00.120Z',
+      data: { task: EXAMPLE_TASK },
+    },
   });
 
 export const endpointParamsSchema = z.object({ endpointId: z.uuid().describe('id of the webhook endpoint') });
-export const deliveryParamsSchema = z.object({ endpointId: z.uuid().describe('id of the webhook endpoint'), deliveryId: z.uuid().describe('id of the delivery') });
+export const deliveryParamsSchema = z.object({
+  endpointId: z.uuid().describe('id of the webhook endpoint'),
+  deliveryId: z.uuid().describe('id of the delivery'),
+});
 export const deliveriesQuerySchema = paginationQuerySchema;
 
 export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;

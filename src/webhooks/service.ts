@@ -96,10 +96,20 @@ export function webhooksService(deps: WebhooksServiceDeps) {
       }
       const verdict = checkWebhookUrl(input.url, { allowPrivate: policy.allowPrivate });
       if (!verdict.ok) {
-        throw problem('webhook_url_refused', { detail: `The URL ${verdict.message}`, errors: [{ field: 'url', code: verdict.rule, message: verdict.message }] });
+        throw problem('webhook_url_refused', {
+          detail: `The URL ${verdict.message}`,
+          errors: [{ field: 'url', code: verdict.rule, message: verdict.message }],
+        });
       }
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-      const e = await repo.createEndpoint({ id: randomUUID(), municipalityCode, url: verdict.url, description: input.description ?? null, secret, createdAt: deps.now() });
+      const e = await repo.createEndpoint({
+        id: randomUUID(),
+        municipalityCode,
+        url: verdict.url,
+        description: input.description ?? null,
+        secret,
+        createdAt: deps.now(),
+      });
       return { ...endpointView(e), secret };
     },
 
@@ -154,9 +164,21 @@ export function webhooksService(deps: WebhooksServiceDeps) {
     async enqueueTaskFinished(client: Transaction, task: TaskRow) {
       const endpointIds = await repo.endpointIdsOf(client, task.municipalityCode);
       if (endpointIds.length === 0) return;
-      const event = { id: randomUUID(), type: 'registration_task.finished' as const, createdAt: (task.finishedAt ?? deps.now()).toISOString(), data: { task: taskView(task) } };
+      const event = {
+        id: randomUUID(),
+        type: 'registration_task.finished' as const,
+        createdAt: (task.finishedAt ?? deps.now()).toISOString(),
+        data: { task: taskView(task) },
+      };
       const body = JSON.stringify(event);
-      await repo.insertEvent(client, { id: event.id, municipalityCode: task.municipalityCode, type: event.type, taskId: task.id, body, createdAt: new Date(event.createdAt) });
+      await repo.insertEvent(client, {
+        id: event.id,
+        municipalityCode: task.municipalityCode,
+        type: event.type,
+        taskId: task.id,
+        body,
+        createdAt: new Date(event.createdAt),
+      });
       const createdAt = realNow();
       for (const endpointId of endpointIds) {
         const id = randomUUID();

@@ -50,7 +50,8 @@ describe('openapi/openapi.json documents every operation', () => {
     if (json) targets.push({ where: 'request', schema: json.schema, ref: `requestBody/content/application~1json/schema` });
     for (const [status, res] of Object.entries<any>(op.responses)) {
       const body = res.content?.['application/json'];
-      if (Number(status) < 300 && body) targets.push({ where: `response ${status}`, schema: body.schema, ref: `responses/${status}/content/application~1json/schema` });
+      if (Number(status) < 300 && body)
+        targets.push({ where: `response ${status}`, schema: body.schema, ref: `responses/${status}/content/application~1json/schema` });
     }
     for (const t of targets) {
       const examples = examplesOf(t.schema);

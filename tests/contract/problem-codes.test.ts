@@ -55,7 +55,9 @@ describe('problem codes: registry, route declarations and openapi/openapi.json a
           expect(PROBLEMS[code as ProblemCode].status, code).toBe(e.status);
         }
       }
-      const errorStatuses = Object.keys(op.responses).map(Number).filter((s) => s >= 400);
+      const errorStatuses = Object.keys(op.responses)
+        .map(Number)
+        .filter((s) => s >= 400);
       expect([...new Set(entries.map((e) => e.status))].sort()).toEqual(errorStatuses.sort());
     },
   );
@@ -69,10 +71,14 @@ describe('problem codes: registry, route declarations and openapi/openapi.json a
   });
 
   it('generates lists grouped by status, noted entries on their own, field codes named', () => {
-    expect(problemCodesList(['task_not_found', 'validation_failed', 'invalid_cursor', [['unauthenticated', 'invalid_token'], 'no token'], [['not_ready'], 'down']])).toBe(
+    expect(
+      problemCodesList(['task_not_found', 'validation_failed', 'invalid_cursor', [['unauthenticated', 'invalid_token'], 'no token'], [['not_ready'], 'down']]),
+    ).toBe(
       '`validation_failed` / `invalid_cursor` (400), `unauthenticated` / `invalid_token` (401, no token), `task_not_found` (404), `not_ready` (503, down)',
     );
-    expect(problemCodesList(['invalid_csv_header'])).toBe('`invalid_csv_header` (400, errors[].code `missing_header` / `missing_column` / `unknown_column` / `duplicate_column`)');
+    expect(problemCodesList(['invalid_csv_header'])).toBe(
+      '`invalid_csv_header` (400, errors[].code `missing_header` / `missing_column` / `unknown_column` / `duplicate_column`)',
+    );
     const { text, responses } = describeProblems(['validation_failed', 'task_not_found'], 'Problem codes of the whole request');
     expect(text).toBe('Problem codes of the whole request: `validation_failed` (400), `task_not_found` (404).');
     expect(Object.keys(responses)).toEqual(['400', '404']);

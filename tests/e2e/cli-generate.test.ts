@@ -24,7 +24,18 @@ function cli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: numbe
   });
 }
 
-const SHARES = ['--history-share', '0.2', '--expired-share', '0.1', '--future-share', '0.1', '--not-disclosed-share', '0.05', '--always-reimbursement-share', '0.05'];
+const SHARES = [
+  '--history-share',
+  '0.2',
+  '--expired-share',
+  '0.1',
+  '--future-share',
+  '0.1',
+  '--not-disclosed-share',
+  '0.05',
+  '--always-reimbursement-share',
+  '0.05',
+];
 
 let t: TestApp;
 let tokyo: Awaited<ReturnType<typeof municipality>>;
@@ -43,7 +54,10 @@ afterAll(async () => {
 });
 
 async function rowCount(code: string, typeId: string) {
-  const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM recipient_certificate WHERE municipality_code = $1 AND certificate_type_id = $2`, [code, typeId]);
+  const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM recipient_certificate WHERE municipality_code = $1 AND certificate_type_id = $2`, [
+    code,
+    typeId,
+  ]);
   return rows[0].n as number;
 }
 
@@ -51,25 +65,44 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
   it.each([
     ['csv', 'text/csv'],
     ['ndjson', 'application/x-ndjson'],
-  ])('2,000 %s records of the nanbyo54 preset are all created, none rejected', async (format, contentType) => {
-    const typeId = `NANBYO${format.toUpperCase()}`;
-    const gen = await cli(['generate', '--count', '2000', '--format', format, '--municipality', '130001', '--type', 'nanbyo54', '--type-id', typeId, '--seed', format, ...SHARES]);
-    expect(gen.stderr).toBe('');
-    expect(gen.code).toBe(0);
-    // The type the records were generated for, as --print-type gives its PUT body.
-    const type = await cli(['generate', '--municipality', '130001', '--type', 'nanbyo54', '--print-type']);
-    expect(type.code).toBe(0);
-    expect((await tokyo.putType(typeId, JSON.parse(type.stdout.toString()))).statusCode).toBe(201);
+  ])(
+    '2,000 %s records of the nanbyo54 preset are all created, none rejected',
+    async (format, contentType) => {
+      const typeId = `NANBYO${format.toUpperCase()}`;
+      const gen = await cli([
+        'generate',
+        '--count',
+        '2000',
+        '--format',
+        format,
+        '--municipality',
+        '130001',
+        '--type',
+        'nanbyo54',
+        '--type-id',
+        typeId,
+        '--seed',
+        format,
+        ...SHARES,
+      ]);
+      expect(gen.stderr).toBe('');
+      expect(gen.code).toBe(0);
+      // The type the records were generated for, as --print-type gives its PUT body.
+      const type = await cli(['generate', '--municipality', '130001', '--type', 'nanbyo54', '--print-type']);
+      expect(type.code).toBe(0);
+      expect((await tokyo.putType(typeId, JSON.parse(type.stdout.toString()))).statusCode).toBe(201);
 
-    const res = await tokyo.upload(gen.stdout, { contentType, query: 'wait=30' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({
-      status: 'succeeded',
-      format,
-      counts: { received: 2000, processed: 2000, accepted: 2000, rejected: 0, created: 2000 },
-    });
-    expect(await rowCount('130001', typeId)).toBe(2000);
-  }, 60_000);
+      const res = await tokyo.upload(gen.stdout, { contentType, query: 'wait=30' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({
+        status: 'succeeded',
+        format,
+        counts: { received: 2000, processed: 2000, accepted: 2000, rejected: 0, created: 2000 },
+      });
+      expect(await rowCount('130001', typeId)).toBe(2000);
+    },
+    60_000,
+  );
 
   it('a type from a JSON file (a local こども type of 八王子市) in CSV: all created', async () => {
     const file = path.join(dir, 'kodomo.json');

@@ -65,7 +65,12 @@ describe('clinic eligibility against the running service', () => {
       expect(check.status).toBe(200);
       expect(check.json.patient).toEqual({ name: '都庁 太郎', nameKana: 'トチョウ　タロウ', dateOfBirth: '1970-01-01', sex: '1' });
       expect(check.json.medicalSubsidies).toEqual([
-        expect.objectContaining({ medicalSubsidyInsurerNumber: '54130018', medicalSubsidyRecipientNumber: '0000018', designatedHere: true, registeringMunicipality: { code: '130001', name: '東京都' } }),
+        expect.objectContaining({
+          medicalSubsidyInsurerNumber: '54130018',
+          medicalSubsidyRecipientNumber: '0000018',
+          designatedHere: true,
+          registeringMunicipality: { code: '130001', name: '東京都' },
+        }),
       ]);
       const declined = await call('/clinic/v1/eligibility-checks', {
         method: 'POST',

@@ -78,7 +78,10 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     ctx.known.institutionCode = s.institutions.map((i: { code: string }) => i.code);
     const endpoint = await api('POST', '/municipal/v1/webhook-endpoints', ctx.tokens.municipalToken, { url: 'http://127.0.0.1:9/fuzz' });
     ctx.known.endpointId = [endpoint.id ?? endpoint.endpointId];
-    const check = await api('POST', '/clinic/v1/eligibility-checks', ctx.tokens.institutionToken, { certificateSerialNumber: s.cards[0].certificateSerialNumber, consent: { medicalSubsidy: true } });
+    const check = await api('POST', '/clinic/v1/eligibility-checks', ctx.tokens.institutionToken, {
+      certificateSerialNumber: s.cards[0].certificateSerialNumber,
+      consent: { medicalSubsidy: true },
+    });
     ctx.known.checkId = [check.checkId];
   }, 120_000);
 
@@ -108,8 +111,24 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     if (key === 'PUT /sandbox/v1/clock') {
       const token: [string, string] = ['Authorization', `Bearer ${ctx.tokens.municipalToken}`];
       const probes: [string, RawRequest][] = [
-        ['POST /municipal/v1/registration-tasks', { method: 'POST', target: '/municipal/v1/registration-tasks?wait=2', headers: [token, ['Content-Type', 'application/json']], body: Buffer.from('[{}]') }],
-        ['POST /municipal/v1/webhook-endpoints', { method: 'POST', target: '/municipal/v1/webhook-endpoints', headers: [token, ['Content-Type', 'application/json']], body: Buffer.from('{"url":"http://127.0.0.1:9/probe"}') }],
+        [
+          'POST /municipal/v1/registration-tasks',
+          {
+            method: 'POST',
+            target: '/municipal/v1/registration-tasks?wait=2',
+            headers: [token, ['Content-Type', 'application/json']],
+            body: Buffer.from('[{}]'),
+          },
+        ],
+        [
+          'POST /municipal/v1/webhook-endpoints',
+          {
+            method: 'POST',
+            target: '/municipal/v1/webhook-endpoints',
+            headers: [token, ['Content-Type', 'application/json']],
+            body: Buffer.from('{"url":"http://127.0.0.1:9/probe"}'),
+          },
+        ],
       ];
       for (const [what, req] of probes) {
         const res = await send(host, port, req, SLOW_MS + 2_000);
@@ -123,58 +142,76 @@ describe(`fuzzing every operation of openapi/openapi.json over HTTP (FUZZ_SEED=$
     return found;
   }
 
-  it('answers every request within 10 s, never 5xx unless injected, and every 4xx as problem+json with a code', async () => {
-    const ops = listOperations(doc).filter((op) => !SKIPPED.has(`${op.method} ${op.path}`));
-    expect(ops.length).toBeGreaterThan(30);
-    const failures: Failure[] = [];
-    const sent = new Map<string, number>();
-    const outcomes: Record<string, Record<string, number>> = {};
-    const slowest: { ms: number; what: string }[] = [];
-    const started = Date.now();
-    const limit = ops.length * MUTATIONS.length * PER_OP;
-    let index = 0;
-    for (; index < limit && Date.now() - started < BUDGET_MS; index++) {
-      if (ONLY && !ONLY.has(index)) {
-        if (index > Math.max(...ONLY)) break;
-        continue;
+  it(
+    'answers every request within 10 s, never 5xx unless injected, and every 4xx as problem+json with a code',
+    async () => {
+      const ops = listOperations(doc).filter((op) => !SKIPPED.has(`${op.method} ${op.path}`));
+      expect(ops.length).toBeGreaterThan(30);
+      const failures: Failure[] = [];
+      const sent = new Map<string, number>();
+      const outcomes: Record<string, Record<string, number>> = {};
+      const slowest: { ms: number; what: string }[] = [];
+      const started = Date.now();
+      const limit = ops.length * MUTATIONS.length * PER_OP;
+      let index = 0;
+      for (; index < limit && Date.now() - started < BUDGET_MS; index++) {
+        if (ONLY && !ONLY.has(index)) {
+          if (index > Math.max(...ONLY)) break;
+          continue;
+        }
+        const op = ops[index % ops.length]!;
+        const round = Math.floor(index / ops.length);
+        const key = `${op.method} ${op.path}`;
+        if ((sent.get(key) ?? 0) >= PER_OP) continue;
+        sent.set(key, (sent.get(key) ?? 0) + 1);
+        const mutation = MUTATIONS[round % MUTATIONS.length]!;
+        const generated = generateRequest(ctx, op, requestRng(SEED, index), mutation);
+        const logsBefore = proc!.logs.length;
+        const res = await send(host, port, generated.request, SLOW_MS + 2_000);
+        // A client that stops mid-body, or sends a head past Node's 16 KiB limit (answered 431 while it still writes), may see the connection close.
+        const headBytes = generated.request.target.length + generated.request.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+        const problem = judge(res, { mayClose: mutation === 'truncated-body' || headBytes > 16_384 });
+        if (problem) {
+          const serverError = proc!.logs
+            .slice(logsBefore)
+            .filter((l) => Number(l.level) >= 50)
+            .map((l) => (l.err as { message?: string } | undefined)?.message ?? String(l.msg))
+            .join(' | ')
+            .slice(0, 300);
+          failures.push({
+            index,
+            method: op.method,
+            path: op.path,
+            mutation,
+            detail: generated.detail,
+            status: res.status,
+            problem,
+            ...(serverError ? { serverError } : {}),
+          });
+        }
+        for (const after of await cleanUp(op, res.status, res.body))
+          failures.push({ index, method: op.method, path: op.path, mutation, detail: after.what, status: after.status, problem: after.problem });
+        slowest.push({ ms: Math.round(res.ms), what: `#${index} ${op.method} ${op.path} [${mutation}] ${res.status}` });
+        slowest.sort((a, b) => b.ms - a.ms).splice(5);
+        const tally = (outcomes[mutation] ??= {});
+        const klass = res.status === 0 ? 'none' : `${String(res.status)[0]}xx`;
+        tally[klass] = (tally[klass] ?? 0) + 1;
       }
-      const op = ops[index % ops.length]!;
-      const round = Math.floor(index / ops.length);
-      const key = `${op.method} ${op.path}`;
-      if ((sent.get(key) ?? 0) >= PER_OP) continue;
-      sent.set(key, (sent.get(key) ?? 0) + 1);
-      const mutation = MUTATIONS[round % MUTATIONS.length]!;
-      const generated = generateRequest(ctx, op, requestRng(SEED, index), mutation);
-      const logsBefore = proc!.logs.length;
-      const res = await send(host, port, generated.request, SLOW_MS + 2_000);
-      // A client that stops mid-body, or sends a head past Node's 16 KiB limit (answered 431 while it still writes), may see the connection close.
-      const headBytes = generated.request.target.length + generated.request.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
-      const problem = judge(res, { mayClose: mutation === 'truncated-body' || headBytes > 16_384 });
-      if (problem) {
-        const serverError = proc!.logs
-          .slice(logsBefore)
-          .filter((l) => Number(l.level) >= 50)
-          .map((l) => (l.err as { message?: string } | undefined)?.message ?? String(l.msg))
-          .join(' | ')
-          .slice(0, 300);
-        failures.push({ index, method: op.method, path: op.path, mutation, detail: generated.detail, status: res.status, problem, ...(serverError ? { serverError } : {}) });
-      }
-      for (const after of await cleanUp(op, res.status, res.body)) failures.push({ index, method: op.method, path: op.path, mutation, detail: after.what, status: after.status, problem: after.problem });
-      slowest.push({ ms: Math.round(res.ms), what: `#${index} ${op.method} ${op.path} [${mutation}] ${res.status}` });
-      slowest.sort((a, b) => b.ms - a.ms).splice(5);
-      const tally = (outcomes[mutation] ??= {});
-      const klass = res.status === 0 ? 'none' : `${String(res.status)[0]}xx`;
-      tally[klass] = (tally[klass] ?? 0) + 1;
-    }
-    const covered = ops.filter((op) => (sent.get(`${op.method} ${op.path}`) ?? 0) > 0).length;
-    console.log(`fuzz: FUZZ_SEED=${SEED}, ${index} requests in ${Date.now() - started} ms, ${covered}/${ops.length} operations, ${failures.length} failures`);
-    console.log(`fuzz: slowest ${slowest.map((x) => `${x.what} ${x.ms} ms`).join('; ')}`);
-    console.log(`fuzz: answers by mutation ${Object.entries(outcomes).map(([m, t]) => `${m} ${JSON.stringify(t)}`).join(', ')}`);
-    // A slow machine may get through few rounds; the first is valid requests for every operation, about half of them succeed.
-    if (!ONLY) expect(outcomes.valid?.['2xx'] ?? 0, 'valid requests that succeeded').toBeGreaterThanOrEqual(10);
-    if (!ONLY) expect(covered, 'every operation got requests within FUZZ_MS').toBe(ops.length);
-    expect(failures, report(failures)).toEqual([]);
-  }, BUDGET_MS + 60_000);
+      const covered = ops.filter((op) => (sent.get(`${op.method} ${op.path}`) ?? 0) > 0).length;
+      console.log(`fuzz: FUZZ_SEED=${SEED}, ${index} requests in ${Date.now() - started} ms, ${covered}/${ops.length} operations, ${failures.length} failures`);
+      console.log(`fuzz: slowest ${slowest.map((x) => `${x.what} ${x.ms} ms`).join('; ')}`);
+      console.log(
+        `fuzz: answers by mutation ${Object.entries(outcomes)
+          .map(([m, t]) => `${m} ${JSON.stringify(t)}`)
+          .join(', ')}`,
+      );
+      // A slow machine may get through few rounds; the first is valid requests for every operation, about half of them succeed.
+      if (!ONLY) expect(outcomes.valid?.['2xx'] ?? 0, 'valid requests that succeeded').toBeGreaterThanOrEqual(10);
+      if (!ONLY) expect(covered, 'every operation got requests within FUZZ_MS').toBe(ops.length);
+      expect(failures, report(failures)).toEqual([]);
+    },
+    BUDGET_MS + 60_000,
+  );
 });
 
 function report(failures: Failure[]): string {
@@ -184,7 +221,12 @@ function report(failures: Failure[]): string {
     const k = `${f.method} ${f.path} [${f.mutation}] → ${f.problem}`;
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
-  const lines = [...groups].map(([k, fs]) => `${k} ×${fs.length}\n    e.g. #${fs[0]!.index}: ${fs[0]!.detail}${fs[0]!.serverError ? `\n    server: ${fs[0]!.serverError}` : ''}\n    indices ${fs.slice(0, 8).map((f) => f.index).join(',')}`);
+  const lines = [...groups].map(
+    ([k, fs]) =>
+      `${k} ×${fs.length}\n    e.g. #${fs[0]!.index}: ${fs[0]!.detail}${fs[0]!.serverError ? `\n    server: ${fs[0]!.serverError}` : ''}\n    indices ${fs
+        .slice(0, 8)
+        .map((f) => f.index)
+        .join(',')}`,
+  );
   return `${failures.length} failing requests (replay: FUZZ_SEED=${SEED} FUZZ_ONLY=<indices> npx vitest run tests/e2e/fuzz.test.ts)\n${lines.join('\n')}`;
 }
-

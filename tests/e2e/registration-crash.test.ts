@@ -79,16 +79,30 @@ describe('a registration task interrupted by a crash', () => {
         }
         expect(status).toBe('completed_with_errors');
         const task = (await db.query('SELECT * FROM registration_task WHERE id = $1', [taskId!])).rows[0];
-        expect(task).toMatchObject({ received_count: total, processed_count: total, created_count: total * 0.9, rejected_count: total * 0.1, updated_count: 0, unchanged_count: 0 });
+        expect(task).toMatchObject({
+          received_count: total,
+          processed_count: total,
+          created_count: total * 0.9,
+          rejected_count: total * 0.1,
+          updated_count: 0,
+          unchanged_count: 0,
+        });
         // The task's own type: the well-known test cards' rows (TESTNANBYO54, TESTKODOMO) exist from start-up.
-        const rows = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT my_number)::int AS d FROM recipient_certificate WHERE certificate_type_id = 'NANBYO54'`)).rows[0];
+        const rows = (
+          await db.query(`SELECT count(*)::int AS n, count(DISTINCT my_number)::int AS d FROM recipient_certificate WHERE certificate_type_id = 'NANBYO54'`)
+        ).rows[0];
         expect(rows).toEqual({ n: total * 0.9, d: total * 0.9 });
         // Every record's result once: the result blocks (one per applied chunk) unnested.
-        const results = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT index)::int AS d, min(index) AS lo, max(index) AS hi,
+        const results = (
+          await db.query(
+            `SELECT count(*)::int AS n, count(DISTINCT index)::int AS d, min(index) AS lo, max(index) AS hi,
             count(*) FILTER (WHERE outcome = 4)::int AS rejected
             FROM (SELECT r.first_index + u.k::int - 1 AS index, u.o AS outcome
                     FROM registration_task_result r CROSS JOIN LATERAL unnest(r.outcomes) WITH ORDINALITY AS u(o, k)
-                   WHERE r.task_id = $1) x`, [taskId!])).rows[0];
+                   WHERE r.task_id = $1) x`,
+            [taskId!],
+          )
+        ).rows[0];
         expect(results).toEqual({ n: total, d: total, lo: 0, hi: total - 1, rejected: total * 0.1 });
       } finally {
         await db.end();

@@ -40,7 +40,13 @@ describe('the service as a real process', () => {
     const bundle = await buildService(`${outDir}/server.mjs`);
     const pgPort = await freePort();
     // One upload worker thread, so the bundled worker entry (dist/…/prepare-worker.mjs) is exercised below.
-    const env = { DATABASE_URL: undefined, SANDBOX_ADMIN_TOKEN: undefined, PMH_PG_DATA_DIR: path.join(dir, 'pg'), PMH_PG_PORT: String(pgPort), UPLOAD_WORKER_THREADS: '1' };
+    const env = {
+      DATABASE_URL: undefined,
+      SANDBOX_ADMIN_TOKEN: undefined,
+      PMH_PG_DATA_DIR: path.join(dir, 'pg'),
+      PMH_PG_PORT: String(pgPort),
+      UPLOAD_WORKER_THREADS: '1',
+    };
 
     const first = await startServer(env, 60_000, bundle);
     try {
@@ -67,12 +73,22 @@ describe('the service as a real process', () => {
       const clock = await fetch(`${second.baseUrl}/sandbox/v1/clock`, { headers: { authorization: `Bearer ${adminToken}` } });
       expect(clock.status).toBe(200);
       // An NDJSON upload, validated in the bundle's worker thread.
-      const cred = await (await fetch(`${second.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } })).json();
+      const cred = await (
+        await fetch(`${second.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } })
+      ).json();
       const municipal = { authorization: `Bearer ${cred.token}` };
-      const put = await fetch(`${second.baseUrl}/municipal/v1/certificate-types/NANBYO54`, { method: 'PUT', headers: { ...municipal, 'content-type': 'application/json' }, body: JSON.stringify(NANBYO_TYPE) });
+      const put = await fetch(`${second.baseUrl}/municipal/v1/certificate-types/NANBYO54`, {
+        method: 'PUT',
+        headers: { ...municipal, 'content-type': 'application/json' },
+        body: JSON.stringify(NANBYO_TYPE),
+      });
       expect(put.status).toBe(201);
       const ndjson = [nanbyoRecord(1), nanbyoRecord(2), nanbyoRecord(3, { incomeSegment: 'NOPE' })].map((r) => JSON.stringify(r)).join('\n');
-      const task = await fetch(`${second.baseUrl}/municipal/v1/registration-tasks?wait=30`, { method: 'POST', headers: { ...municipal, 'content-type': 'application/x-ndjson' }, body: ndjson });
+      const task = await fetch(`${second.baseUrl}/municipal/v1/registration-tasks?wait=30`, {
+        method: 'POST',
+        headers: { ...municipal, 'content-type': 'application/x-ndjson' },
+        body: ndjson,
+      });
       expect(await task.json()).toMatchObject({ status: 'completed_with_errors', counts: { created: 2, rejected: 1 } });
       // Seeding again at start never duplicates rows: the full list is the same size.
       const count = async () => {

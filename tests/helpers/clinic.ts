@@ -15,7 +15,12 @@ export function institutionCode(kind: keyof typeof KIND_DIGIT = 'medical') {
 export async function institution(app: App, opts: { code?: string; name?: string; kind?: keyof typeof KIND_DIGIT } = {}) {
   const kind = opts.kind ?? 'medical';
   const code = opts.code ?? institutionCode(kind);
-  const res = await app.inject({ method: 'POST', url: '/sandbox/v1/medical-institutions', headers: adminHeaders, payload: { code, name: opts.name ?? `テスト医院 ${code}`, kind } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/sandbox/v1/medical-institutions',
+    headers: adminHeaders,
+    payload: { code, name: opts.name ?? `テスト医院 ${code}`, kind },
+  });
   if (res.statusCode !== 201) throw new Error(`institution ${code}: ${res.statusCode} ${res.body}`);
   const token: string = res.json().token;
   const headers = { authorization: `Bearer ${token}` };

@@ -12,8 +12,7 @@ export async function municipality(app: App, code: string) {
     code,
     token,
     headers,
-    putType: (id: string, body: unknown) =>
-      app.inject({ method: 'PUT', url: `/municipal/v1/certificate-types/${id}`, headers, payload: body as object }),
+    putType: (id: string, body: unknown) => app.inject({ method: 'PUT', url: `/municipal/v1/certificate-types/${id}`, headers, payload: body as object }),
     upload: (payload: string | Buffer | unknown[], opts: { contentType?: string; query?: string; idempotencyKey?: string } = {}) =>
       app.inject({
         method: 'POST',

@@ -28,9 +28,7 @@ describe('GET /catalogue/v1/municipalities', () => {
     const res = await get(`/catalogue/v1/municipalities?q=${encodeURIComponent('八王子')}`);
     expect(res.statusCode).toBe(200);
     expectMatchesOpenApi(res, 'GET', '/catalogue/v1/municipalities');
-    expect(res.json().items).toEqual([
-      { code: '132012', prefectureCode: '13', name: '八王子市', kana: 'ハチオウジシ', kind: 'city', parentCode: null },
-    ]);
+    expect(res.json().items).toEqual([{ code: '132012', prefectureCode: '13', name: '八王子市', kana: 'ハチオウジシ', kind: 'city', parentCode: null }]);
   });
 
   it('finds by kana and by code prefix', async () => {
@@ -93,8 +91,33 @@ describe('GET /catalogue/v1/programs', () => {
     expectMatchesOpenApi(res, 'GET', '/catalogue/v1/programs');
     const codes = res.json().items.map((p: { lawCode: string }) => p.lawCode);
     expect(codes).toEqual([
-      '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '21', '22', '23', '24', '25', '28', '29', '30',
-      '38', '51', '52', '53', '54', '62', '66', '79',
+      '10',
+      '11',
+      '12',
+      '13',
+      '14',
+      '15',
+      '16',
+      '17',
+      '18',
+      '19',
+      '20',
+      '21',
+      '22',
+      '23',
+      '24',
+      '25',
+      '28',
+      '29',
+      '30',
+      '38',
+      '51',
+      '52',
+      '53',
+      '54',
+      '62',
+      '66',
+      '79',
     ]);
   });
 

@@ -21,7 +21,14 @@ async function issueToken(lgCode: string): Promise<string> {
 
 beforeAll(async () => {
   t = await createTestApp();
-  for (const [name, code] of Object.entries({ tokyo: '130001', hachioji: '132012', yokohama: '141003', chiyoda: '131016', mizuho: '133035', tsurumi: '141011' })) {
+  for (const [name, code] of Object.entries({
+    tokyo: '130001',
+    hachioji: '132012',
+    yokohama: '141003',
+    chiyoda: '131016',
+    mizuho: '133035',
+    tsurumi: '141011',
+  })) {
     tokens[name] = await issueToken(code);
   }
 });
@@ -111,7 +118,13 @@ describe('create, replace, read, list, delete', () => {
     const res = await put(tokens.hachioji!, 'NYUYOJI', NYUYOJI);
     expect(res.statusCode, res.body).toBe(201);
     expectMatchesOpenApi(res, 'PUT', ONE);
-    expect(res.json()).toMatchObject({ ...NYUYOJI, orgSpecificCertificateTypeId: 'NYUYOJI', requiresDesignatedInstitutions: false, incomeSegments: [], segments: [] });
+    expect(res.json()).toMatchObject({
+      ...NYUYOJI,
+      orgSpecificCertificateTypeId: 'NYUYOJI',
+      requiresDesignatedInstitutions: false,
+      incomeSegments: [],
+      segments: [],
+    });
     expect(res.json()).not.toHaveProperty('lawCode');
   });
 
@@ -128,7 +141,12 @@ describe('create, replace, read, list, delete', () => {
       ['mizuho', '23', '13'],
     ];
     for (const [who, lawCode, pref] of accepted) {
-      const res = await put(tokens[who]!, `L${lawCode}`, { kind: 'national', lawCode, name: `法別${lawCode}`, insurerNumbers: [withCheckDigit('insurerNumber', `${lawCode}${pref}001`)] });
+      const res = await put(tokens[who]!, `L${lawCode}`, {
+        kind: 'national',
+        lawCode,
+        name: `法別${lawCode}`,
+        insurerNumbers: [withCheckDigit('insurerNumber', `${lawCode}${pref}001`)],
+      });
       expect(res.statusCode, `${who} ${lawCode}: ${res.body}`).toBe(201);
     }
   });
@@ -321,9 +339,37 @@ describe('business rules (422)', () => {
 
   it('duplicate_code: codes are unique within each list', async () => {
     const cases: [unknown, string][] = [
-      [{ ...NANBYO, incomeSegments: [{ code: 'A', name: 'x' }, { code: 'A', name: 'y' }] }, 'incomeSegments.1.code'],
-      [{ ...NANBYO, segments: [{ code: '1', name: 'x' }, { code: '2', name: 'y' }, { code: '1', name: 'z' }] }, 'segments.2.code'],
-      [{ ...NANBYO, additionalConditionItems: [{ itemCode: 'K', name: 'x', conditionCodes: ['1'] }, { itemCode: 'K', name: 'y', conditionCodes: ['1'] }] }, 'additionalConditionItems.1.itemCode'],
+      [
+        {
+          ...NANBYO,
+          incomeSegments: [
+            { code: 'A', name: 'x' },
+            { code: 'A', name: 'y' },
+          ],
+        },
+        'incomeSegments.1.code',
+      ],
+      [
+        {
+          ...NANBYO,
+          segments: [
+            { code: '1', name: 'x' },
+            { code: '2', name: 'y' },
+            { code: '1', name: 'z' },
+          ],
+        },
+        'segments.2.code',
+      ],
+      [
+        {
+          ...NANBYO,
+          additionalConditionItems: [
+            { itemCode: 'K', name: 'x', conditionCodes: ['1'] },
+            { itemCode: 'K', name: 'y', conditionCodes: ['1'] },
+          ],
+        },
+        'additionalConditionItems.1.itemCode',
+      ],
       [{ ...NANBYO, additionalConditionItems: [{ itemCode: 'K', name: 'x', conditionCodes: ['1', '2', '1'] }] }, 'additionalConditionItems.0.conditionCodes.2'],
       [{ ...NANBYO, insurerNumbers: ['54130018', '54130018'] }, 'insurerNumbers.1'],
     ];
@@ -336,7 +382,14 @@ describe('business rules (422)', () => {
   it('reports every violation, with the first as the problem code', async () => {
     const p = await rejected(
       tokens.hachioji!,
-      { ...NANBYO, insurerNumbers: ['54130019', '21140017'], segments: [{ code: 'S', name: 'x' }, { code: 'S', name: 'y' }] },
+      {
+        ...NANBYO,
+        insurerNumbers: ['54130019', '21140017'],
+        segments: [
+          { code: 'S', name: 'x' },
+          { code: 'S', name: 'y' },
+        ],
+      },
       'implementer_not_allowed',
     );
     expect(p.errors.map((e) => e.code)).toEqual([
@@ -406,7 +459,19 @@ describe('schema errors (400)', () => {
 });
 
 describe('robustness', () => {
-  const field = fc.constantFrom('kind', 'lawCode', 'localCategory', 'name', 'insurerNumbers', 'incomeSegments', 'segments', 'additionalConditionItems', 'copay', 'requiresDesignatedInstitutions', 'checkDigitValidation');
+  const field = fc.constantFrom(
+    'kind',
+    'lawCode',
+    'localCategory',
+    'name',
+    'insurerNumbers',
+    'incomeSegments',
+    'segments',
+    'additionalConditionItems',
+    'copay',
+    'requiresDesignatedInstitutions',
+    'checkDigitValidation',
+  );
   const value = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.constantFrom('national', 'local', '54', '15', '88', 'children', 'strict', 'lenient', ['54130018'], ['54130019'], [{ code: 'A', name: 'x' }]),

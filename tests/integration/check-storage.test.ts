@@ -111,7 +111,10 @@ describe('a check write that fails loses only its own checks', () => {
     const good = Array.from({ length: 40 }, () => write('2026-12-01'));
     const bad = write('0000-01-01');
     try {
-      const results = await Promise.allSettled([...good.slice(0, 20).map((w) => repo.insertChecks([w])), repo.insertChecks([good[20]!, bad, ...good.slice(21)])]);
+      const results = await Promise.allSettled([
+        ...good.slice(0, 20).map((w) => repo.insertChecks([w])),
+        repo.insertChecks([good[20]!, bad, ...good.slice(21)]),
+      ]);
       const rejected = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
       expect(rejected).toHaveLength(1);
       const err = rejected[0]!.reason;

@@ -63,7 +63,13 @@ beforeAll(async () => {
       segment: 'KOUGAKU',
     }),
     record(P1, 'NANBYO54', { historyKey: 'H0', validFrom: '2025-04-01', validTo: '2026-03-31', incomeSegment: 'JOUI', maxCopaymentAmount: { monthly: 30000 } }),
-    record(P1, 'SEISHIN', { certificationName: '自立支援医療受給者証（精神通院）', medicalSubsidyInsurerNumber: '21130018', medicalSubsidyRecipientNumber: '1234566', incomeSegment: undefined, maxCopaymentAmount: { monthly: 5000 } }),
+    record(P1, 'SEISHIN', {
+      certificationName: '自立支援医療受給者証（精神通院）',
+      medicalSubsidyInsurerNumber: '21130018',
+      medicalSubsidyRecipientNumber: '1234566',
+      incomeSegment: undefined,
+      maxCopaymentAmount: { monthly: 5000 },
+    }),
     record(P2, 'NANBYO54', { isNotDisclosed: true, validTo: '2028-03-31' }),
     record(P4, 'NANBYO54', {}),
   ]);
@@ -75,7 +81,13 @@ beforeAll(async () => {
       incomeSegment: undefined,
       maxCopaymentAmount: undefined,
       isAlwaysReimbursement: '1',
-      basicFiveInfo: { name: '八王子　一郎', nameKana: 'ハチオウジ　イチロウ', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '2015-06-01', sex: '1' },
+      basicFiveInfo: {
+        name: '八王子　一郎',
+        nameKana: 'ハチオウジ　イチロウ',
+        address: '東京都八王子市元本郷町三丁目24番1号',
+        dateOfBirth: '2015-06-01',
+        sex: '1',
+      },
     }),
   ]);
 }, 120_000);
@@ -93,7 +105,11 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     const body = res.json();
     expect(body.serviceDate).toBe('2026-06-01');
     expect(body.patient).toEqual({ name: FACE.name, nameKana: FACE.nameKana, dateOfBirth: FACE.dateOfBirth, sex: FACE.sex });
-    expect(body.medicalSubsidies.map((s: { medicalSubsidyInsurerNumber: string }) => s.medicalSubsidyInsurerNumber)).toEqual(['21130018', '54130018', '88138243']);
+    expect(body.medicalSubsidies.map((s: { medicalSubsidyInsurerNumber: string }) => s.medicalSubsidyInsurerNumber)).toEqual([
+      '21130018',
+      '54130018',
+      '88138243',
+    ]);
     const [seishin, nanbyo, kodomo] = body.medicalSubsidies;
     expect(nanbyo).toEqual({
       medicalSubsidyInsurerNumber: '54130018',
@@ -127,7 +143,9 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     const atB = (await check(clinicB, c.certificateSerialNumber, '2026-06-01')).json();
     expect(atB.medicalSubsidies.find((s: { medicalSubsidyInsurerNumber: string }) => s.medicalSubsidyInsurerNumber === '54130018').designatedHere).toBe(false);
     const atPharmacy = (await check(pharmacy, c.certificateSerialNumber, '2026-06-01')).json();
-    expect(atPharmacy.medicalSubsidies.find((s: { medicalSubsidyInsurerNumber: string }) => s.medicalSubsidyInsurerNumber === '54130018').designatedHere).toBe(true);
+    expect(atPharmacy.medicalSubsidies.find((s: { medicalSubsidyInsurerNumber: string }) => s.medicalSubsidyInsurerNumber === '54130018').designatedHere).toBe(
+      true,
+    );
   });
 
   it('takes the card face data from the latest registration when none is given', async () => {
@@ -152,7 +170,12 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     const c = await card(t.app, P1);
     const body = (await check(clinicA, c.certificateSerialNumber, '2025-10-01')).json();
     expect(body.medicalSubsidies).toHaveLength(1);
-    expect(body.medicalSubsidies[0]).toMatchObject({ validFrom: '2025-04-01', validTo: '2026-03-31', incomeSegment: 'JOUI', maxCopaymentAmount: { monthly: 30000 } });
+    expect(body.medicalSubsidies[0]).toMatchObject({
+      validFrom: '2025-04-01',
+      validTo: '2026-03-31',
+      incomeSegment: 'JOUI',
+      maxCopaymentAmount: { monthly: 30000 },
+    });
   });
 
   it('defaults serviceDate to today (JST) by the sandbox clock', async () => {
@@ -190,17 +213,29 @@ describe('POST /clinic/v1/eligibility-checks', () => {
       expectMatchesOpenApi(ex, 'GET', '/sandbox/v1/eligibility-checks/{checkId}/explanation');
       expect(ex.json()).toMatchObject({ outcome, subsidyCount: 0, institution: { code: clinicA.code } });
     }
-    const noConsent = (await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${cases[0]!.res.json().checkId}/explanation`, headers: adminHeaders })).json();
+    const noConsent = (
+      await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${cases[0]!.res.json().checkId}/explanation`, headers: adminHeaders })
+    ).json();
     expect(noConsent.consent).toBe(false);
     // The records that would have applied are shown to the sandbox, with their decisions.
-    expect(noConsent.records.map((r: { medicalSubsidyInsurerNumber: string; historyKey: string; decision: string }) => [r.medicalSubsidyInsurerNumber, r.historyKey, r.decision])).toEqual([
+    expect(
+      noConsent.records.map((r: { medicalSubsidyInsurerNumber: string; historyKey: string; decision: string }) => [
+        r.medicalSubsidyInsurerNumber,
+        r.historyKey,
+        r.decision,
+      ]),
+    ).toEqual([
       ['21130018', 'H1', 'applies'],
       ['54130018', 'H0', 'not_valid_on_service_date'],
       ['54130018', 'H1', 'applies'],
       ['88138243', 'H1', 'applies'],
     ]);
-    const p2 = (await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${cases[2]!.res.json().checkId}/explanation`, headers: adminHeaders })).json();
-    expect(p2.records).toEqual([expect.objectContaining({ isNotDisclosed: true, decision: 'not_disclosed', registeringMunicipality: { code: '130001', name: '東京都' } })]);
+    const p2 = (
+      await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${cases[2]!.res.json().checkId}/explanation`, headers: adminHeaders })
+    ).json();
+    expect(p2.records).toEqual([
+      expect.objectContaining({ isNotDisclosed: true, decision: 'not_disclosed', registeringMunicipality: { code: '130001', name: '東京都' } }),
+    ]);
   });
 
   it('keeps an earlier answer when the record changes or is deleted later; a new check sees the change', async () => {
@@ -219,7 +254,6 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     expect(again.body).toBe(first.body);
     expect(again.json().medicalSubsidies[0]).toMatchObject({ incomeSegment: 'IPPAN1' });
   });
-
 
   it('stores the answer byte for byte when the record holds backslashes, tabs, line breaks and quotes', async () => {
     const who = myNumber(105);
@@ -336,7 +370,13 @@ describe('POST /clinic/v1/eligibility-checks/batch', () => {
 
   it('answers 1,000 items', async () => {
     const c = await card(t.app, P1);
-    const res = await clinicB.batch(Array.from({ length: 1000 }, (_, i) => ({ certificateSerialNumber: c.certificateSerialNumber, serviceDate: i % 2 ? '2026-06-01' : '2025-06-01', consent: { medicalSubsidy: true } })));
+    const res = await clinicB.batch(
+      Array.from({ length: 1000 }, (_, i) => ({
+        certificateSerialNumber: c.certificateSerialNumber,
+        serviceDate: i % 2 ? '2026-06-01' : '2025-06-01',
+        consent: { medicalSubsidy: true },
+      })),
+    );
     expect(res.statusCode).toBe(200);
     const items = res.json().items;
     expect(items).toHaveLength(1000);
@@ -385,18 +425,34 @@ describe('sandbox: cards, institutions, access log', () => {
     expectMatchesOpenApi(page1, 'GET', '/sandbox/v1/eligibility-checks');
     const p1 = page1.json();
     expect(p1.items).toHaveLength(2);
-    const page2 = (await t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks?institutionCode=${inst.code}&limit=2&cursor=${p1.nextCursor}`, headers: adminHeaders })).json();
+    const page2 = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/sandbox/v1/eligibility-checks?institutionCode=${inst.code}&limit=2&cursor=${p1.nextCursor}`,
+        headers: adminHeaders,
+      })
+    ).json();
     expect(page2.nextCursor).toBeNull();
     const all = [...p1.items, ...page2.items];
     expect(all.map((e: { checkId: string }) => e.checkId).sort()).toEqual([...ids].sort());
     const byId = new Map(all.map((e: { checkId: string }) => [e.checkId, e]));
-    expect(byId.get(ids[0]!)).toEqual({ checkId: ids[0], institution: { code: inst.code, name: `テスト医院 ${inst.code}` }, checkedAt: expect.any(String), serviceDate: '2026-06-01', subsidyCount: 3 });
+    expect(byId.get(ids[0]!)).toEqual({
+      checkId: ids[0],
+      institution: { code: inst.code, name: `テスト医院 ${inst.code}` },
+      checkedAt: expect.any(String),
+      serviceDate: '2026-06-01',
+      subsidyCount: 3,
+    });
     expect(byId.get(ids[2]!)).toMatchObject({ serviceDate: '2024-06-01', subsidyCount: 0 });
     const times = all.map((e: { checkedAt: string }) => e.checkedAt);
     expect([...times].sort().reverse()).toEqual(times);
     const badCursor = await t.app.inject({ method: 'GET', url: '/sandbox/v1/eligibility-checks?cursor=zzz', headers: adminHeaders });
     expect([badCursor.statusCode, badCursor.json().code]).toEqual([400, 'invalid_cursor']);
-    const unknown = await t.app.inject({ method: 'GET', url: '/sandbox/v1/eligibility-checks/00000000-0000-4000-8000-000000000000/explanation', headers: adminHeaders });
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/sandbox/v1/eligibility-checks/00000000-0000-4000-8000-000000000000/explanation',
+      headers: adminHeaders,
+    });
     expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'eligibility_check_not_found']);
   });
 });

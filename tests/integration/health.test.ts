@@ -34,7 +34,13 @@ describe('health and readiness', () => {
     const name = `pmh_unmigrated_${process.pid}_${Date.now()}`;
     await ensureDatabase(inject('pgServerUrl'), name);
     const db = createPrisma(databaseUrl(inject('pgServerUrl'), name), 1);
-    const app = await buildApp({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), db, pool: t.pool, jobs: offlineJobQueue, expectedMigrations: ['20261123000000_catalogue'] });
+    const app = await buildApp({
+      config: configSchema.parse({ LOG_LEVEL: 'silent' }),
+      db,
+      pool: t.pool,
+      jobs: offlineJobQueue,
+      expectedMigrations: ['20261123000000_catalogue'],
+    });
     try {
       const res = await app.inject({ method: 'GET', url: '/ready' });
       expect(res.statusCode).toBe(503);

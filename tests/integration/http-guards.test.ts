@@ -143,7 +143,9 @@ describe('a DATABASE_URL that cannot be used', () => {
   it('stops the start with one line naming the variable and the reason, never the password', async () => {
     const run = (url: string) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' } });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+          env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' },
+        });
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => (out += d));

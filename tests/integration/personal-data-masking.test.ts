@@ -72,13 +72,25 @@ describe('personal data is never read back out', () => {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().counts).toMatchObject({ rejected: 2 });
       const items = JSON.parse(await resultsText(m, res.json().id)).items as { errors: { field: string; code: string }[] }[];
-      expect(items.map((i) => i.errors)).toEqual([[expect.objectContaining({ field: 'historyKey', code: 'invalid_text' })], [expect.objectContaining({ field: 'basicFiveInfo.name', code: 'invalid_text' })]]);
+      expect(items.map((i) => i.errors)).toEqual([
+        [expect.objectContaining({ field: 'historyKey', code: 'invalid_text' })],
+        [expect.objectContaining({ field: 'basicFiveInfo.name', code: 'invalid_text' })],
+      ]);
     }
   });
 
   it('the journal keeps no 個人番号 in any form, nor percent-encoded names, in paths or query strings', async () => {
     const m = await municipality(t.app, '130001');
-    const forms = ['7351-9264-0806', '7351926408061', '７３５１９２６４０８０６', encodeURIComponent('７３５１９２６４０８０６'), '%37%33%35%31%39%32%36%34%30%38%30%36', '7351%2D9264%2D0806', encodeURIComponent('都庁 太郎'), encodeURIComponent('東京都新宿区')];
+    const forms = [
+      '7351-9264-0806',
+      '7351926408061',
+      '７３５１９２６４０８０６',
+      encodeURIComponent('７３５１９２６４０８０６'),
+      '%37%33%35%31%39%32%36%34%30%38%30%36',
+      '7351%2D9264%2D0806',
+      encodeURIComponent('都庁 太郎'),
+      encodeURIComponent('東京都新宿区'),
+    ];
     for (const f of forms) {
       await t.app.inject({ method: 'GET', url: `/municipal/v1/recipients/${f}?myNumber=${f}`, headers: m.headers });
       await t.app.inject({ method: 'GET', url: `/catalogue/v1/municipalities?q=${f}` });

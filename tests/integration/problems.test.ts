@@ -32,7 +32,10 @@ describe('errors are RFC 9457 problems', () => {
   it('validation errors list every failing field', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/catalogue/v1/municipalities?limit=0&prefectureCode=x' });
     expect(res.statusCode).toBe(400);
-    const fields = res.json().errors.map((e: { field: string }) => e.field).sort();
+    const fields = res
+      .json()
+      .errors.map((e: { field: string }) => e.field)
+      .sort();
     expect(fields).toEqual(['limit', 'prefectureCode']);
   });
 

@@ -76,8 +76,24 @@ beforeAll(async () => {
   tokyoTaskId = await register(tokyo, [
     { ...nanbyo, myNumber: '123456789018', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '0000018' },
     { ...nanbyo, myNumber: '123456789018', historyKey: 'h2025', validFrom: '2025-04-01', validTo: '2026-03-31', recipientNumber: '0000018' },
-    { ...nanbyo, myNumber: '111111111118', historyKey: 'h2026', validFrom: '2026-04-01', validTo: '2027-03-31', recipientNumber: '1234566', isNotDisclosed: true },
-    { ...nanbyo, myNumber: '111111111118', certificationSubKey: 'S2', historyKey: 'h2026', validFrom: '2026-06-01', validTo: '2026-06-30', recipientNumber: '1234566' },
+    {
+      ...nanbyo,
+      myNumber: '111111111118',
+      historyKey: 'h2026',
+      validFrom: '2026-04-01',
+      validTo: '2027-03-31',
+      recipientNumber: '1234566',
+      isNotDisclosed: true,
+    },
+    {
+      ...nanbyo,
+      myNumber: '111111111118',
+      certificationSubKey: 'S2',
+      historyKey: 'h2026',
+      validFrom: '2026-06-01',
+      validTo: '2026-06-30',
+      recipientNumber: '1234566',
+    },
     {
       municipalityCode: '130001',
       certificateTypeId: 'SEISHIN',
@@ -127,13 +143,7 @@ describe('GET /municipal/v1/recipients', () => {
     expectMatchesOpenApi(res, 'GET', PATH);
     const page = res.json();
     expect(page.nextCursor).toBeNull();
-    expect(keys(page.items)).toEqual([
-      'NANBYO/1118//h2026',
-      'NANBYO/1118/S2/h2026',
-      'NANBYO/9018//h2025',
-      'NANBYO/9018//h2026',
-      'SEISHIN/9018//h2026',
-    ]);
+    expect(keys(page.items)).toEqual(['NANBYO/1118//h2026', 'NANBYO/1118/S2/h2026', 'NANBYO/9018//h2025', 'NANBYO/9018//h2026', 'SEISHIN/9018//h2026']);
     expect(page.items[0]).toEqual({
       orgSpecificCertificateTypeId: 'NANBYO',
       myNumberMasked: '********1118',
@@ -156,7 +166,11 @@ describe('GET /municipal/v1/recipients', () => {
   it('shows each municipality only its own rows', async () => {
     const hachioji = (await get('', tokens.hachioji)).json();
     expect(hachioji.items).toHaveLength(1);
-    expect(hachioji.items[0]).toMatchObject({ orgSpecificCertificateTypeId: 'NYUYOJI', myNumberMasked: '********9018', medicalSubsidyRecipientNumber: 'A0012' });
+    expect(hachioji.items[0]).toMatchObject({
+      orgSpecificCertificateTypeId: 'NYUYOJI',
+      myNumberMasked: '********9018',
+      medicalSubsidyRecipientNumber: 'A0012',
+    });
     // 八王子市 asking for 東京都's type id sees nothing, not an error that would reveal it.
     expect((await get('?orgSpecificCertificateTypeId=NANBYO', tokens.hachioji)).json()).toEqual({ items: [], nextCursor: null });
     expect((await get('', tokens.chiyoda)).json()).toEqual({ items: [], nextCursor: null });
@@ -203,7 +217,9 @@ describe('GET /municipal/v1/recipients', () => {
     // Filters apply across pages too.
     const first = (await get('?limit=1&orgSpecificCertificateTypeId=NANBYO&recipientNumber=1234566', tokens.tokyo)).json();
     expect(keys(first.items)).toEqual(['NANBYO/1118//h2026']);
-    const second = (await get(`?limit=1&orgSpecificCertificateTypeId=NANBYO&recipientNumber=1234566&cursor=${encodeURIComponent(first.nextCursor)}`, tokens.tokyo)).json();
+    const second = (
+      await get(`?limit=1&orgSpecificCertificateTypeId=NANBYO&recipientNumber=1234566&cursor=${encodeURIComponent(first.nextCursor)}`, tokens.tokyo)
+    ).json();
     expect(second).toEqual({ items: [expect.objectContaining({ certificationSubKey: 'S2' })], nextCursor: null });
   });
 
@@ -225,7 +241,16 @@ describe('GET /municipal/v1/recipients', () => {
 
   it('answers 400 validation_failed for malformed filters', async () => {
     // Year 0000 is ISO 8601 but not a PostgreSQL date: it reached the query and answered 500 (found by the fuzz test).
-    for (const q of ['?validOn=2026-02-30', '?validOn=0000-01-01', '?validOn=1899-12-31', '?validOn=20260401', '?limit=0', '?limit=1001', '?orgSpecificCertificateTypeId=has-hyphen', `?recipientNumber=${'1'.repeat(31)}`]) {
+    for (const q of [
+      '?validOn=2026-02-30',
+      '?validOn=0000-01-01',
+      '?validOn=1899-12-31',
+      '?validOn=20260401',
+      '?limit=0',
+      '?limit=1001',
+      '?orgSpecificCertificateTypeId=has-hyphen',
+      `?recipientNumber=${'1'.repeat(31)}`,
+    ]) {
       const res = await get(q, tokens.tokyo);
       expect(res.statusCode, q).toBe(400);
       expectMatchesOpenApi(res, 'GET', PATH);

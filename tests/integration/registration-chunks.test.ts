@@ -38,7 +38,10 @@ async function rows(typeId = 'NANBYO54') {
 
 describe('a registration task of many chunks', () => {
   it('creates, updates, keeps, deletes and rejects across chunks exactly as record by record', async () => {
-    const first = await tokyo.upload(Array.from({ length: 10 }, (_, i) => nanbyoRecord(201 + i)), { query: 'wait=30' });
+    const first = await tokyo.upload(
+      Array.from({ length: 10 }, (_, i) => nanbyoRecord(201 + i)),
+      { query: 'wait=30' },
+    );
     expect(first.json()).toMatchObject({ status: 'succeeded', counts: { created: 10 } });
 
     const upload = [
@@ -75,7 +78,9 @@ describe('a registration task of many chunks', () => {
     expect(items[28]!.errors[0]!.code).toBe('duplicate_key');
 
     const stored = await rows();
-    expect(stored.map((r) => r.my_number)).toEqual([...[201, 202, 203, 204, 205, 206, 207, 208], ...Array.from({ length: 15 }, (_, i) => 211 + i)].map(myNumber).sort());
+    expect(stored.map((r) => r.my_number)).toEqual(
+      [...[201, 202, 203, 204, 205, 206, 207, 208], ...Array.from({ length: 15 }, (_, i) => 211 + i)].map(myNumber).sort(),
+    );
     expect(stored.filter((r) => r.income === 'JOUI').map((r) => r.my_number)).toEqual([201, 202, 203, 204, 205].map(myNumber));
     // The staged upload is gone once every record has its result.
     const { rows: staged } = await t.pool.query('SELECT count(*)::int AS n FROM registration_task_input WHERE task_id = $1', [task.id]);
@@ -85,13 +90,19 @@ describe('a registration task of many chunks', () => {
   it('replace mode keeps rows whose new record was rejected and removes the ones the export left out', async () => {
     await tokyo.putType('REPL54', { ...NANBYO_TYPE });
     const rec = (n: number, over: Record<string, unknown> = {}) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'REPL54', ...over });
-    const first = await tokyo.upload(Array.from({ length: 8 }, (_, i) => rec(301 + i)), { query: 'wait=30' });
+    const first = await tokyo.upload(
+      Array.from({ length: 8 }, (_, i) => rec(301 + i)),
+      { query: 'wait=30' },
+    );
     expect(first.json()).toMatchObject({ status: 'succeeded', counts: { created: 8 } });
 
     // 301–303 unchanged, 304 rejected (its row stays), 305 updated, 306–308 left out (removed), 309–310 new.
-    const res = await tokyo.upload([rec(301), rec(302), rec(303), rec(304, { incomeSegment: 'NOPE' }), rec(305, { incomeSegment: 'JOUI' }), rec(309), rec(310)], {
-      query: 'wait=30&mode=replace&orgSpecificCertificateTypeId=REPL54',
-    });
+    const res = await tokyo.upload(
+      [rec(301), rec(302), rec(303), rec(304, { incomeSegment: 'NOPE' }), rec(305, { incomeSegment: 'JOUI' }), rec(309), rec(310)],
+      {
+        query: 'wait=30&mode=replace&orgSpecificCertificateTypeId=REPL54',
+      },
+    );
     const task = res.json();
     expect(task).toMatchObject({ status: 'completed_with_errors', counts: { unchanged: 3, rejected: 1, updated: 1, created: 2, removed: 3 } });
     const stored = await rows('REPL54');
@@ -103,7 +114,8 @@ describe('a registration task of many chunks', () => {
     const osaka = await municipality(t.app, '270008');
     const insurer = withCheckDigit('insurerNumber', '5427001');
     expect((await osaka.putType('NANBYO54', { ...NANBYO_TYPE, insurerNumbers: [insurer] })).statusCode).toBe(201);
-    const staged = async (id: string) => (await t.pool.query('SELECT count(*)::int AS n FROM registration_task_input WHERE task_id = $1', [id])).rows[0].n as number;
+    const staged = async (id: string) =>
+      (await t.pool.query('SELECT count(*)::int AS n FROM registration_task_input WHERE task_id = $1', [id])).rows[0].n as number;
     const holder = await t.pool.connect();
     let waiting;
     try {
@@ -111,7 +123,10 @@ describe('a registration task of many chunks', () => {
       await holder.query(`SELECT pg_advisory_lock(hashtext('registration:130001'))`);
       waiting = (await tokyo.upload(Array.from({ length: 7 }, (_, i) => nanbyoRecord(401 + i)))).json();
       expect(waiting.status).toBe('queued');
-      const done = await osaka.upload(Array.from({ length: 5 }, (_, i) => nanbyoRecord(501 + i, { medicalSubsidyInsurerNumber: insurer })), { query: 'wait=30' });
+      const done = await osaka.upload(
+        Array.from({ length: 5 }, (_, i) => nanbyoRecord(501 + i, { medicalSubsidyInsurerNumber: insurer })),
+        { query: 'wait=30' },
+      );
       expect(done.json()).toMatchObject({ status: 'succeeded', counts: { created: 5 } });
       expect(await staged(done.json().id)).toBe(0);
       expect(await staged(waiting.id)).toBe(7);
@@ -149,7 +164,10 @@ describe('a registration task of many chunks', () => {
         } finally {
           client.release();
         }
-        const { rows } = await t.pool.query('SELECT (SELECT count(*) FROM registration_task_input WHERE task_id = $1)::int AS staged, (SELECT status FROM registration_task WHERE id = $1) AS status', [taskId]);
+        const { rows } = await t.pool.query(
+          'SELECT (SELECT count(*) FROM registration_task_input WHERE task_id = $1)::int AS staged, (SELECT status FROM registration_task WHERE id = $1) AS status',
+          [taskId],
+        );
         expect(rows[0]).toEqual({ staged: 0, status: 'completed_with_errors' });
       } finally {
         await limited.end();
@@ -164,7 +182,10 @@ describe('a registration task of many chunks', () => {
     // A type of its own, so the other tests' rows stay as they expect.
     expect((await tokyo.putType('PAGE54', NANBYO_TYPE)).statusCode).toBe(201);
     const rec = (n: number, over: Record<string, unknown> = {}) => nanbyoRecord(n, { orgSpecificCertificateTypeId: 'PAGE54', ...over });
-    await tokyo.upload(Array.from({ length: 6 }, (_, i) => rec(401 + i)), { query: 'wait=30' });
+    await tokyo.upload(
+      Array.from({ length: 6 }, (_, i) => rec(401 + i)),
+      { query: 'wait=30' },
+    );
     const upload = [
       rec(401, { incomeSegment: 'JOUI' }), // updated
       rec(402), // unchanged

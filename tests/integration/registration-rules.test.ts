@@ -19,7 +19,9 @@ beforeAll(async () => {
   tokyo = await municipality(t.app, '130001');
   hachioji = await municipality(t.app, '132012');
   expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
-  expect((await hachioji.putType('ONLYHACHIOJI', { kind: 'local', localCategory: 'children', name: '乳幼児医療証', insurerNumbers: ['88138243'] })).statusCode).toBe(201);
+  expect(
+    (await hachioji.putType('ONLYHACHIOJI', { kind: 'local', localCategory: 'children', name: '乳幼児医療証', insurerNumbers: ['88138243'] })).statusCode,
+  ).toBe(201);
 });
 afterAll(() => t.close());
 
@@ -37,13 +39,29 @@ async function upload(records: unknown[]) {
 describe('per-record business rules through POST /municipal/v1/registration-tasks', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['validTo before validFrom', { validFrom: '2026-04-02', validTo: '2026-04-01' }, 'validTo:valid_to_before_valid_from'],
-    ['nameKana in hiragana', { basicFiveInfo: { ...nanbyoRecord(0).basicFiveInfo, nameKana: 'とちょう　たろう' } }, 'basicFiveInfo.nameKana:invalid_characters'],
-    ['nameKana in half-width katakana', { basicFiveInfo: { ...nanbyoRecord(0).basicFiveInfo, nameKana: 'ﾄﾁｮｳ ﾀﾛｳ' } }, 'basicFiveInfo.nameKana:invalid_characters'],
+    [
+      'nameKana in hiragana',
+      { basicFiveInfo: { ...nanbyoRecord(0).basicFiveInfo, nameKana: 'とちょう　たろう' } },
+      'basicFiveInfo.nameKana:invalid_characters',
+    ],
+    [
+      'nameKana in half-width katakana',
+      { basicFiveInfo: { ...nanbyoRecord(0).basicFiveInfo, nameKana: 'ﾄﾁｮｳ ﾀﾛｳ' } },
+      'basicFiveInfo.nameKana:invalid_characters',
+    ],
     ['a segment the type does not define', { segment: 'NOPE' }, 'segment:unknown_segment'],
     ['an additional-condition item the type does not define', { additionalConditions: 'Z9-1' }, 'additionalConditions:unknown_condition_item'],
     ['an additional-condition code the item does not define', { additionalConditions: 'A1-9' }, 'additionalConditions:unknown_condition_code'],
-    ['a designated institution with a wrong check digit', { designatedMedicalInstitutions: `${hospital.slice(0, 9)}${(Number(hospital[9]) + 1) % 10}` }, 'designatedMedicalInstitutions:invalid_medical_institution_code'],
-    ['the same designated institution twice', { designatedMedicalInstitutions: `${hospital};${hospital}` }, 'designatedMedicalInstitutions:duplicate_medical_institution_code'],
+    [
+      'a designated institution with a wrong check digit',
+      { designatedMedicalInstitutions: `${hospital.slice(0, 9)}${(Number(hospital[9]) + 1) % 10}` },
+      'designatedMedicalInstitutions:invalid_medical_institution_code',
+    ],
+    [
+      'the same designated institution twice',
+      { designatedMedicalInstitutions: `${hospital};${hospital}` },
+      'designatedMedicalInstitutions:duplicate_medical_institution_code',
+    ],
     ['isAlwaysReimbursement other than "0"/"1"', { isAlwaysReimbursement: '2' }, 'isAlwaysReimbursement:invalid_value'],
     ['a certificate type of another municipality', { orgSpecificCertificateTypeId: 'ONLYHACHIOJI' }, 'orgSpecificCertificateTypeId:unknown_certificate_type'],
     ['a national 受給者番号 that is not 7 digits', { medicalSubsidyRecipientNumber: '00000018' }, 'medicalSubsidyRecipientNumber:invalid_format'],
@@ -66,7 +84,10 @@ describe('per-record business rules through POST /municipal/v1/registration-task
     cases.forEach(([name, , expected], i) => {
       const item = items[i + 1]!;
       expect(item.outcome, name).toBe('rejected');
-      expect(item.errors!.map((e) => `${e.field}:${e.code}`), name).toContain(expected);
+      expect(
+        item.errors!.map((e) => `${e.field}:${e.code}`),
+        name,
+      ).toContain(expected);
     });
     const { rows } = await t.pool.query(`SELECT my_number FROM recipient_certificate WHERE municipality_code = '130001'`);
     expect(rows.map((r) => r.my_number)).toEqual([records[0]!.myNumber]);
@@ -99,18 +120,27 @@ describe('robustness', () => {
 
   it('answers any batch of mutated records with a finished task whose counts add up, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(mutatedRecord, nasty.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v))), { minLength: 1, maxLength: 12 }), async (records) => {
-        const res = await tokyo.upload(records, { query: 'wait=30' });
-        expect(res.statusCode, res.body).toBe(200);
-        const task = res.json();
-        expect(task.status).toMatch(/^(succeeded|completed_with_errors)$/);
-        const c = task.counts;
-        expect(c.received).toBe(records.length);
-        expect(c.accepted + c.rejected).toBe(c.received);
-        expect(c.created + c.updated + c.unchanged + c.deleted).toBe(c.accepted);
-        const items = (await tokyo.get(`${PATH}/${task.id}/results?limit=1000`)).json().items as { index: number; outcome: string }[];
-        expect(items.map((i) => i.index)).toEqual(records.map((_, i) => i));
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            mutatedRecord,
+            nasty.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+          ),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (records) => {
+          const res = await tokyo.upload(records, { query: 'wait=30' });
+          expect(res.statusCode, res.body).toBe(200);
+          const task = res.json();
+          expect(task.status).toMatch(/^(succeeded|completed_with_errors)$/);
+          const c = task.counts;
+          expect(c.received).toBe(records.length);
+          expect(c.accepted + c.rejected).toBe(c.received);
+          expect(c.created + c.updated + c.unchanged + c.deleted).toBe(c.accepted);
+          const items = (await tokyo.get(`${PATH}/${task.id}/results?limit=1000`)).json().items as { index: number; outcome: string }[];
+          expect(items.map((i) => i.index)).toEqual(records.map((_, i) => i));
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -118,8 +148,19 @@ describe('robustness', () => {
   it('answers any raw body with 2xx or a 4xx problem, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))),
-        fc.constantFrom('application/json', 'application/x-ndjson', 'text/csv', 'text/csv; charset=utf-8', 'application/json; charset=shift_jis', 'application/xml'),
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+        ),
+        fc.constantFrom(
+          'application/json',
+          'application/x-ndjson',
+          'text/csv',
+          'text/csv; charset=utf-8',
+          'application/json; charset=shift_jis',
+          'application/xml',
+        ),
         async (body, contentType) => {
           const res = await tokyo.upload(body, { contentType });
           expect(res.statusCode, res.body).toBeLessThan(500);

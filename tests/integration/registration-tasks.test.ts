@@ -14,7 +14,9 @@ beforeAll(async () => {
   tokyo = await municipality(t.app, '130001');
   other = await municipality(t.app, '270008');
   expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
-  expect((await tokyo.putType('LENIENT54', { ...NANBYO_TYPE, insurerNumbers: ['54130018', '54130019'], checkDigitValidation: 'lenient' })).statusCode).toBe(201);
+  expect((await tokyo.putType('LENIENT54', { ...NANBYO_TYPE, insurerNumbers: ['54130018', '54130019'], checkDigitValidation: 'lenient' })).statusCode).toBe(
+    201,
+  );
 });
 afterAll(() => t.close());
 
@@ -24,11 +26,19 @@ async function results(m: typeof tokyo, id: string, query = 'limit=1000') {
   const res = await m.get(`${PATH}/${id}/results?${query}`);
   expect(res.statusCode).toBe(200);
   expectMatchesOpenApi(res, 'GET', '/municipal/v1/registration-tasks/{id}/results');
-  return res.json().items as { index: number; historyKey: string | null; outcome: string; errors: { field: string; code: string }[]; warnings: { code: string }[] }[];
+  return res.json().items as {
+    index: number;
+    historyKey: string | null;
+    outcome: string;
+    errors: { field: string; code: string }[];
+    warnings: { code: string }[];
+  }[];
 }
 
 async function countRows(typeId = 'NANBYO54') {
-  const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM recipient_certificate WHERE municipality_code = '130001' AND certificate_type_id = $1`, [typeId]);
+  const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM recipient_certificate WHERE municipality_code = '130001' AND certificate_type_id = $1`, [
+    typeId,
+  ]);
   return rows[0].n as number;
 }
 
@@ -62,13 +72,23 @@ describe('POST /municipal/v1/registration-tasks', () => {
     const { rows } = await t.pool.query(`SELECT valid_to::text FROM recipient_certificate WHERE my_number = $1`, [myNumber(12)]);
     expect(rows).toEqual([{ valid_to: '2027-09-30' }]);
     // The same record with its fields (and those of basicFiveInfo) in another order is still the same record.
-    const reordered = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).reverse().map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]));
-    const third = await tokyo.upload([reordered(nanbyoRecord(11)), reordered(nanbyoRecord(12, { validTo: '2027-09-30', maxCopaymentAmount: { monthly: 5000 } }))], { query: 'wait=20' });
+    const reordered = (r: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .reverse()
+          .map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]),
+      );
+    const third = await tokyo.upload(
+      [reordered(nanbyoRecord(11)), reordered(nanbyoRecord(12, { validTo: '2027-09-30', maxCopaymentAmount: { monthly: 5000 } }))],
+      { query: 'wait=20' },
+    );
     expect(third.json()).toMatchObject({ status: 'succeeded', counts: { unchanged: 1, updated: 1, created: 0 } });
   });
 
   it('deletes a history row with isDeleted, and rejects deleting an unknown row without failing the task', async () => {
-    await tokyo.upload([nanbyoRecord(21, { historyKey: 'H1' }), nanbyoRecord(21, { historyKey: 'H2', validFrom: '2027-04-01', validTo: '2028-03-31' })], { query: 'wait=20' });
+    await tokyo.upload([nanbyoRecord(21, { historyKey: 'H1' }), nanbyoRecord(21, { historyKey: 'H2', validFrom: '2027-04-01', validTo: '2028-03-31' })], {
+      query: 'wait=20',
+    });
     const res = await tokyo.upload(
       [
         { orgSpecificCertificateTypeId: 'NANBYO54', myNumber: myNumber(21), historyKey: 'H1', isDeleted: true },
@@ -98,7 +118,9 @@ describe('POST /municipal/v1/registration-tasks', () => {
     const items = await results(tokyo, res.json().id);
     expect(items[0]!.outcome).toBe('created');
     const codes = (i: number) => items[i]!.errors.map((e) => `${e.field}:${e.code}`).sort();
-    expect(codes(1)).toEqual(expect.arrayContaining(['myNumber:wrong_type', 'isAlwaysReimbursement:wrong_type', 'validFrom:invalid_date', 'unknownField:unknown_field']));
+    expect(codes(1)).toEqual(
+      expect.arrayContaining(['myNumber:wrong_type', 'isAlwaysReimbursement:wrong_type', 'validFrom:invalid_date', 'unknownField:unknown_field']),
+    );
     expect(codes(2)).toEqual(expect.arrayContaining(['medicalSubsidyInsurerNumber:insurer_number_not_allowed', 'incomeSegment:unknown_income_segment']));
     expect(items[3]).toMatchObject({ outcome: 'rejected', errors: [{ code: 'duplicate_key' }] });
     const rejectedOnly = await results(tokyo, res.json().id, 'status=rejected');
@@ -108,9 +130,13 @@ describe('POST /municipal/v1/registration-tasks', () => {
   it('rejects a record nested 30,000 deep alone, as JSON and NDJSON, also with a NUL at the bottom', async () => {
     // The check for unstorable text walked records recursively: 10,000 nested objects overflowed the stack (500, found by the fuzz test).
     const deep = (bottom: string) => `${'['.repeat(30_000)}${bottom}${']'.repeat(30_000)}`;
-    const record = (n: number, field: string, bottom: string) => JSON.stringify(nanbyoRecord(n, { [field]: 0 })).replace(`"${field}":0`, `"${field}":${deep(bottom)}`);
+    const record = (n: number, field: string, bottom: string) =>
+      JSON.stringify(nanbyoRecord(n, { [field]: 0 })).replace(`"${field}":0`, `"${field}":${deep(bottom)}`);
     const lines = [record(141, 'certificationDetail', '1'), record(142, 'myNumber', '"a\\u0000b"'), JSON.stringify(nanbyoRecord(143))];
-    for (const [payload, contentType] of [[`[${lines.join(',')}]`, 'application/json'], [lines.join('\n') + '\n', 'application/x-ndjson']] as const) {
+    for (const [payload, contentType] of [
+      [`[${lines.join(',')}]`, 'application/json'],
+      [lines.join('\n') + '\n', 'application/x-ndjson'],
+    ] as const) {
       const res = await tokyo.upload(payload, { contentType, query: 'wait=20' });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json(), contentType).toMatchObject({ status: 'completed_with_errors', counts: { received: 3, rejected: 2 } });
@@ -148,9 +174,45 @@ describe('POST /municipal/v1/registration-tasks', () => {
   });
 
   it('accepts CSV with PMH column names and refuses a header missing a column, storing nothing', async () => {
-    const cols = ['orgSpecificCertificateTypeId', 'myNumber', 'basicFiveInfo.name', 'basicFiveInfo.nameKana', 'basicFiveInfo.address', 'basicFiveInfo.dateOfBirth', 'basicFiveInfo.sex', 'isNotDisclosed', 'medicalSubsidyInsurerNumber', 'certificationName', 'medicalSubsidyRecipientNumber', 'isAlwaysReimbursement', 'validFrom', 'validTo', 'historyKey', 'isDeleted', 'certificationDetail'];
+    const cols = [
+      'orgSpecificCertificateTypeId',
+      'myNumber',
+      'basicFiveInfo.name',
+      'basicFiveInfo.nameKana',
+      'basicFiveInfo.address',
+      'basicFiveInfo.dateOfBirth',
+      'basicFiveInfo.sex',
+      'isNotDisclosed',
+      'medicalSubsidyInsurerNumber',
+      'certificationName',
+      'medicalSubsidyRecipientNumber',
+      'isAlwaysReimbursement',
+      'validFrom',
+      'validTo',
+      'historyKey',
+      'isDeleted',
+      'certificationDetail',
+    ];
     const row = (n: number) =>
-      ['NANBYO54', myNumber(n), '都庁 花子', 'トチョウ　ハナコ', '"東京都新宿区西新宿二丁目8番1号"', '1980-02-29', '2', 'false', '54130018', '特定医療費（指定難病）受給者証', '0000018', '0', '2026-04-01', '2027-03-31', 'H1', 'false', '"[{""label"":""疾病名"",""value"":""全身性エリテマトーデス""}]"'].join(',');
+      [
+        'NANBYO54',
+        myNumber(n),
+        '都庁 花子',
+        'トチョウ　ハナコ',
+        '"東京都新宿区西新宿二丁目8番1号"',
+        '1980-02-29',
+        '2',
+        'false',
+        '54130018',
+        '特定医療費（指定難病）受給者証',
+        '0000018',
+        '0',
+        '2026-04-01',
+        '2027-03-31',
+        'H1',
+        'false',
+        '"[{""label"":""疾病名"",""value"":""全身性エリテマトーデス""}]"',
+      ].join(',');
     const csv = [cols.join(','), row(51), row(52)].join('\r\n') + '\r\n';
     const res = await tokyo.upload(csv, { contentType: 'text/csv', query: 'wait=20' });
     expect(res.statusCode).toBe(200);
@@ -180,12 +242,16 @@ describe('POST /municipal/v1/registration-tasks', () => {
     ['too many JSON records', JSON.stringify(Array.from({ length: 51 }, (_, i) => nanbyoRecord(i))), 'application/json', 413, 'too_many_records'],
     ['an NDJSON stream over the upload limit', `${JSON.stringify(nanbyoRecord(1))}\n`.repeat(400), 'application/x-ndjson', 413, 'upload_too_large'],
   ])('refuses %s whole with a problem and stores nothing', async (_name, payload, contentType, status, code) => {
-    const before = await t.pool.query('SELECT (SELECT count(*) FROM registration_task)::int AS tasks, (SELECT count(*) FROM registration_task_input)::int AS inputs');
+    const before = await t.pool.query(
+      'SELECT (SELECT count(*) FROM registration_task)::int AS tasks, (SELECT count(*) FROM registration_task_input)::int AS inputs',
+    );
     const res = await tokyo.upload(payload, { contentType });
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().code).toBe(code);
-    const after = await t.pool.query('SELECT (SELECT count(*) FROM registration_task)::int AS tasks, (SELECT count(*) FROM registration_task_input)::int AS inputs');
+    const after = await t.pool.query(
+      'SELECT (SELECT count(*) FROM registration_task)::int AS tasks, (SELECT count(*) FROM registration_task_input)::int AS inputs',
+    );
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
@@ -282,7 +348,12 @@ describe('POST /municipal/v1/registration-tasks', () => {
     await tokyo.upload([rec(81), rec(82), rec(83)], { query: 'wait=20' });
     expect(await countRows('REPL54')).toBe(3);
     const res = await tokyo.upload([rec(81), rec(84)], { query: 'wait=20&mode=replace&orgSpecificCertificateTypeId=REPL54' });
-    expect(res.json()).toMatchObject({ status: 'succeeded', mode: 'replace', orgSpecificCertificateTypeId: 'REPL54', counts: { unchanged: 1, created: 1, removed: 2 } });
+    expect(res.json()).toMatchObject({
+      status: 'succeeded',
+      mode: 'replace',
+      orgSpecificCertificateTypeId: 'REPL54',
+      counts: { unchanged: 1, created: 1, removed: 2 },
+    });
     const { rows } = await t.pool.query(`SELECT my_number FROM recipient_certificate WHERE certificate_type_id = 'REPL54' ORDER BY my_number`);
     expect(rows.map((r) => r.my_number)).toEqual([myNumber(81), myNumber(84)].sort());
     const missing = await tokyo.upload([rec(81)], { query: 'mode=replace&orgSpecificCertificateTypeId=NOPE' });
@@ -298,7 +369,10 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(p2).toMatchObject({ items: [{ index: 2 }], nextCursor: null });
     const nd = await tokyo.get(`${PATH}/${id}/results`, { accept: 'application/x-ndjson' });
     expect(nd.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    const lines = nd.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = nd.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.outcome)).toEqual(['created', 'rejected', 'created']);
     const csv = await tokyo.get(`${PATH}/${id}/results?status=rejected`, { accept: 'text/csv' });
     expect(csv.body.split('\r\n').join('\n').trim().split('\n')).toHaveLength(2);

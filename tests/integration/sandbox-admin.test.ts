@@ -77,7 +77,13 @@ describe('a generated admin token (no SANDBOX_ADMIN_TOKEN)', () => {
 
   const capture = () => {
     const lines: { obj: Record<string, unknown>; msg: string }[] = [];
-    return { lines, logger: { info: (obj: object, msg: string) => lines.push({ obj: obj as never, msg }), warn: (obj: object, msg: string) => lines.push({ obj: obj as never, msg }) } };
+    return {
+      lines,
+      logger: {
+        info: (obj: object, msg: string) => lines.push({ obj: obj as never, msg }),
+        warn: (obj: object, msg: string) => lines.push({ obj: obj as never, msg }),
+      },
+    };
   };
   const config = { SANDBOX_ROTATE_ADMIN_TOKEN: false };
   const clock = (token: string) => t.app.inject({ method: 'GET', url: '/sandbox/v1/clock', headers: { authorization: `Bearer ${token}` } });
@@ -112,7 +118,9 @@ describe('a generated admin token (no SANDBOX_ADMIN_TOKEN)', () => {
 
   it('is not generated when SANDBOX_ADMIN_TOKEN is set', async () => {
     const log = capture();
-    expect(await ensureAdminToken(sandboxSettingsRepository(t.db), { SANDBOX_ADMIN_TOKEN: 'x'.repeat(20), SANDBOX_ROTATE_ADMIN_TOKEN: false }, log.logger)).toBe('configured');
+    expect(
+      await ensureAdminToken(sandboxSettingsRepository(t.db), { SANDBOX_ADMIN_TOKEN: 'x'.repeat(20), SANDBOX_ROTATE_ADMIN_TOKEN: false }, log.logger),
+    ).toBe('configured');
     expect(log.lines).toEqual([]);
   });
 });

@@ -36,7 +36,12 @@ describe('/sandbox/v1/clock', () => {
     expect((await m.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
     const res = await m.upload([nanbyoRecord(1)], { query: 'wait=10' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'succeeded', createdAt: '2027-04-01T00:00:00.000Z', startedAt: '2027-04-01T00:00:00.000Z', finishedAt: '2027-04-01T00:00:00.000Z' });
+    expect(res.json()).toMatchObject({
+      status: 'succeeded',
+      createdAt: '2027-04-01T00:00:00.000Z',
+      startedAt: '2027-04-01T00:00:00.000Z',
+      finishedAt: '2027-04-01T00:00:00.000Z',
+    });
   });
 
   it('survives a restart of the service', async () => {
@@ -60,7 +65,9 @@ describe('/sandbox/v1/clock', () => {
     expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBeLessThan(300);
     const clinic = await institution(t.app);
     const who = myNumber(9001);
-    const up = await tokyo.upload([nanbyoRecord(9001, { designatedMedicalInstitutions: clinic.code, validFrom: '2026-04-01', validTo: '2027-03-31' })], { query: 'wait=10' });
+    const up = await tokyo.upload([nanbyoRecord(9001, { designatedMedicalInstitutions: clinic.code, validFrom: '2026-04-01', validTo: '2027-03-31' })], {
+      query: 'wait=10',
+    });
     expect(up.json().status).toBe('succeeded');
     const { certificateSerialNumber } = await card(t.app, who);
     const checkToday = () => clinic.check({ certificateSerialNumber, consent: { medicalSubsidy: true } });
@@ -90,7 +97,14 @@ describe('/sandbox/v1/clock', () => {
 describe('instant inputs', () => {
   it('refuses instants whose year PostgreSQL or the dates around them cannot hold (400), and works at the edges', async () => {
     // Year 0000 and past-9999 instants were stored; every upload, scenario and webhook endpoint then answered 500.
-    for (const now of ['0000-06-01T00:00:00Z', '0001-01-01T00:00:00+09:00', '1000-01-01T00:00:00Z', '1909-12-31T23:59:59Z', '9990-01-01T00:00:00Z', '9999-12-31T23:59:59-09:00']) {
+    for (const now of [
+      '0000-06-01T00:00:00Z',
+      '0001-01-01T00:00:00+09:00',
+      '1000-01-01T00:00:00Z',
+      '1909-12-31T23:59:59Z',
+      '9990-01-01T00:00:00Z',
+      '9999-12-31T23:59:59-09:00',
+    ]) {
       const res = await clock('PUT', { now });
       expect([res.statusCode, res.json().code], now).toEqual([400, 'validation_failed']);
     }

@@ -23,14 +23,23 @@ const clearFaults = () => admin('POST', '/sandbox/v1/reset?include=faults,mainte
 
 describe('POST /sandbox/v1/faults', () => {
   it('fails matching requests `remaining` times with the problem code, marked as injected, then stops', async () => {
-    const fault = await addFault({ match: { method: 'GET', path: '/catalogue/v1/prefectures' }, effect: { status: 503, problemCode: 'pmh_busy' }, remaining: 2 });
+    const fault = await addFault({
+      match: { method: 'GET', path: '/catalogue/v1/prefectures' },
+      effect: { status: 503, problemCode: 'pmh_busy' },
+      remaining: 2,
+    });
     expect(fault).toMatchObject({ remaining: 2, hits: 0, active: true });
     for (let i = 0; i < 2; i++) {
       const res = await get('/catalogue/v1/prefectures');
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toContain(PROBLEM);
       expect(res.headers['retry-after']).toBe('1');
-      expect(res.json()).toMatchObject({ status: 503, code: 'pmh_busy', type: 'urn:pmh-sandbox:problem:pmh_busy', injected: { by: 'fault', faultId: fault.id } });
+      expect(res.json()).toMatchObject({
+        status: 503,
+        code: 'pmh_busy',
+        type: 'urn:pmh-sandbox:problem:pmh_busy',
+        injected: { by: 'fault', faultId: fault.id },
+      });
     }
     expect((await get('/catalogue/v1/prefectures')).statusCode).toBe(200);
     expect((await get('/catalogue/v1/programs')).statusCode).toBe(200); // exact path only
@@ -182,10 +191,18 @@ describe('/sandbox/v1/maintenance', () => {
     // t.app changes on restart: always call the current one.
     const m = { get: (url: string) => get(url, headers) };
     await admin('PUT', '/sandbox/v1/clock', { now: '2027-01-01T00:00:00Z' });
-    const set = await admin('PUT', '/sandbox/v1/maintenance', { from: '2027-01-01T01:00:00Z', until: '2027-01-01T02:00:00Z', message: '定期メンテナンスのため停止中です' });
+    const set = await admin('PUT', '/sandbox/v1/maintenance', {
+      from: '2027-01-01T01:00:00Z',
+      until: '2027-01-01T02:00:00Z',
+      message: '定期メンテナンスのため停止中です',
+    });
     expect(set.statusCode).toBe(200);
     expectMatchesOpenApi(set, 'PUT', '/sandbox/v1/maintenance');
-    expect(set.json()).toMatchObject({ active: false, retryAfterSeconds: null, window: { from: '2027-01-01T01:00:00.000Z', until: '2027-01-01T02:00:00.000Z' } });
+    expect(set.json()).toMatchObject({
+      active: false,
+      retryAfterSeconds: null,
+      window: { from: '2027-01-01T01:00:00.000Z', until: '2027-01-01T02:00:00.000Z' },
+    });
     expect((await m.get('/municipal/v1/certificate-types')).statusCode).toBe(200);
 
     await admin('PUT', '/sandbox/v1/clock', { now: '2027-01-01T01:30:00Z' });

@@ -28,7 +28,8 @@ async function tenantTableDefinitions() {
   const q = async (sql: string) => (await t.pool.query(sql, [names])).rows;
   return {
     // Columns in order, by position among the columns there are: a swapped table has no slot of a dropped column.
-    columns: await q(`SELECT c.relname, row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) AS position, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
+    columns:
+      await q(`SELECT c.relname, row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) AS position, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
                         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
                        WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2`),
     constraints: await q(`SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
@@ -39,8 +40,7 @@ async function tenantTableDefinitions() {
   };
 }
 
-const discardSchemas = async () =>
-  (await t.pool.query(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [DISCARD_SCHEMA_PREFIX])).rows.length;
+const discardSchemas = async () => (await t.pool.query(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [DISCARD_SCHEMA_PREFIX])).rows.length;
 
 /** 難病 公費負担者番号 of the prefecture (東京都 130001, 大阪府 270008), with its check digit. */
 const insurerOf = (code: string) => withCheckDigit('insurerNumber', `54${code.slice(0, 2)}001`);
@@ -50,7 +50,10 @@ async function registered(code: string, n = 2) {
   const m = await municipality(t.app, code);
   const insurer = insurerOf(code);
   expect((await m.putType('NANBYO54', { ...NANBYO_TYPE, insurerNumbers: [insurer] })).statusCode).toBe(201);
-  const res = await m.upload(Array.from({ length: n }, (_, i) => nanbyoRecord(i + 1, { medicalSubsidyInsurerNumber: insurer })), { query: 'wait=20' });
+  const res = await m.upload(
+    Array.from({ length: n }, (_, i) => nanbyoRecord(i + 1, { medicalSubsidyInsurerNumber: insurer })),
+    { query: 'wait=20' },
+  );
   expect(res.json().status).toBe('succeeded');
   return m;
 }
@@ -98,7 +101,14 @@ describe('POST /sandbox/v1/reset', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ scope: 'all', code: null, cleared: [] });
     expect(res.json().tables).toContainEqual({ table: 'recipient_certificate', rows: null });
-    for (const table of ['recipient_certificate', 'certificate_type', 'registration_task', 'registration_task_input', 'registration_task_result', 'municipal_credential']) {
+    for (const table of [
+      'recipient_certificate',
+      'certificate_type',
+      'registration_task',
+      'registration_task_input',
+      'registration_task_result',
+      'municipal_credential',
+    ]) {
       expect(await count(table), table).toBe(0);
     }
     expect((await t.app.inject({ method: 'GET', url: '/catalogue/v1/prefectures' })).json().items).toHaveLength(47);
@@ -116,8 +126,10 @@ describe('POST /sandbox/v1/reset', () => {
     const a = await institution(t.app);
     const b = await institution(t.app);
     const c = await card(t.app, myNumber(4242));
-    for (const i of [a, b]) expect((await i.check({ certificateSerialNumber: c.certificateSerialNumber, consent: { medicalSubsidy: true } })).statusCode).toBeLessThan(300);
-    const checks = async (code: string) => (await t.pool.query('SELECT count(*)::int AS n FROM eligibility_check WHERE institution_code = $1', [code])).rows[0].n;
+    for (const i of [a, b])
+      expect((await i.check({ certificateSerialNumber: c.certificateSerialNumber, consent: { medicalSubsidy: true } })).statusCode).toBeLessThan(300);
+    const checks = async (code: string) =>
+      (await t.pool.query('SELECT count(*)::int AS n FROM eligibility_check WHERE institution_code = $1', [code])).rows[0].n;
     // Answered checks are stored just after the answer (src/eligibility/repository.ts).
     await expect.poll(() => checks(a.code)).toBe(1);
     await expect.poll(() => checks(b.code)).toBe(1);
@@ -191,7 +203,9 @@ describe('POST /sandbox/v1/reset', () => {
     // Every table without incoming foreign keys is swapped, however small.
     const repo = resetRepository(t.pool, { swapMinBytes: 0 });
     const swapped = await repo.truncate(TENANT_TABLES);
-    expect(swapped).toEqual(expect.arrayContaining(['recipient_certificate', 'registration_task_input', 'registration_task_result', 'eligibility_check', 'certificate_type']));
+    expect(swapped).toEqual(
+      expect.arrayContaining(['recipient_certificate', 'registration_task_input', 'registration_task_result', 'eligibility_check', 'certificate_type']),
+    );
     // Referenced by other tables' foreign keys: truncated, not swapped.
     expect(swapped).not.toContain('medical_institution');
     expect(swapped).not.toContain('webhook_endpoint');
@@ -204,10 +218,15 @@ describe('POST /sandbox/v1/reset', () => {
     const m = await registered('130001', 2);
     expect((await m.get('/municipal/v1/recipients')).json().items).toHaveLength(2);
     const again = await institution(t.app);
-    const answer = await again.check({ certificateSerialNumber: (await card(t.app, myNumber(2))).certificateSerialNumber, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } });
+    const answer = await again.check({
+      certificateSerialNumber: (await card(t.app, myNumber(2))).certificateSerialNumber,
+      serviceDate: '2026-06-01',
+      consent: { medicalSubsidy: true },
+    });
     expect(answer.json().medicalSubsidies).toHaveLength(1);
     await expect(
-      t.pool.query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id)
+      t.pool
+        .query(`INSERT INTO recipient_certificate (municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id)
                     SELECT municipality_code, certificate_type_id, my_number, certification_sub_key, history_key, valid_from, valid_to, is_not_disclosed, record, last_task_id
                       FROM recipient_certificate LIMIT 1`),
     ).rejects.toThrow(/duplicate key value violates unique constraint "recipient_certificate_pkey"/);
@@ -255,7 +274,10 @@ describe('POST /sandbox/v1/reset', () => {
          FROM generate_series(1, $1) g`,
       [n],
     );
-    await t.pool.query(`INSERT INTO registration_task_input (task_id, index, action, record, key) SELECT '00000000-0000-4000-8000-000000000001', g, 'upsert', '{}'::jsonb, g::text FROM generate_series(0, $1 - 1) g`, [n]);
+    await t.pool.query(
+      `INSERT INTO registration_task_input (task_id, index, action, record, key) SELECT '00000000-0000-4000-8000-000000000001', g, 'upsert', '{}'::jsonb, g::text FROM generate_series(0, $1 - 1) g`,
+      [n],
+    );
     await t.pool.query(
       `INSERT INTO registration_task_result (task_id, first_index, outcomes, history_keys, outcome_mask)
        SELECT '00000000-0000-4000-8000-000000000001', g * 2000, array_fill(0::int2, ARRAY[2000]), array_fill('H1'::text, ARRAY[2000]), 1
@@ -279,7 +301,9 @@ describe('POST /sandbox/v1/reset', () => {
     // The loaded tables were swapped out (see src/sandbox/reset/repository.ts); their definitions are unchanged and the old copies go.
     expect(await tenantTableDefinitions()).toEqual(before);
     await expect.poll(discardSchemas, { timeout: 30_000 }).toBe(0);
-    const { rows } = await t.pool.query('SELECT (SELECT count(*) FROM registration_task_input)::int AS inputs, (SELECT count(*) FROM registration_task_result)::int AS results');
+    const { rows } = await t.pool.query(
+      'SELECT (SELECT count(*) FROM registration_task_input)::int AS inputs, (SELECT count(*) FROM registration_task_result)::int AS results',
+    );
     expect(rows[0]).toEqual({ inputs: 0, results: 0 });
   }, 120_000);
 });

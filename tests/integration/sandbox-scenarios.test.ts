@@ -34,7 +34,11 @@ const EDGE_CASES: Record<string, { status: number; count?: number; code?: string
   不開示: { status: 200, count: 0 },
   'not designated here': { status: 200, count: 1, check: (x) => expect(x[0]!.designatedHere).toBe(false) },
   常に償還払い: { status: 200, count: 1, check: (x) => expect(x[0]!.isAlwaysReimbursement).toBe('1') },
-  'two municipalities': { status: 200, count: 2, check: (x) => expect(x.map((r) => (r.registeringMunicipality as { code: string }).code)).toEqual(['130001', '132012']) },
+  'two municipalities': {
+    status: 200,
+    count: 2,
+    check: (x) => expect(x.map((r) => (r.registeringMunicipality as { code: string }).code)).toEqual(['130001', '132012']),
+  },
   'deleted history row': { status: 200, count: 1 },
   'card expired': { status: 422, code: 'certificate_expired' },
   'card revoked': { status: 422, code: 'certificate_revoked' },
@@ -92,7 +96,12 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
     ]);
     for (const m of s.municipalities) {
       const types = await t.app.inject({ method: 'GET', url: '/municipal/v1/certificate-types', headers: { authorization: `Bearer ${m.token}` } });
-      expect(types.json().items.map((i: { orgSpecificCertificateTypeId: string }) => i.orgSpecificCertificateTypeId).sort()).toEqual([...m.certificateTypes].sort());
+      expect(
+        types
+          .json()
+          .items.map((i: { orgSpecificCertificateTypeId: string }) => i.orgSpecificCertificateTypeId)
+          .sort(),
+      ).toEqual([...m.certificateTypes].sort());
     }
     expect(s.cards).toHaveLength(10);
     expect(s.tasks.every((task) => task.status === 'succeeded')).toBe(true);
@@ -110,9 +119,14 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
       const results = runs.map((r) => r.json() as Scenario);
       for (const s of results) {
         expect(s.cards.map((c) => [c.case, c.expected])).toEqual(results[0]!.cards.map((c) => [c.case, c.expected]));
-        expect(s.tasks.every((task) => task.status === 'succeeded'), JSON.stringify(s.tasks)).toBe(true);
+        expect(
+          s.tasks.every((task) => task.status === 'succeeded'),
+          JSON.stringify(s.tasks),
+        ).toBe(true);
         if (name === 'edge-cases') await expectEdgeCases(s);
-        else for (const card of s.cards) expect((await check(s.institutions[0]!.token, card.certificateSerialNumber, true)).json().medicalSubsidies, card.case).toHaveLength(1);
+        else
+          for (const card of s.cards)
+            expect((await check(s.institutions[0]!.token, card.certificateSerialNumber, true)).json().medicalSubsidies, card.case).toHaveLength(1);
       }
     }
   }, 120_000);

@@ -24,13 +24,27 @@ interface DmmfField {
   nativeType?: [string, string[]] | null;
   relationFromFields?: string[];
 }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: 'id' | 'unique' | 'normal' | 'fulltext'; fields: { name: string }[] }
-interface DmmfEnum { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  fields: { name: string }[];
+}
+interface DmmfEnum {
+  name: string;
+  dbName?: string | null;
+  values: { name: string; dbName?: string | null }[];
+}
 
-const dmmf = JSON.parse(
-  wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', readFileSync('prisma/schema.prisma', 'utf8')]] })),
-).datamodel as { models: DmmfModel[]; indexes: DmmfIndex[]; enums: DmmfEnum[] };
+const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', readFileSync('prisma/schema.prisma', 'utf8')]] }))).datamodel as {
+  models: DmmfModel[];
+  indexes: DmmfIndex[];
+  enums: DmmfEnum[];
+};
 
 const enumDbName = new Map(dmmf.enums.map((e) => [e.name, e.dbName ?? e.name]));
 
@@ -41,9 +55,22 @@ function expectedType(f: DmmfField): string {
   if (f.kind === 'enum') t = enumDbName.get(f.type)!;
   else if (native) {
     const n: Record<string, string> = {
-      Char: 'character', VarChar: 'character varying', Text: 'text', Uuid: 'uuid', Timestamptz: 'timestamp with time zone',
-      Timestamp: 'timestamp without time zone', Date: 'date', SmallInt: 'smallint', Integer: 'integer', BigInt: 'bigint',
-      JsonB: 'jsonb', Json: 'json', Boolean: 'boolean', DoublePrecision: 'double precision', Decimal: 'numeric', Inet: 'inet',
+      Char: 'character',
+      VarChar: 'character varying',
+      Text: 'text',
+      Uuid: 'uuid',
+      Timestamptz: 'timestamp with time zone',
+      Timestamp: 'timestamp without time zone',
+      Date: 'date',
+      SmallInt: 'smallint',
+      Integer: 'integer',
+      BigInt: 'bigint',
+      JsonB: 'jsonb',
+      Json: 'json',
+      Boolean: 'boolean',
+      DoublePrecision: 'double precision',
+      Decimal: 'numeric',
+      Inet: 'inet',
     };
     t = n[native] ?? native.toLowerCase();
     // PostgreSQL writes a timestamp's precision before the zone part: timestamp(3) with time zone.
@@ -51,8 +78,15 @@ function expectedType(f: DmmfField): string {
     else if (args.length) t += `(${args.join(',')})`;
   } else {
     const n: Record<string, string> = {
-      String: 'text', Int: 'integer', BigInt: 'bigint', Boolean: 'boolean', DateTime: 'timestamp(3) without time zone',
-      Json: 'jsonb', Float: 'double precision', Decimal: 'numeric(65,30)', Bytes: 'bytea',
+      String: 'text',
+      Int: 'integer',
+      BigInt: 'bigint',
+      Boolean: 'boolean',
+      DateTime: 'timestamp(3) without time zone',
+      Json: 'jsonb',
+      Float: 'double precision',
+      Decimal: 'numeric(65,30)',
+      Bytes: 'bytea',
     };
     t = n[f.type]!;
   }

@@ -13,7 +13,12 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function check(serial: string, consent: boolean, serviceDate = '2026-11-23') {
-  return t.app.inject({ method: 'POST', url: '/clinic/v1/eligibility-checks', headers, payload: { certificateSerialNumber: serial, serviceDate, consent: { medicalSubsidy: consent } } });
+  return t.app.inject({
+    method: 'POST',
+    url: '/clinic/v1/eligibility-checks',
+    headers,
+    payload: { certificateSerialNumber: serial, serviceDate, consent: { medicalSubsidy: consent } },
+  });
 }
 
 const explain = (checkId: string) => t.app.inject({ method: 'GET', url: `/sandbox/v1/eligibility-checks/${checkId}/explanation`, headers: adminHeaders });
@@ -28,11 +33,13 @@ async function expectDocumentedOutcome(card: TestCard) {
   }
   const body = res.json();
   expect(
-    body.medicalSubsidies.map((s: { program: { lawCode: string | null; localCategory: string | null }; designatedHere: boolean | null; isAlwaysReimbursement: string }) => ({
-      program: s.program.lawCode ?? s.program.localCategory,
-      designatedHere: s.designatedHere,
-      isAlwaysReimbursement: s.isAlwaysReimbursement,
-    })),
+    body.medicalSubsidies.map(
+      (s: { program: { lawCode: string | null; localCategory: string | null }; designatedHere: boolean | null; isAlwaysReimbursement: string }) => ({
+        program: s.program.lawCode ?? s.program.localCategory,
+        designatedHere: s.designatedHere,
+        isAlwaysReimbursement: s.isAlwaysReimbursement,
+      }),
+    ),
     card.case,
   ).toEqual(e.subsidies);
   // The access-log write may commit just after the answer: poll briefly.
@@ -63,7 +70,13 @@ describe('well-known test cards', () => {
   }, 60_000);
 
   it('survive a full reset and a reset of their municipality and institution', async () => {
-    for (const url of ['/sandbox/v1/reset', '/sandbox/v1/reset?municipality=130001', '/sandbox/v1/reset?municipality=132012', '/sandbox/v1/reset?municipality=271004', `/sandbox/v1/reset?institution=${TEST_INSTITUTION.code}`]) {
+    for (const url of [
+      '/sandbox/v1/reset',
+      '/sandbox/v1/reset?municipality=130001',
+      '/sandbox/v1/reset?municipality=132012',
+      '/sandbox/v1/reset?municipality=271004',
+      `/sandbox/v1/reset?institution=${TEST_INSTITUTION.code}`,
+    ]) {
       const res = await t.app.inject({ method: 'POST', url, headers: adminHeaders });
       expect(res.statusCode, res.body).toBe(200);
       for (const card of TEST_CARDS) await expectDocumentedOutcome(card);

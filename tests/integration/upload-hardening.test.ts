@@ -14,7 +14,11 @@ interface Answer {
 /** A chunked NDJSON upload over real HTTP that sends `first` and then, unless `end`, nothing more. */
 function upload(base: string, token: string, first: string, end = false) {
   const url = new URL('/municipal/v1/registration-tasks', base);
-  const req = http.request(url, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } });
+  const req = http.request(url, {
+    method: 'POST',
+    agent: false,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+  });
   const answer = new Promise<Answer>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';

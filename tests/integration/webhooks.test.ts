@@ -79,7 +79,17 @@ async function deliveries(m: Muni, endpointId: string) {
   const res = await m.get(`${EP}/${endpointId}/deliveries`);
   expect(res.statusCode, res.body).toBe(200);
   expectMatchesOpenApi(res, 'GET', `${EP}/{endpointId}/deliveries`);
-  return res.json().items as { id: string; eventId: string; taskId: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string | null; deliveredAt: string | null }[];
+  return res.json().items as {
+    id: string;
+    eventId: string;
+    taskId: string;
+    status: string;
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    deliveredAt: string | null;
+  }[];
 }
 
 /** An upload whose only record names an undefined type: the task still finishes (completed_with_errors). */
@@ -121,7 +131,16 @@ describe('registration_task.finished webhooks', () => {
       const items = await deliveries(tokyo, endpoint.id);
       return items[0]?.status === 'succeeded' && items;
     });
-    expect(d).toMatchObject({ eventId: event.id, eventType: 'registration_task.finished', taskId, status: 'succeeded', attempts: 1, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
+    expect(d).toMatchObject({
+      eventId: event.id,
+      eventType: 'registration_task.finished',
+      taskId,
+      status: 'succeeded',
+      attempts: 1,
+      lastStatusCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     expect(d!.deliveredAt).not.toBeNull();
     expect(req!.headers['pmh-sandbox-delivery-id']).toBe(d!.id);
     firstDelivery = d!;
@@ -180,7 +199,8 @@ describe('registration_task.finished webhooks', () => {
     expect(r.requests[1]!.at - r.requests[0]!.at).toBeGreaterThanOrEqual(200);
     expect(r.requests[2]!.at - r.requests[1]!.at).toBeGreaterThanOrEqual(400);
     // Each retry is signed anew, and every signature verifies.
-    for (const q of r.requests) expect(verifyWebhook(ep.secret, q.body, q.headers['pmh-sandbox-signature'] as string, { nowSeconds: Math.floor(Date.now() / 1000) }).ok).toBe(true);
+    for (const q of r.requests)
+      expect(verifyWebhook(ep.secret, q.body, q.headers['pmh-sandbox-signature'] as string, { nowSeconds: Math.floor(Date.now() / 1000) }).ok).toBe(true);
   });
 
   it('marks a delivery failed after WEBHOOK_MAX_ATTEMPTS, for error statuses and for refused connections', async () => {
@@ -275,11 +295,14 @@ describe('registration_task.finished webhooks', () => {
     expect((await t.pool.query('SELECT count(*)::int AS n FROM webhook_endpoint WHERE url = $1', [new URL(url).href])).rows[0].n).toBe(0);
   });
 
-  it.each(['http://127.0.0.1/hooks\r\nX-Injected: 1', 'http://127.0.0.1/ho\toks', 'http://127.0.0.1/hooks '])('refuses control characters and spaces (%j) with a 400', async (url) => {
-    const res = await post(tokyo, EP, { url });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'url', message: expect.stringContaining('control characters') }] });
-  });
+  it.each(['http://127.0.0.1/hooks\r\nX-Injected: 1', 'http://127.0.0.1/ho\toks', 'http://127.0.0.1/hooks '])(
+    'refuses control characters and spaces (%j) with a 400',
+    async (url) => {
+      const res = await post(tokyo, EP, { url });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'url', message: expect.stringContaining('control characters') }] });
+    },
+  );
 
   it('stores the URL normalised (integer, octal, short and full-width loopback forms)', async () => {
     for (const raw of ['http://2130706433:9/n', 'http://0177.0.0.1:9/n', 'http://0x7f.1:9/n', 'http://１２７.０.０.１:9/n']) {
@@ -352,7 +375,10 @@ describe('webhooks with WEBHOOK_ALLOW_PRIVATE=false', () => {
     const ids: string[] = [];
     for (const url of urls) {
       const id = crypto.randomUUID();
-      await strict.pool.query(`INSERT INTO webhook_endpoint (id, municipality_code, url, description, secret, created_at) VALUES ($1, '130001', $2, null, 'whsec_x', now())`, [id, url]);
+      await strict.pool.query(
+        `INSERT INTO webhook_endpoint (id, municipality_code, url, description, secret, created_at) VALUES ($1, '130001', $2, null, 'whsec_x', now())`,
+        [id, url],
+      );
       ids.push(id);
     }
     await muni.upload([nanbyoRecord(1, { orgSpecificCertificateTypeId: 'UNDEFINED' })], { query: 'wait=10' });

@@ -89,7 +89,10 @@ export async function runFlow(opts: FlowOptions) {
     isDeleted: false,
     certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
   };
-  const task = await municipal.POST('/municipal/v1/registration-tasks', { params: { query: { wait: 30 } }, body: [record, { ...record, historyKey: 'H2026', myNumber: '12345678901X' }] });
+  const task = await municipal.POST('/municipal/v1/registration-tasks', {
+    params: { query: { wait: 30 } },
+    body: [record, { ...record, historyKey: 'H2026', myNumber: '12345678901X' }],
+  });
   if (!task.data) fail('registration task', task.error);
   const taskId = task.data.id;
   const status = await municipal.GET('/municipal/v1/registration-tasks/{id}', { params: { path: { id: taskId } } });

@@ -29,10 +29,13 @@ describe('batcher', () => {
 
   it('starts a batch as soon as it is full', async () => {
     const batches: number[][] = [];
-    const load = batcher(async (items: number[]) => {
-      batches.push(items);
-      return items;
-    }, { maxBatch: 2 });
+    const load = batcher(
+      async (items: number[]) => {
+        batches.push(items);
+        return items;
+      },
+      { maxBatch: 2 },
+    );
     await Promise.all([load(1), load(2), load(3), load(4), load(5)]);
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });

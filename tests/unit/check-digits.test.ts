@@ -2,8 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { checkDigit21, localGovCodeCheckDigit, myNumberCheckDigit } from '../../src/domain/check-digits.js';
 
-const digitString = (n: number) =>
-  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const digitString = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 
 /** Replace the digit at `pos` by (digit + delta) mod 10, delta in 1..9, so it always differs. */
 function mutate(s: string, pos: number, delta: number): string {
@@ -14,8 +13,7 @@ function mutate(s: string, pos: number, delta: number): string {
 // Independent reference sums for the mod-11 schemes (used to predict collisions).
 const MY_W = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 const LG_W = [6, 5, 4, 3, 2];
-const weightedMod11 = (s: string, w: number[]) =>
-  Array.from(s).reduce((acc, ch, i) => acc + Number(ch) * (w[i] ?? NaN), 0) % 11;
+const weightedMod11 = (s: string, w: number[]) => Array.from(s).reduce((acc, ch, i) => acc + Number(ch) * (w[i] ?? NaN), 0) % 11;
 
 describe('checkDigit21 (2-1 rule)', () => {
   it.each([
@@ -50,9 +48,7 @@ describe('checkDigit21 (2-1 rule)', () => {
   it('a single-digit change anywhere in the body always changes the check digit', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 20 }).chain((n) =>
-          fc.tuple(digitString(n), fc.nat({ max: n - 1 }), fc.integer({ min: 1, max: 9 })),
-        ),
+        fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(digitString(n), fc.nat({ max: n - 1 }), fc.integer({ min: 1, max: 9 }))),
         ([body, pos, delta]) => {
           expect(checkDigit21(mutate(body, pos, delta))).not.toBe(checkDigit21(body));
         },
@@ -84,12 +80,9 @@ describe('myNumberCheckDigit (個人番号, mod 11)', () => {
     expect(myNumberCheckDigit(first11)).toBe(expected);
   });
 
-  it.each(['', '1234567890', '123456789012', '１２３４５６７８９０１', '1234567890a'])(
-    'throws RangeError on %j',
-    (bad) => {
-      expect(() => myNumberCheckDigit(bad)).toThrow(RangeError);
-    },
-  );
+  it.each(['', '1234567890', '123456789012', '１２３４５６７８９０１', '1234567890a'])('throws RangeError on %j', (bad) => {
+    expect(() => myNumberCheckDigit(bad)).toThrow(RangeError);
+  });
 
   // Weights are 2..7 and |digit change| is 1..9, both non-zero mod the prime 11, so a
   // single-digit change always changes r = sum mod 11. But r = 0 and r = 1 both map to

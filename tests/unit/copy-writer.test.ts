@@ -31,10 +31,16 @@ describe('CopyWriter', () => {
   it('sends exactly the UTF-8 of the lines, whatever their lengths and characters, in order', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constant('受給者'.repeat(70_000))), { maxLength: 40 }),
+        fc.array(
+          fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constant('受給者'.repeat(70_000))),
+          { maxLength: 40 },
+        ),
         fc.boolean(),
         async (lines, slow) => {
-          const s = await writeAll(lines.map((l) => `${l}\n`), slow);
+          const s = await writeAll(
+            lines.map((l) => `${l}\n`),
+            slow,
+          );
           expect(s.bytes().equals(Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8'))).toBe(true);
         },
       ),
@@ -44,7 +50,10 @@ describe('CopyWriter', () => {
 
   it('writes in chunks of at most 512 kB unless a single line is longer', async () => {
     const line = `${'あ'.repeat(1000)}\n`; // 3,001 bytes
-    const s = await writeAll(Array.from({ length: 1000 }, () => line), false);
+    const s = await writeAll(
+      Array.from({ length: 1000 }, () => line),
+      false,
+    );
     expect(s.bytes().length).toBe(3_001_000);
     expect(s.chunks.length).toBeGreaterThan(5);
     for (const c of s.chunks) expect(c.length).toBeLessThanOrEqual(512 * 1024);

@@ -110,8 +110,20 @@ describe('parseAdditionalConditions', () => {
     [undefined, []],
     ['', []],
     ['A1-1', [{ itemCode: 'A1', conditionCode: '1' }]],
-    ['A1-1;B2-20', [{ itemCode: 'A1', conditionCode: '1' }, { itemCode: 'B2', conditionCode: '20' }]],
-    ['A1-1;;B2-2', [{ itemCode: 'A1', conditionCode: '1' }, { itemCode: 'B2', conditionCode: '2' }]],
+    [
+      'A1-1;B2-20',
+      [
+        { itemCode: 'A1', conditionCode: '1' },
+        { itemCode: 'B2', conditionCode: '20' },
+      ],
+    ],
+    [
+      'A1-1;;B2-2',
+      [
+        { itemCode: 'A1', conditionCode: '1' },
+        { itemCode: 'B2', conditionCode: '2' },
+      ],
+    ],
     ['A1;-1;B2-', []],
   ] as const)('%s', (input, expected) => {
     expect(parseAdditionalConditions(input)).toEqual(expected);

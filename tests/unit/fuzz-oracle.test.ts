@@ -12,7 +12,8 @@ const answer = (status: number, contentType: string, body: unknown, ms = 5): Raw
   body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
   ms,
 });
-const problem = (status: number, extra: Record<string, unknown> = {}) => answer(status, 'application/problem+json; charset=utf-8', { status, code: 'x', title: 't', ...extra });
+const problem = (status: number, extra: Record<string, unknown> = {}) =>
+  answer(status, 'application/problem+json; charset=utf-8', { status, code: 'x', title: 't', ...extra });
 
 describe('the fuzz oracle', () => {
   it('passes 2xx, and 4xx problems with a string code', () => {
@@ -41,16 +42,26 @@ describe('the fuzz oracle', () => {
     expect(judge({ ...answer(200, 'application/json', '{"a'), incomplete: true })).toMatch(/cut short/);
   });
   it('reads chunked and 204 answers', () => {
-    expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'))).toMatchObject({ status: 200, complete: true, body: Buffer.from('abcde') });
+    expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'))).toMatchObject({
+      status: 200,
+      complete: true,
+      body: Buffer.from('abcde'),
+    });
     expect(parseResponse(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'))).toMatchObject({ status: 204, complete: true });
-    expect(parseResponse(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}'))).toMatchObject({ status: 201, complete: true });
+    expect(parseResponse(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}'))).toMatchObject({
+      status: 201,
+      complete: true,
+    });
     expect(parseResponse(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'))).toBeNull();
     expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'))).toMatchObject({ complete: false });
   });
 });
 
 const fingerprint = ({ detail, request: r }: GeneratedRequest) =>
-  createHash('sha256').update(JSON.stringify([detail, r.method, r.target, r.headers, r.contentLength])).update(r.body ?? Buffer.alloc(0)).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([detail, r.method, r.target, r.headers, r.contentLength]))
+    .update(r.body ?? Buffer.alloc(0))
+    .digest('hex');
 
 describe('the fuzz generator', () => {
   const doc = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8'));

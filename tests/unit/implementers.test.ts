@@ -19,9 +19,27 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: '東京都', code: '130001', kind: 'prefecture', may: ['54', '21', '52', '53', '10', '18', '19', '38', '51', '79'], mayNot: ['15', '16', '23', '24', '62', '66'] },
-  { name: '八王子市 (中核市)', code: '132012', kind: 'city', may: ['52', '15', '16', '23', '24', '79', '10', '11', '28'], mayNot: ['54', '21', '53', '18', '38'] },
-  { name: '横浜市 (指定都市)', code: '141003', kind: 'designated_city', may: ['54', '21', '15', '52', '53', '79', '10', '23'], mayNot: ['18', '19', '38', '51', '62'] },
+  {
+    name: '東京都',
+    code: '130001',
+    kind: 'prefecture',
+    may: ['54', '21', '52', '53', '10', '18', '19', '38', '51', '79'],
+    mayNot: ['15', '16', '23', '24', '62', '66'],
+  },
+  {
+    name: '八王子市 (中核市)',
+    code: '132012',
+    kind: 'city',
+    may: ['52', '15', '16', '23', '24', '79', '10', '11', '28'],
+    mayNot: ['54', '21', '53', '18', '38'],
+  },
+  {
+    name: '横浜市 (指定都市)',
+    code: '141003',
+    kind: 'designated_city',
+    may: ['54', '21', '15', '52', '53', '79', '10', '23'],
+    mayNot: ['18', '19', '38', '51', '62'],
+  },
   { name: '千代田区 (特別区)', code: '131016', kind: 'special_ward', may: ['15', '10', '11', '23', '53', '52', '79'], mayNot: ['54', '21', '18', '38'] },
   { name: '瑞穂町 (町)', code: '133035', kind: 'town', may: ['15', '16', '23', '24', '79'], mayNot: ['52', '54', '21', '10', '53'] },
   { name: '檜原村 (村)', code: '133078', kind: 'village', may: ['15', '23'], mayNot: ['52', '10'] },
@@ -59,7 +77,11 @@ describe('canImplement (national programs, pmh.md §5)', () => {
 describe('programImplementers', () => {
   it('is the union over online-eligibility schemes when the program has schemes', () => {
     // 79 = 障害児入所医療 (都道府県, 指定都市, 児相設置市) + 肢体不自由児通所医療 (市区町村).
-    expect(implementersOf('79').map((i) => i.kind).sort()).toEqual(['child_guidance_city', 'designated_city', 'municipality', 'prefecture']);
+    expect(
+      implementersOf('79')
+        .map((i) => i.kind)
+        .sort(),
+    ).toEqual(['child_guidance_city', 'designated_city', 'municipality', 'prefecture']);
   });
 
   it("is the program's own implementers when it has none", () => {

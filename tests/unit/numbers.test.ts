@@ -22,8 +22,7 @@ import { PREFECTURES, prefectureByCode } from '../../src/domain/prefectures.js';
 
 const codes = (r: NumberCheck) => r.problems.map((p) => p.code);
 
-const digitString = (n: number) =>
-  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const digitString = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 const prefectureCode = fc.integer({ min: 1, max: 47 }).map((n) => String(n).padStart(2, '0'));
 const badPrefectureCode = fc.oneof(fc.constant('00'), fc.integer({ min: 48, max: 99 }).map(String));
 const scoreTable = fc.constantFrom('1', '3', '4', '6');
@@ -36,8 +35,7 @@ function mutate(s: string, pos: number, delta: number): string {
 
 const MY_W = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 const LG_W = [6, 5, 4, 3, 2];
-const weightedMod11 = (s: string, w: number[]) =>
-  Array.from(s.slice(0, w.length)).reduce((acc, ch, i) => acc + Number(ch) * (w[i] ?? NaN), 0) % 11;
+const weightedMod11 = (s: string, w: number[]) => Array.from(s.slice(0, w.length)).reduce((acc, ch, i) => acc + Number(ch) * (w[i] ?? NaN), 0) % 11;
 
 describe('published valid numbers (pmh.md §4)', () => {
   it.each([
@@ -202,9 +200,15 @@ describe('corrupted variants', () => {
 
   it('an all-digit string of the wrong length is wrong_length only', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 20 }).filter((n) => n !== 12).chain(digitString), (s) => {
-        expect(codes(checkMyNumber(s))).toEqual(['wrong_length']);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 0, max: 20 })
+          .filter((n) => n !== 12)
+          .chain(digitString),
+        (s) => {
+          expect(codes(checkMyNumber(s))).toEqual(['wrong_length']);
+        },
+      ),
     );
   });
 });
@@ -295,25 +299,18 @@ describe('property: complete* builds valid numbers; single-digit changes are cau
 
   it('公費負担者番号: valid; every single-digit change is a check_digit_mismatch', () => {
     fc.assert(
-      fc.property(
-        digitString(2),
-        prefectureCode,
-        digitString(3),
-        fc.nat({ max: 7 }),
-        fc.integer({ min: 1, max: 9 }),
-        (law, pref, inst, pos, delta) => {
-          const full = completeInsurerNumber(law + pref + inst);
-          const ok = decodeInsurerNumber(full);
-          expect(ok.valid).toBe(true);
-          expect([ok.lawCode, ok.prefectureCode, ok.institutionNumber]).toEqual([law, pref, inst]);
-          const mutated = mutate(full, pos, delta);
-          const r = checkInsurerNumber(mutated);
-          expect(r.valid).toBe(false);
-          expect(codes(r)).toContain('check_digit_mismatch');
-          const prefOk = prefectureByCode(mutated.slice(2, 4)) !== undefined;
-          expect(codes(r)).toEqual(prefOk ? ['check_digit_mismatch'] : ['unknown_prefecture', 'check_digit_mismatch']);
-        },
-      ),
+      fc.property(digitString(2), prefectureCode, digitString(3), fc.nat({ max: 7 }), fc.integer({ min: 1, max: 9 }), (law, pref, inst, pos, delta) => {
+        const full = completeInsurerNumber(law + pref + inst);
+        const ok = decodeInsurerNumber(full);
+        expect(ok.valid).toBe(true);
+        expect([ok.lawCode, ok.prefectureCode, ok.institutionNumber]).toEqual([law, pref, inst]);
+        const mutated = mutate(full, pos, delta);
+        const r = checkInsurerNumber(mutated);
+        expect(r.valid).toBe(false);
+        expect(codes(r)).toContain('check_digit_mismatch');
+        const prefOk = prefectureByCode(mutated.slice(2, 4)) !== undefined;
+        expect(codes(r)).toEqual(prefOk ? ['check_digit_mismatch'] : ['unknown_prefecture', 'check_digit_mismatch']);
+      }),
       { numRuns: 2000 },
     );
   });
@@ -360,9 +357,7 @@ describe('property: complete* builds valid numbers; single-digit changes are cau
     );
   });
 
-  const medicalCode = fc
-    .tuple(prefectureCode, scoreTable, digitString(6))
-    .map(([pref, table, body]) => completeMedicalInstitutionCode(pref + table + body));
+  const medicalCode = fc.tuple(prefectureCode, scoreTable, digitString(6)).map(([pref, table, body]) => completeMedicalInstitutionCode(pref + table + body));
 
   it('医療機関コード: valid; a change in 郡市区+番号 or the check digit is a check_digit_mismatch', () => {
     fc.assert(

@@ -6,14 +6,25 @@ import { lineRecord } from '../../src/registrations/prepare.js';
 
 describe('maskPersonalText', () => {
   it('hides digit runs of 10+ digits in any width, with separators or percent-encoded, and percent-encoded text', () => {
-    for (const s of ['735192640806', '7351-9264-0806', '7351 9264 0806', '7351‐9264‐0806', '7351ー9264ー0806', '7351－9264－0806', '7351926408061', '０９０１２３４５６７８', '%37%33%35%31%39%32%36%34%30%38%30%36']) {
+    for (const s of [
+      '735192640806',
+      '7351-9264-0806',
+      '7351 9264 0806',
+      '7351‐9264‐0806',
+      '7351ー9264ー0806',
+      '7351－9264－0806',
+      '7351926408061',
+      '０９０１２３４５６７８',
+      '%37%33%35%31%39%32%36%34%30%38%30%36',
+    ]) {
       expect(maskPersonalText(`a ${s} b`)).toBe('a ************ b');
     }
     expect(maskPersonalText('/x/%E5%B1%B1%E7%94%B0/y')).toBe('/x/%…/y');
     expect(maskPersonalText('番号%E3%81%AF735192640806')).not.toMatch(/7351|%E3/);
   });
   it('keeps what is not personal: short numbers, dates, UUIDs, ASCII escapes', () => {
-    for (const s of ['123456789', '2026-11-23', 'f1b2c3d4-0000-4000-8000-000000000001', 'a%2Fb', 'at position 12 (line 1 column 13)']) expect(maskPersonalText(s)).toBe(s);
+    for (const s of ['123456789', '2026-11-23', 'f1b2c3d4-0000-4000-8000-000000000001', 'a%2Fb', 'at position 12 (line 1 column 13)'])
+      expect(maskPersonalText(s)).toBe(s);
   });
 });
 

@@ -86,8 +86,7 @@ function withValue(path: string, value: unknown, record = fullRecord()): Record<
 }
 
 const issuePath = (path: string): string => path.replace('[]', '.0');
-const codesAt = (issues: readonly RecordIssue[], path: string): string[] =>
-  issues.filter((i) => i.field === issuePath(path)).map((i) => i.code);
+const codesAt = (issues: readonly RecordIssue[], path: string): string[] => issues.filter((i) => i.field === issuePath(path)).map((i) => i.code);
 function errorsOf(input: unknown): RecordIssue[] {
   const v = validateRecord(input, TYPES);
   return v.ok ? [] : v.errors;
@@ -118,14 +117,11 @@ describe('PMH field table ↔ validator', () => {
     },
   );
 
-  it.each(leaves.filter((f) => f.pattern !== undefined).map((f) => [f.path, f] as const))(
-    '%s: a character outside the pattern is refused',
-    (path, f) => {
-      const bad = f.pattern?.test('A') === true ? '!' : 'A';
-      const codes = codesAt(errorsOf(withValue(path, bad.repeat(12))), path);
-      expect(codes.some((c) => c === 'invalid_format' || c === 'invalid_characters')).toBe(true);
-    },
-  );
+  it.each(leaves.filter((f) => f.pattern !== undefined).map((f) => [f.path, f] as const))('%s: a character outside the pattern is refused', (path, f) => {
+    const bad = f.pattern?.test('A') === true ? '!' : 'A';
+    const codes = codesAt(errorsOf(withValue(path, bad.repeat(12))), path);
+    expect(codes.some((c) => c === 'invalid_format' || c === 'invalid_characters')).toBe(true);
+  });
 
   it.each(leaves.filter((f) => f.type === 'enum').map((f) => [f.path, f] as const))('%s: exactly the enum values', (path, f) => {
     for (const value of f.values ?? []) expect(errorsOf(withValue(path, value))).toEqual([]);
@@ -143,16 +139,29 @@ describe('PMH field table ↔ validator', () => {
   it('maxItems of the table is the validator’s limit', () => {
     const detail = PMH_FIELDS_BY_PATH.get('certificationDetail')?.maxItems ?? 0;
     const item = { label: 'a', value: 'b' };
-    expect(errorsOf(withValue('certificationDetail', Array.from({ length: detail }, () => item)))).toEqual([]);
-    expect(codesAt(errorsOf(withValue('certificationDetail', Array.from({ length: detail + 1 }, () => item))), 'certificationDetail')).toEqual([
-      'too_many_items',
-    ]);
+    expect(
+      errorsOf(
+        withValue(
+          'certificationDetail',
+          Array.from({ length: detail }, () => item),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      codesAt(
+        errorsOf(
+          withValue(
+            'certificationDetail',
+            Array.from({ length: detail + 1 }, () => item),
+          ),
+        ),
+        'certificationDetail',
+      ),
+    ).toEqual(['too_many_items']);
     const institutions = PMH_FIELDS_BY_PATH.get('designatedMedicalInstitutions')?.maxItems ?? 0;
     const codes = (n: number) => Array.from({ length: n }, (_, i) => completeMedicalInstitutionCode(`131${String(i).padStart(6, '0')}`)).join(';');
     expect(errorsOf(withValue('designatedMedicalInstitutions', codes(institutions)))).toEqual([]);
-    expect(codesAt(errorsOf(withValue('designatedMedicalInstitutions', codes(institutions + 1))), 'designatedMedicalInstitutions')).toEqual([
-      'too_many_items',
-    ]);
+    expect(codesAt(errorsOf(withValue('designatedMedicalInstitutions', codes(institutions + 1))), 'designatedMedicalInstitutions')).toEqual(['too_many_items']);
   });
 
   it.each(leaves.filter((f) => f.personal).map((f) => [f.path] as const))('%s (personal): an invalid value is never quoted', (path) => {

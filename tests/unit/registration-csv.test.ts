@@ -1,17 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  CSV_COLUMNS,
-  CSV_REQUIRED_COLUMNS,
-  checkCsvHeader,
-  csvRowToRecord,
-} from '../../src/domain/registration-csv.js';
-import {
-  RECORD_FIELDS,
-  REQUIRED_RECORD_FIELDS,
-  validateRecord,
-  type CertificateTypeRules,
-} from '../../src/domain/pmh-record/index.js';
+import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS, checkCsvHeader, csvRowToRecord } from '../../src/domain/registration-csv.js';
+import { RECORD_FIELDS, REQUIRED_RECORD_FIELDS, validateRecord, type CertificateTypeRules } from '../../src/domain/pmh-record/index.js';
 
 const NATIONAL: CertificateTypeRules = {
   id: 'nanbyo54',
@@ -60,9 +50,7 @@ function fullRecord(): Rec {
 /** Inverse mapping for the tests: a record to cells under `header`. */
 function toRow(rec: Rec, header: readonly string[]): string[] {
   return header.map((col) => {
-    const v = col.startsWith('basicFiveInfo.')
-      ? (rec.basicFiveInfo as Rec | undefined)?.[col.slice('basicFiveInfo.'.length)]
-      : rec[col];
+    const v = col.startsWith('basicFiveInfo.') ? (rec.basicFiveInfo as Rec | undefined)?.[col.slice('basicFiveInfo.'.length)] : rec[col];
     if (v === undefined) return '';
     if (typeof v === 'string') return v;
     if (typeof v === 'boolean') return String(v);
@@ -151,7 +139,12 @@ describe('csvRowToRecord', () => {
   });
 
   it('a row with only empty cells gives an empty record', () => {
-    expect(csvRowToRecord(header, header.map(() => ''))).toEqual({ record: {}, errors: [] });
+    expect(
+      csvRowToRecord(
+        header,
+        header.map(() => ''),
+      ),
+    ).toEqual({ record: {}, errors: [] });
   });
 
   it.each([

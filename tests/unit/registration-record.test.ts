@@ -50,9 +50,7 @@ export const LOCAL = rules('maru88', 'local', ['88138243'], 'strict');
 export const NATIONAL_LENIENT = rules('nanbyo54L', 'national', [], 'lenient', '54');
 export const LOCAL_LENIENT = rules('maru88L', 'local', [], 'lenient');
 
-export const TYPES: ReadonlyMap<string, CertificateTypeRules> = new Map(
-  [NATIONAL, LOCAL, NATIONAL_LENIENT, LOCAL_LENIENT].map((t) => [t.id, t]),
-);
+export const TYPES: ReadonlyMap<string, CertificateTypeRules> = new Map([NATIONAL, LOCAL, NATIONAL_LENIENT, LOCAL_LENIENT].map((t) => [t.id, t]));
 
 /** Valid 医療機関コード (13 東京都, 医科 / 調剤). */
 export const INSTITUTION_1 = '1311234566';
@@ -147,9 +145,7 @@ const national = (path: string, value: unknown) => withPath(nationalRecord(), pa
 const local = (path: string, value: unknown) => withPath(localRecord(), path, value);
 const ofType = (rec: Rec, id: string) => ({ ...rec, orgSpecificCertificateTypeId: id });
 
-const codes101 = Array.from({ length: 101 }, (_, i) =>
-  completeMedicalInstitutionCode(`131${String(i).padStart(6, '0')}`),
-).join(';');
+const codes101 = Array.from({ length: 101 }, (_, i) => completeMedicalInstitutionCode(`131${String(i).padStart(6, '0')}`)).join(';');
 
 // ---------------------------------------------------------------------------
 
@@ -237,10 +233,7 @@ describe('valid records', () => {
   });
 
   it('accepts leap days and -0 as 0 yen', () => {
-    const v = validateRecord(
-      { ...national('basicFiveInfo.dateOfBirth', '2000-02-29'), maxCopaymentAmount: { monthly: -0 } },
-      TYPES,
-    );
+    const v = validateRecord({ ...national('basicFiveInfo.dateOfBirth', '2000-02-29'), maxCopaymentAmount: { monthly: -0 } }, TYPES);
     expect(v.ok).toBe(true);
     if (!v.ok) return;
     expect(Object.is((v.record.maxCopaymentAmount as Rec).monthly, 0)).toBe(true);
@@ -290,10 +283,7 @@ describe('deletion records (isDeleted: true)', () => {
   });
 
   it('still check the format of present fields', () => {
-    const v = validateRecord(
-      { ...minimal(), validFrom: '2025-02-30', basicFiveInfo: { nameKana: 'たろう' }, isAlwaysReimbursement: true },
-      TYPES,
-    );
+    const v = validateRecord({ ...minimal(), validFrom: '2025-02-30', basicFiveInfo: { nameKana: 'たろう' }, isAlwaysReimbursement: true }, TYPES);
     expect(pairs(errorsOf(v))).toEqual([
       ['basicFiveInfo.nameKana', 'invalid_characters'],
       ['isAlwaysReimbursement', 'wrong_type'],
@@ -394,7 +384,11 @@ const rows: Row[] = [
   ['recipient number with "-"', local('medicalSubsidyRecipientNumber', 'A-1'), [['medicalSubsidyRecipientNumber', 'invalid_format']]],
   ['national recipient number not 7 digits', national('medicalSubsidyRecipientNumber', 'A1234'), [['medicalSubsidyRecipientNumber', 'invalid_format']]],
   ['national recipient number of 8 digits', national('medicalSubsidyRecipientNumber', '00000018'), [['medicalSubsidyRecipientNumber', 'invalid_format']]],
-  ['national recipient number wrong check digit', national('medicalSubsidyRecipientNumber', '0000017'), [['medicalSubsidyRecipientNumber', 'check_digit_mismatch']]],
+  [
+    'national recipient number wrong check digit',
+    national('medicalSubsidyRecipientNumber', '0000017'),
+    [['medicalSubsidyRecipientNumber', 'check_digit_mismatch']],
+  ],
   // keys
   ['certificationSubKey with a space', national('certificationSubKey', 'sub 1'), [['certificationSubKey', 'invalid_format']]],
   ['certificationSubKey of 51 characters', national('certificationSubKey', 's'.repeat(51)), [['certificationSubKey', 'too_long']]],
@@ -411,11 +405,31 @@ const rows: Row[] = [
   ['additionalConditions unknown condition', national('additionalConditions', '02-B'), [['additionalConditions', 'unknown_condition_code']]],
   ['additionalConditions item twice', national('additionalConditions', '01-1;01-2'), [['additionalConditions', 'duplicate_condition_item']]],
   // designatedMedicalInstitutions
-  ['institution code wrong check digit', national('designatedMedicalInstitutions', '1311234567'), [['designatedMedicalInstitutions', 'invalid_medical_institution_code']]],
-  ['institution code of 9 digits', national('designatedMedicalInstitutions', `${INSTITUTION_1};131123456`), [['designatedMedicalInstitutions', 'invalid_medical_institution_code']]],
-  ['institution code unknown score table', national('designatedMedicalInstitutions', completeMedicalInstitutionCode('132123456')), [['designatedMedicalInstitutions', 'invalid_medical_institution_code']]],
-  ['institution codes with an empty entry', national('designatedMedicalInstitutions', `${INSTITUTION_1};;${INSTITUTION_2}`), [['designatedMedicalInstitutions', 'invalid_format']]],
-  ['institution code twice', national('designatedMedicalInstitutions', `${INSTITUTION_1};${INSTITUTION_1}`), [['designatedMedicalInstitutions', 'duplicate_medical_institution_code']]],
+  [
+    'institution code wrong check digit',
+    national('designatedMedicalInstitutions', '1311234567'),
+    [['designatedMedicalInstitutions', 'invalid_medical_institution_code']],
+  ],
+  [
+    'institution code of 9 digits',
+    national('designatedMedicalInstitutions', `${INSTITUTION_1};131123456`),
+    [['designatedMedicalInstitutions', 'invalid_medical_institution_code']],
+  ],
+  [
+    'institution code unknown score table',
+    national('designatedMedicalInstitutions', completeMedicalInstitutionCode('132123456')),
+    [['designatedMedicalInstitutions', 'invalid_medical_institution_code']],
+  ],
+  [
+    'institution codes with an empty entry',
+    national('designatedMedicalInstitutions', `${INSTITUTION_1};;${INSTITUTION_2}`),
+    [['designatedMedicalInstitutions', 'invalid_format']],
+  ],
+  [
+    'institution code twice',
+    national('designatedMedicalInstitutions', `${INSTITUTION_1};${INSTITUTION_1}`),
+    [['designatedMedicalInstitutions', 'duplicate_medical_institution_code']],
+  ],
   ['101 institution codes', national('designatedMedicalInstitutions', codes101), [['designatedMedicalInstitutions', 'too_many_items']]],
   // isAlwaysReimbursement
   ['isAlwaysReimbursement boolean', national('isAlwaysReimbursement', false), [['isAlwaysReimbursement', 'wrong_type']]],
@@ -432,7 +446,14 @@ const rows: Row[] = [
   ['validTo 2025-04-31', national('validTo', '2025-04-31'), [['validTo', 'invalid_date']]],
   ['validTo before validFrom', national('validTo', '2025-03-31'), [['validTo', 'valid_to_before_valid_from']]],
   // certificationDetail
-  ['101 detail items', national('certificationDetail', Array.from({ length: 101 }, () => ({ label: 'a', value: 'b' }))), [['certificationDetail', 'too_many_items']]],
+  [
+    '101 detail items',
+    national(
+      'certificationDetail',
+      Array.from({ length: 101 }, () => ({ label: 'a', value: 'b' })),
+    ),
+    [['certificationDetail', 'too_many_items']],
+  ],
   ['detail item a string', national('certificationDetail.1', '備考'), [['certificationDetail.1', 'wrong_type']]],
   ['detail item null', national('certificationDetail.0', null), [['certificationDetail.0', 'wrong_type']]],
   ['detail label empty', national('certificationDetail.1.label', ''), [['certificationDetail.1.label', 'required']]],
@@ -689,44 +710,41 @@ describe('rawRecordKey / keyString', () => {
 // ---------------------------------------------------------------------------
 // Property tests
 
-const digits = (n: number) =>
-  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 const keyChars = (min: number, max: number) =>
-  fc
-    .array(fc.constantFrom(...'0123456789ABCXYZabcxyz-_'.split('')), { minLength: min, maxLength: max })
-    .map((a) => a.join(''));
+  fc.array(fc.constantFrom(...'0123456789ABCXYZabcxyz-_'.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
 const kana = fc
-  .array(fc.integer({ min: 0x30a0, max: 0x30ff }).map((c) => String.fromCharCode(c)), { minLength: 1, maxLength: 100 })
+  .array(
+    fc.integer({ min: 0x30a0, max: 0x30ff }).map((c) => String.fromCharCode(c)),
+    { minLength: 1, maxLength: 100 },
+  )
   .map((a) => a.join(''));
 const date = fc
   .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const text = (max: number) =>
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }).filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
+const text = (max: number) => fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }).filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
 
 /** Random valid records of the four types. */
 const validRecord: fc.Arbitrary<Rec> = fc
-  .record(
-    {
-      typeId: fc.constantFrom('nanbyo54', 'maru88', 'nanbyo54L', 'maru88L'),
-      myNumber: digits(11).map(completeMyNumber),
-      name: text(100),
-      nameKana: kana,
-      address: text(200),
-      dateOfBirth: date,
-      sex: fc.constantFrom('1', '2', '3'),
-      isNotDisclosed: fc.boolean(),
-      certificationName: text(100),
-      subKey: fc.option(keyChars(0, 50), { nil: undefined }),
-      historyKey: keyChars(1, 50),
-      dates: fc.tuple(date, date).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
-      isAlwaysReimbursement: fc.constantFrom('0', '1'),
-      isDeleted: fc.boolean(),
-      segment: fc.option(fc.constantFrom('1', '2'), { nil: undefined }),
-      monthly: fc.option(fc.nat(), { nil: undefined }),
-      detail: fc.array(fc.record({ label: text(100), value: fc.constantFrom('', 'x', '1割') }), { maxLength: 5 }),
-    },
-  )
+  .record({
+    typeId: fc.constantFrom('nanbyo54', 'maru88', 'nanbyo54L', 'maru88L'),
+    myNumber: digits(11).map(completeMyNumber),
+    name: text(100),
+    nameKana: kana,
+    address: text(200),
+    dateOfBirth: date,
+    sex: fc.constantFrom('1', '2', '3'),
+    isNotDisclosed: fc.boolean(),
+    certificationName: text(100),
+    subKey: fc.option(keyChars(0, 50), { nil: undefined }),
+    historyKey: keyChars(1, 50),
+    dates: fc.tuple(date, date).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
+    isAlwaysReimbursement: fc.constantFrom('0', '1'),
+    isDeleted: fc.boolean(),
+    segment: fc.option(fc.constantFrom('1', '2'), { nil: undefined }),
+    monthly: fc.option(fc.nat(), { nil: undefined }),
+    detail: fc.array(fc.record({ label: text(100), value: fc.constantFrom('', 'x', '1割') }), { maxLength: 5 }),
+  })
   .map((g) => {
     const national = g.typeId.startsWith('nanbyo');
     const rec: Rec = {
@@ -752,11 +770,7 @@ const validRecord: fc.Arbitrary<Rec> = fc
 
 /** Per field of a base record: keep its valid value, drop it, or replace it with junk. */
 type Choice = 'valid' | 'absent' | 'junk';
-const junk = fc.oneof(
-  fc.jsonValue(),
-  fc.string(),
-  fc.constantFrom('', '1', '0', 'true', 'A', '01-1', '2025-02-30', '123456789018', '54130018', '0000018'),
-);
+const junk = fc.oneof(fc.jsonValue(), fc.string(), fc.constantFrom('', '1', '0', 'true', 'A', '01-1', '2025-02-30', '123456789018', '54130018', '0000018'));
 const mixedRecord = fc
   .record({
     base: fc.constantFrom(nationalRecord(), localRecord()),
@@ -786,9 +800,7 @@ const mixedRecord = fc
     // fromEntries: "__proto__" becomes an own property, as with JSON.parse.
     const input = Object.fromEntries(entries);
     const absentRequired = RECORD_FIELDS.filter((f, i) => choices[i] === 'absent' && REQUIRED_RECORD_FIELDS.includes(f));
-    const allValid = choices.every(
-      (c, i) => c === 'valid' || (c === 'absent' && !REQUIRED_RECORD_FIELDS.includes(RECORD_FIELDS[i] as string)),
-    );
+    const allValid = choices.every((c, i) => c === 'valid' || (c === 'absent' && !REQUIRED_RECORD_FIELDS.includes(RECORD_FIELDS[i] as string)));
     return { input, absentRequired, expectOk: allValid && extra === undefined };
   });
 
@@ -861,10 +873,7 @@ describe('properties', () => {
   });
 
   it('a valid non-deleted record with one required field removed fails with required on that field', () => {
-    const fields = [
-      ...REQUIRED_RECORD_FIELDS,
-      ...['name', 'nameKana', 'address', 'dateOfBirth', 'sex'].map((s) => `basicFiveInfo.${s}`),
-    ];
+    const fields = [...REQUIRED_RECORD_FIELDS, ...['name', 'nameKana', 'address', 'dateOfBirth', 'sex'].map((s) => `basicFiveInfo.${s}`)];
     fc.assert(
       fc.property(validRecord, fc.constantFrom(...fields), (rec, field) => {
         const input = withPath({ ...rec, isDeleted: false }, field, undefined);

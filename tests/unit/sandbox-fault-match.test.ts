@@ -37,7 +37,14 @@ describe('globMatches', () => {
   });
 
   it('agrees with an equivalent regular expression on any input', () => {
-    const toRegex = (p: string) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    const toRegex = (p: string) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        's',
+      );
     fc.assert(
       fc.property(fc.stringMatching(/^[ab*/]{0,8}$/), fc.stringMatching(/^[ab/]{0,10}$/), (pattern, value) => {
         expect(globMatches(pattern, value)).toBe(toRegex(pattern).test(value));
@@ -100,15 +107,22 @@ describe('parsePreferFault', () => {
     [undefined, null],
     ['respond-async, wait=5', null],
     ['sandbox-fault=503', { effect: { status: 503 }, applied: ['sandbox-fault=503'] }],
-    ['return=minimal, sandbox-fault=429; sandbox-problem=rate_limited', { effect: { status: 429, problemCode: 'rate_limited' }, applied: ['sandbox-fault=429', 'sandbox-problem=rate_limited'] }],
+    [
+      'return=minimal, sandbox-fault=429; sandbox-problem=rate_limited',
+      { effect: { status: 429, problemCode: 'rate_limited' }, applied: ['sandbox-fault=429', 'sandbox-problem=rate_limited'] },
+    ],
     ['sandbox-latency=250', { effect: { latencyMs: 250 }, applied: ['sandbox-latency=250'] }],
     ['Sandbox-Fault="502"', { effect: { status: 502 }, applied: ['sandbox-fault=502'] }],
   ])('%s', (header, expected) => expect(parsePreferFault(header)).toEqual(expected));
 
-  it.each(['sandbox-fault=200', 'sandbox-fault=abc', 'sandbox-latency=999999', 'sandbox-problem=Bad-Code, sandbox-fault=503', 'sandbox-problem=x', 'sandbox-faults=503'])(
-    'refuses %s',
-    (header) => expect(parsePreferFault(header)).toHaveProperty('error'),
-  );
+  it.each([
+    'sandbox-fault=200',
+    'sandbox-fault=abc',
+    'sandbox-latency=999999',
+    'sandbox-problem=Bad-Code, sandbox-fault=503',
+    'sandbox-problem=x',
+    'sandbox-faults=503',
+  ])('refuses %s', (header) => expect(parsePreferFault(header)).toHaveProperty('error'));
 });
 
 describe('maintenance window', () => {

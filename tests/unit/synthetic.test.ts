@@ -6,7 +6,13 @@ import { rulesOf } from '../../src/certificate-types/repository.js';
 import { definitionViolations } from '../../src/certificate-types/service.js';
 import { PROGRAMS } from '../../src/catalogue/programs-data.js';
 import type { Program } from '../../src/catalogue/schemas.js';
-import { checkMedicalInstitutionCode, checkMyNumber, completeMedicalInstitutionCode, checkRecipientNumber, decodeInsurerNumber } from '../../src/domain/numbers.js';
+import {
+  checkMedicalInstitutionCode,
+  checkMyNumber,
+  completeMedicalInstitutionCode,
+  checkRecipientNumber,
+  decodeInsurerNumber,
+} from '../../src/domain/numbers.js';
 import { csvRowToRecord } from '../../src/domain/registration-csv.js';
 import { validateRecord, type PmhActiveRecord } from '../../src/domain/pmh-record/index.js';
 import { addYears, ageOn, dayNumber, fromDayNumber } from '../../src/synthetic/calendar.js';
@@ -51,7 +57,8 @@ describe('synthetic registration records', () => {
     // The definition is a valid PUT body with no business-rule violation for the municipality.
     expect(certificateTypeDefinitionSchema.parse(type.definition)).toEqual(type.definition);
     const lg = { code: m.code, kind: m.code === '130001' ? 'prefecture' : 'city', name: '', prefectureCode: m.prefectureCode } as const;
-    const program = type.definition.kind === 'national' ? (PROGRAMS.find((p) => p.lawCode === (type.definition as { lawCode: string }).lawCode) as unknown as Program) : null;
+    const program =
+      type.definition.kind === 'national' ? (PROGRAMS.find((p) => p.lawCode === (type.definition as { lawCode: string }).lawCode) as unknown as Program) : null;
     expect(definitionViolations(type.definition, lg as never, program).filter((v) => v.code !== 'implementer_not_allowed')).toEqual([]);
 
     const rules = rulesFor(type);
@@ -161,7 +168,12 @@ describe('synthetic registration records', () => {
       const all = [...createGenerator({ seed: 5, municipality: HACHIOJI, certificateType: preset(name, HACHIOJI) }).records(2000)];
       expect(all.every(covers)).toBe(true);
 
-      const g = createGenerator({ seed: 5, municipality: HACHIOJI, certificateType: preset(name, HACHIOJI), shares: { expired: 0.2, future: 0.2, history: 0.5 } });
+      const g = createGenerator({
+        seed: 5,
+        municipality: HACHIOJI,
+        certificateType: preset(name, HACHIOJI),
+        shares: { expired: 0.2, future: 0.2, history: 0.5 },
+      });
       const counts = { expired: 0, future: 0, current: 0, withHistory: 0 };
       for (let i = 0; i < 2000; i++) {
         const rows = g.recordsOf(i);

@@ -58,7 +58,10 @@ describe('checkWebhookUrl', () => {
     ['http://user:pw@example.com/', 'credentials', 'credentials'],
     ['http://example.com/#x', 'fragment', 'fragment'],
   ])('%s → %s (private allowed) / %s (not)', (input, withPrivate, without) => {
-    for (const [policy, expected] of [[open, withPrivate], [closed, without]] as const) {
+    for (const [policy, expected] of [
+      [open, withPrivate],
+      [closed, without],
+    ] as const) {
       const v = checkWebhookUrl(input, policy);
       if (expected.includes('/')) expect(v).toMatchObject({ ok: true, url: expected });
       else expect(v).toMatchObject({ ok: false, rule: expected });
@@ -98,7 +101,12 @@ describe('resolveChecked (delivery-time check)', () => {
     if (!a) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h}`), { code: 'ENOTFOUND' });
     return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   };
-  const dns = resolver({ 'public.example': ['93.184.215.14'], 'rebind.example': ['93.184.215.14', '127.0.0.1'], 'meta.example': ['169.254.169.254'], 'mapped.example': ['::ffff:169.254.169.254'] });
+  const dns = resolver({
+    'public.example': ['93.184.215.14'],
+    'rebind.example': ['93.184.215.14', '127.0.0.1'],
+    'meta.example': ['169.254.169.254'],
+    'mapped.example': ['::ffff:169.254.169.254'],
+  });
 
   it('connects to the checked address of a public name', async () => {
     expect(await resolveChecked('public.example', closed, dns)).toEqual({ address: '93.184.215.14', family: 4 });

@@ -159,7 +159,13 @@ export class Reader {
         // A key is quoted only when it looks like a field name: a key can hold anything (a name).
         const named = FIELD_NAME_LIKE.test(k) && !/[0-9]{4}/.test(k);
         const path = named ? this.path(k) : this.prefix;
-        this.c.error(path, 'unknown_field', named ? `${quote(path, 80)} is not a PMH field` : `${this.prefix === '' ? 'the record' : this.prefix} has a field that is not a PMH field (its name is not shown)`);
+        this.c.error(
+          path,
+          'unknown_field',
+          named
+            ? `${quote(path, 80)} is not a PMH field`
+            : `${this.prefix === '' ? 'the record' : this.prefix} has a field that is not a PMH field (its name is not shown)`,
+        );
       }
     }
   }
@@ -177,11 +183,7 @@ export class Reader {
     const fits = this.maxLength(name, s, max);
     const forbidden = multiline ? FORBIDDEN_MULTILINE_TEXT : FORBIDDEN_TEXT;
     if (forbidden.test(s)) {
-      this.c.error(
-        this.path(name),
-        'invalid_characters',
-        `${this.path(name)} must not contain control characters or unpaired surrogates`,
-      );
+      this.c.error(this.path(name), 'invalid_characters', `${this.path(name)} must not contain control characters or unpaired surrogates`);
       return false;
     }
     return fits;

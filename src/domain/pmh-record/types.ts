@@ -98,7 +98,6 @@ export type RecordValidation =
   | { ok: true; record: PmhRecord; key: RecordKey; isDeleted: boolean; warnings: RecordIssue[] }
   | { ok: false; errors: RecordIssue[]; warnings: RecordIssue[]; key?: RecordKey };
 
-
 export const RECORD_ERROR_CODES = Object.freeze([
   'not_an_object',
   'unknown_field',

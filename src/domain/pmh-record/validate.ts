@@ -13,18 +13,7 @@ import {
   patternOf,
 } from './fields.js';
 import { wellFormedKey } from './key.js';
-import {
-  Collector,
-  FIELD_NAME_LIKE,
-  Reader,
-  isPlainObject,
-  jsonTypeOf,
-  own,
-  problemText,
-  quote,
-  remembered,
-  type Obj,
-} from './reader.js';
+import { Collector, FIELD_NAME_LIKE, Reader, isPlainObject, jsonTypeOf, own, problemText, quote, remembered, type Obj } from './reader.js';
 import type {
   BasicFiveInfo,
   CertificateTypeRules,
@@ -112,11 +101,7 @@ function validateBasicFiveInfo(c: Collector, obj: Obj, required: boolean): Parti
     const chars = NAME_KANA.pattern.test(kana);
     if (!chars) {
       const badAt = Array.from(kana).findIndex((ch) => !NAME_KANA.pattern.test(ch));
-      c.error(
-        'basicFiveInfo.nameKana',
-        'invalid_characters',
-        `basicFiveInfo.nameKana must be ${NAME_KANA.text}; character ${badAt + 1} is not`,
-      );
+      c.error('basicFiveInfo.nameKana', 'invalid_characters', `basicFiveInfo.nameKana must be ${NAME_KANA.text}; character ${badAt + 1} is not`);
     }
     if (fits && chars) out.nameKana = kana;
   }
@@ -137,12 +122,7 @@ function validateBasicFiveInfo(c: Collector, obj: Obj, required: boolean): Parti
   return out;
 }
 
-function validateInsurerNumber(
-  c: Collector,
-  r: Reader,
-  type: CertificateTypeRules | undefined,
-  lenient: boolean,
-): string | undefined {
+function validateInsurerNumber(c: Collector, r: Reader, type: CertificateTypeRules | undefined, lenient: boolean): string | undefined {
   const field = 'medicalSubsidyInsurerNumber';
   const s = r.string(field, false);
   if (s === undefined) return undefined;
@@ -165,12 +145,7 @@ function validateInsurerNumber(
   return s;
 }
 
-function validateRecipientNumber(
-  c: Collector,
-  r: Reader,
-  type: CertificateTypeRules | undefined,
-  lenient: boolean,
-): string | undefined {
+function validateRecipientNumber(c: Collector, r: Reader, type: CertificateTypeRules | undefined, lenient: boolean): string | undefined {
   const field = 'medicalSubsidyRecipientNumber';
   const s = r.string(field, false);
   if (s === undefined) return undefined;
@@ -187,12 +162,7 @@ function validateRecipientNumber(
   return s;
 }
 
-function validateCode(
-  c: Collector,
-  r: Reader,
-  field: 'segment' | 'incomeSegment',
-  type: CertificateTypeRules | undefined,
-): string | undefined {
+function validateCode(c: Collector, r: Reader, field: 'segment' | 'incomeSegment', type: CertificateTypeRules | undefined): string | undefined {
   const s = r.string(field, false);
   if (s === undefined) return undefined;
   if (type === undefined) return s;
@@ -215,11 +185,7 @@ function validateAdditionalConditions(c: Collector, r: Reader, type: Certificate
   s.split(';').forEach((entry, i) => {
     const m = CONDITION_PAIR.exec(entry);
     if (!m) {
-      c.error(
-        field,
-        'invalid_format',
-        `${field} entry ${i + 1} is not 項目コード-条件コード (half-width alphanumerics joined by "-", entries joined by ";")`,
-      );
+      c.error(field, 'invalid_format', `${field} entry ${i + 1} is not 項目コード-条件コード (half-width alphanumerics joined by "-", entries joined by ";")`);
       return;
     }
     const item = m[1] ?? '';
@@ -234,11 +200,7 @@ function validateAdditionalConditions(c: Collector, r: Reader, type: Certificate
     if (conditions === undefined) {
       c.error(field, 'unknown_condition_item', `${field}: item ${item} is not defined for certificate type ${type.id}`);
     } else if (!conditions.includes(condition)) {
-      c.error(
-        field,
-        'unknown_condition_code',
-        `${field}: condition ${condition} is not defined for item ${item} of certificate type ${type.id}`,
-      );
+      c.error(field, 'unknown_condition_code', `${field}: condition ${condition} is not defined for item ${item} of certificate type ${type.id}`);
     }
   });
   return c.errors.length === before ? s : undefined;
@@ -284,11 +246,7 @@ function validateMaxCopayment(c: Collector, obj: Obj): MaxCopaymentAmount | unde
     const v = r.number(name);
     if (v === undefined) continue;
     if (!Number.isSafeInteger(v) || v < 0) {
-      c.error(
-        r.path(name),
-        'invalid_value',
-        `${r.path(name)} must be a non-negative whole number of yen (safe integer), got ${String(v)}`,
-      );
+      c.error(r.path(name), 'invalid_value', `${r.path(name)} must be a non-negative whole number of yen (safe integer), got ${String(v)}`);
       continue;
     }
     out[name] = v + 0; // -0 → 0
@@ -321,8 +279,7 @@ function validateCertificationDetail(c: Collector, obj: Obj, required: boolean):
     const rawValue = own(item, 'value');
     let valueOk = false;
     if (rawValue === undefined) c.error(`${path}.value`, 'required', `${path}.value is required`);
-    else if (typeof rawValue !== 'string')
-      c.error(`${path}.value`, 'wrong_type', `${path}.value must be a string, got ${jsonTypeOf(rawValue)}`);
+    else if (typeof rawValue !== 'string') c.error(`${path}.value`, 'wrong_type', `${path}.value must be a string, got ${jsonTypeOf(rawValue)}`);
     else valueOk = r.text('value', rawValue, DETAIL_VALUE_MAX, true);
     r.unknownFields(CERTIFICATION_DETAIL_ITEM_FIELDS);
     if (labelOk && valueOk && typeof rawValue === 'string' && label !== undefined) out.push({ label, value: rawValue });
@@ -353,7 +310,13 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
     const field = (cut === -1 ? parts : parts.slice(0, cut)).slice(0, FIELD_PATH_DEPTH_MAX).join('.');
     return {
       ok: false,
-      errors: [{ field, code: 'invalid_text', message: `${field === '' ? 'the record' : field} holds a NUL character or an unpaired surrogate, which cannot be stored` }],
+      errors: [
+        {
+          field,
+          code: 'invalid_text',
+          message: `${field === '' ? 'the record' : field} holds a NUL character or an unpaired surrogate, which cannot be stored`,
+        },
+      ],
       warnings: [],
     };
   }
@@ -365,10 +328,7 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   // orgSpecificCertificateTypeId first: the type decides the other checks.
   let type: CertificateTypeRules | undefined;
   const org = r.string('orgSpecificCertificateTypeId', true);
-  if (
-    org !== undefined &&
-    r.identifier('orgSpecificCertificateTypeId', org, TYPE_ID_MAX, TYPE_ID.pattern, TYPE_ID.text)
-  ) {
+  if (org !== undefined && r.identifier('orgSpecificCertificateTypeId', org, TYPE_ID_MAX, TYPE_ID.pattern, TYPE_ID.text)) {
     type = types.get(org);
     if (type === undefined) {
       c.error(
@@ -393,10 +353,7 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   const recipient = validateRecipientNumber(c, r, type, lenient);
 
   let subKey = r.string('certificationSubKey', false);
-  if (
-    subKey !== undefined &&
-    !r.identifier('certificationSubKey', subKey, SUB_KEY_MAX, SUB_KEY.pattern, SUB_KEY.text)
-  ) {
+  if (subKey !== undefined && !r.identifier('certificationSubKey', subKey, SUB_KEY_MAX, SUB_KEY.pattern, SUB_KEY.text)) {
     subKey = undefined;
   }
 
@@ -421,10 +378,7 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   }
 
   let historyKey = r.string('historyKey', true);
-  if (
-    historyKey !== undefined &&
-    !r.identifier('historyKey', historyKey, HISTORY_KEY_MAX, HISTORY_KEY.pattern, HISTORY_KEY.text)
-  ) {
+  if (historyKey !== undefined && !r.identifier('historyKey', historyKey, HISTORY_KEY_MAX, HISTORY_KEY.pattern, HISTORY_KEY.text)) {
     historyKey = undefined;
   }
 
@@ -436,9 +390,7 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
   const key = wellFormedKey(input);
   if (c.errors.length > 0 || key === undefined || org === undefined || myNumber === undefined || historyKey === undefined) {
     // key === undefined etc. cannot happen without an error; kept for the type checker.
-    return key === undefined
-      ? { ok: false, errors: c.errors, warnings: c.warnings }
-      : { ok: false, errors: c.errors, warnings: c.warnings, key };
+    return key === undefined ? { ok: false, errors: c.errors, warnings: c.warnings } : { ok: false, errors: c.errors, warnings: c.warnings, key };
   }
 
   // Build the canonical record in §2 order.
@@ -465,4 +417,3 @@ export function validateRecord(input: unknown, types: ReadonlyMap<string, Certif
 
   return { ok: true, record: rec as unknown as PmhRecord, key, isDeleted: deleted, warnings: c.warnings };
 }
-

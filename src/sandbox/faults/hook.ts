@@ -32,12 +32,17 @@ export function installFaultInjection(app: FastifyInstance, service: FaultsServi
     if (d.kind === 'prefer') reply.header('preference-applied', d.applied);
     if (d.latencyMs) await sleep(d.latencyMs);
     if (d.status === undefined) return;
-    return sendProblem(reply, request, {
-      status: d.status,
-      code: d.problemCode!,
-      title: TITLES[d.kind]!,
-      detail: `The sandbox answered ${d.status} on purpose${d.kind === 'fault' ? ` (fault ${d.faultId})` : ''}; no request was processed.`,
-      injected: d.kind === 'fault' ? { by: 'fault', faultId: d.faultId } : { by: 'prefer' },
-    }, d.status === 503 ? { 'retry-after': '1' } : undefined);
+    return sendProblem(
+      reply,
+      request,
+      {
+        status: d.status,
+        code: d.problemCode!,
+        title: TITLES[d.kind]!,
+        detail: `The sandbox answered ${d.status} on purpose${d.kind === 'fault' ? ` (fault ${d.faultId})` : ''}; no request was processed.`,
+        injected: d.kind === 'fault' ? { by: 'fault', faultId: d.faultId } : { by: 'prefer' },
+      },
+      d.status === 503 ? { 'retry-after': '1' } : undefined,
+    );
   });
 }

@@ -129,12 +129,16 @@ export function parsePreferFault(header: string | string[] | undefined): PreferF
     const [k, ...rest] = raw.split('=');
     const key = k!.trim().toLowerCase();
     if (!key.startsWith('sandbox-')) continue;
-    const value = rest.join('=').trim().replace(/^"(.*)"$/, '$1');
+    const value = rest
+      .join('=')
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (key === 'sandbox-fault') {
       if (!/^[45][0-9]{2}$/.test(value)) return { error: `sandbox-fault must be an HTTP status 400–599, not "${value}"` };
       effect.status = Number(value);
     } else if (key === 'sandbox-latency') {
-      if (!/^[0-9]{1,5}$/.test(value) || Number(value) > MAX_LATENCY_MS) return { error: `sandbox-latency must be milliseconds 0–${MAX_LATENCY_MS}, not "${value}"` };
+      if (!/^[0-9]{1,5}$/.test(value) || Number(value) > MAX_LATENCY_MS)
+        return { error: `sandbox-latency must be milliseconds 0–${MAX_LATENCY_MS}, not "${value}"` };
       effect.latencyMs = Number(value);
     } else if (key === 'sandbox-problem') {
       if (!PROBLEM_CODE_PATTERN.test(value)) return { error: `sandbox-problem must be a code like service_unavailable, not "${value}"` };

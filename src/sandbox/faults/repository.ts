@@ -13,7 +13,13 @@ export function faultsRepository(db: Db) {
     async create(f: Omit<Fault, 'hits' | 'createdAt'>): Promise<Fault> {
       return toFault(
         await db.sandboxFault.create({
-          data: { id: f.id, match: f.match as Prisma.InputJsonValue, effect: f.effect as Prisma.InputJsonValue, remaining: f.remaining, expiresAt: f.expiresAt },
+          data: {
+            id: f.id,
+            match: f.match as Prisma.InputJsonValue,
+            effect: f.effect as Prisma.InputJsonValue,
+            remaining: f.remaining,
+            expiresAt: f.expiresAt,
+          },
         }),
       );
     },

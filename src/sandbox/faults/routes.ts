@@ -37,8 +37,7 @@ export const sandboxFaultRoutes: FastifyPluginAsyncZod<{ service: FaultsService 
         security: adminSecurity,
         operationId: 'createSandboxFault',
         summary: 'Inject a fault',
-        description:
-          `Makes matching requests fail or slow down.\n\n${FAULT_SEMANTICS}\n\n${createProblems.text}`,
+        description: `Makes matching requests fail or slow down.\n\n${FAULT_SEMANTICS}\n\n${createProblems.text}`,
         body: createFaultSchema,
         response: { 201: faultSchema, ...createProblems.responses },
       },
@@ -107,8 +106,7 @@ like a scheduled PMH outage; the catalogue, health and sandbox routes keep worki
         security: adminSecurity,
         operationId: 'setSandboxMaintenance',
         summary: 'Schedule a PMH maintenance window',
-        description:
-          `Replaces the window.\n\n${MAINTENANCE}\n\n${setMaintenanceProblems.text}`,
+        description: `Replaces the window.\n\n${MAINTENANCE}\n\n${setMaintenanceProblems.text}`,
         body: setMaintenanceSchema,
         response: { 200: maintenanceSchema, ...setMaintenanceProblems.responses },
       },

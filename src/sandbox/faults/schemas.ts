@@ -11,7 +11,9 @@ export const faultMatchSchema = z
       .max(500)
       .regex(/^\//, 'must start with /')
       .optional()
-      .describe('Request path without the query string: exact, or a glob where `*` is any run of characters (`/` included), e.g. `/municipal/v1/*`. Any when absent'),
+      .describe(
+        'Request path without the query string: exact, or a glob where `*` is any run of characters (`/` included), e.g. `/municipal/v1/*`. Any when absent',
+      ),
     actor: z
       .string()
       .min(1)
@@ -27,7 +29,11 @@ export const faultMatchSchema = z
 export const faultEffectSchema = z
   .object({
     status: z.int().min(400).max(599).optional().describe('HTTP status of the injected error (503 when only problemCode is given)'),
-    problemCode: z.string().regex(PROBLEM_CODE_PATTERN, 'lower-case letters, digits and _').optional().describe('`code` of the injected problem; by default one that fits the status (503 → service_unavailable)'),
+    problemCode: z
+      .string()
+      .regex(PROBLEM_CODE_PATTERN, 'lower-case letters, digits and _')
+      .optional()
+      .describe('`code` of the injected problem; by default one that fits the status (503 → service_unavailable)'),
     latencyMs: z.int().min(0).max(MAX_LATENCY_MS).optional().describe('Delay before answering; without a status the request then proceeds normally'),
   })
   .refine((e) => e.status !== undefined || e.problemCode !== undefined || e.latencyMs !== undefined, {
@@ -44,7 +50,11 @@ export const createFaultSchema = z
   })
   .meta({
     id: 'CreateSandboxFault',
-    example: { match: { method: 'POST', path: '/municipal/v1/registration-tasks', actor: 'municipality:131016' }, effect: { status: 503, problemCode: 'pmh_busy' }, remaining: 2 },
+    example: {
+      match: { method: 'POST', path: '/municipal/v1/registration-tasks', actor: 'municipality:131016' },
+      effect: { status: 503, problemCode: 'pmh_busy' },
+      remaining: 2,
+    },
   });
 
 export const faultSchema = z

@@ -78,9 +78,7 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
     const now = deps.clock.now();
     const active = maintenance !== null && maintenanceIsActive(maintenance, now);
     return {
-      window: maintenance
-        ? { from: maintenance.from?.toISOString() ?? null, until: maintenance.until.toISOString(), message: maintenance.message }
-        : null,
+      window: maintenance ? { from: maintenance.from?.toISOString() ?? null, until: maintenance.until.toISOString(), message: maintenance.message } : null,
       active,
       retryAfterSeconds: active ? retryAfterSeconds(maintenance!, now) : null,
     };
@@ -103,7 +101,8 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
           errors: [{ field: 'expiresAt', code: 'expires_in_past', message: 'must be after the sandbox clock’s now' }],
         });
       }
-      if (faults.length >= MAX_FAULTS) throw problem('too_many_faults', { detail: `At most ${MAX_FAULTS} faults: delete some (or POST /sandbox/v1/reset?include=faults)` });
+      if (faults.length >= MAX_FAULTS)
+        throw problem('too_many_faults', { detail: `At most ${MAX_FAULTS} faults: delete some (or POST /sandbox/v1/reset?include=faults)` });
       const effect: FaultEffect = { ...input.effect };
       if (effect.problemCode && effect.status === undefined) effect.status = 503;
       const fault = await deps.repo.create({ id: randomUUID(), match: input.match, effect, remaining: input.remaining ?? null, expiresAt });
@@ -171,7 +170,13 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       if (prefer && 'error' in prefer) throw problem('invalid_prefer_header', { detail: prefer.error });
       if (prefer) {
         const { status, problemCode, latencyMs } = prefer.effect;
-        return { kind: 'prefer', status, problemCode: status !== undefined ? (problemCode ?? defaultProblemCode(status)) : undefined, latencyMs, applied: prefer.applied.join(', ') };
+        return {
+          kind: 'prefer',
+          status,
+          problemCode: status !== undefined ? (problemCode ?? defaultProblemCode(status)) : undefined,
+          latencyMs,
+          applied: prefer.applied.join(', '),
+        };
       }
 
       await ensureLoaded();
@@ -198,7 +203,13 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
         }
         replace(taken);
         const { status, problemCode, latencyMs } = taken.effect;
-        return { kind: 'fault', faultId: taken.id, status, problemCode: status !== undefined ? (problemCode ?? defaultProblemCode(status)) : undefined, latencyMs };
+        return {
+          kind: 'fault',
+          faultId: taken.id,
+          status,
+          problemCode: status !== undefined ? (problemCode ?? defaultProblemCode(status)) : undefined,
+          latencyMs,
+        };
       }
       return null;
     },

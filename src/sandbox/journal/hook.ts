@@ -7,7 +7,8 @@ import type { RequestJournal } from './journal.js';
 const NOT_JOURNALED = (path: string) => path === '/sandbox/v1/requests' || path === '/docs' || path.startsWith('/docs/');
 
 /** Who a request acted for: its principal (http/identity.ts); a request refused before its hooks ran has none. */
-const actorOf = (app: FastifyInstance, request: FastifyRequest) => request.principal?.actor ?? app.identity.peek(request.headers.authorization)?.actor ?? 'unknown';
+const actorOf = (app: FastifyInstance, request: FastifyRequest) =>
+  request.principal?.actor ?? app.identity.peek(request.headers.authorization)?.actor ?? 'unknown';
 
 /**
  * App-level hooks writing every answered request to the journal, with the problem code of errors and

@@ -26,7 +26,6 @@ export interface JournalQuery {
   before?: number;
 }
 
-
 /**
  * The request journal: the last `capacity` requests in memory (a ring buffer), newest first. No bodies,
  * no query strings, no headers are kept. Lost on restart — it is a debugging aid, not an audit log.

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { instantInputSchema } from '../../http/schemas.js';
 
 export const journalQuerySchema = z.object({
-  actor: z.string().min(1).max(100).optional().describe('Only this caller (`municipality:131016`, `institution:…`, `anonymous`, `unknown`, `sandbox-admin`); `*` globs'),
+  actor: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Only this caller (`municipality:131016`, `institution:…`, `anonymous`, `unknown`, `sandbox-admin`); `*` globs'),
   path: z.string().min(1).max(500).optional().describe('Only this path: exact, or a glob where `*` is any run of characters (`/municipal/v1/*`)'),
   since: instantInputSchema('Only requests that arrived at or after this instant (real time)').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size (1–1000, default 100)'),
@@ -14,7 +19,11 @@ export const journalEntrySchema = z
     id: z.string(),
     at: z.iso.datetime({ offset: true }).describe('When the request arrived (real time, not the sandbox clock)'),
     method: z.string(),
-    path: z.string().describe('Path without the query string; digit runs of 10+ digits (個人番号, also hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text are masked'),
+    path: z
+      .string()
+      .describe(
+        'Path without the query string; digit runs of 10+ digits (個人番号, also hyphenated, full-width or percent-encoded) and percent-encoded non-ASCII text are masked',
+      ),
     route: z.string().nullable().describe('Route template that handled the request; null when none matched (404)'),
     status: z.int(),
     actor: z.string().describe('`municipality:<code>`, `institution:<code>`, `sandbox-admin`, `anonymous` (no token) or `unknown` (a token nobody issued)'),

@@ -6,16 +6,31 @@ const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
     .max(200)
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)));
 
 export const resetQuerySchema = z.object({
-  municipality: z.string().regex(/^[0-9]{6}$/, 'must be 6 half-width digits').optional().describe('Reset only this municipality’s data (全国地方公共団体コード)'),
-  institution: z.string().regex(/^[0-9]{10}$/, 'must be 10 half-width digits').optional().describe('Reset only this medical institution’s data (医療機関コード)'),
+  municipality: z
+    .string()
+    .regex(/^[0-9]{6}$/, 'must be 6 half-width digits')
+    .optional()
+    .describe('Reset only this municipality’s data (全国地方公共団体コード)'),
+  institution: z
+    .string()
+    .regex(/^[0-9]{10}$/, 'must be 10 half-width digits')
+    .optional()
+    .describe('Reset only this medical institution’s data (医療機関コード)'),
   include: commaList(RESET_EXTRAS)
     .optional()
     .describe('Comma-separated sandbox state to reset too: `clock` (back to real time), `faults`, `maintenance`, `requests` (the journal)'),
-  keep: commaList(['credentials'] as const).optional().describe('`credentials`: keep issued tokens working'),
+  keep: commaList(['credentials'] as const)
+    .optional()
+    .describe('`credentials`: keep issued tokens working'),
 });
 
 export const resetResultSchema = z

@@ -75,7 +75,12 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
       const area = syntheticMunicipality(m.code)!;
       const records: PmhActiveRecord[] = [];
       for (const typeId of m.certificateTypes) {
-        const definition = m.code === TOKYO.code ? (typeId === 'NANBYO54' ? PRESETS.nanbyo54!.definition(TOKYO) : PRESETS.seishin21!.definition(TOKYO)) : HACHIOJI_TYPES[typeId]!;
+        const definition =
+          m.code === TOKYO.code
+            ? typeId === 'NANBYO54'
+              ? PRESETS.nanbyo54!.definition(TOKYO)
+              : PRESETS.seishin21!.definition(TOKYO)
+            : HACHIOJI_TYPES[typeId]!;
         const gen = createGenerator({
           seed: 'pilot-municipalities',
           referenceDate: today,
@@ -107,7 +112,10 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     const other = completeMedicalInstitutionCode('131999202');
     const nanbyoDef = PRESETS.nanbyo54!.definition(TOKYO);
     const kodomoDef = HACHIOJI_TYPES.KODOMO88!;
-    const municipalities = [await municipalityWithTypes(TOKYO.code, { NANBYO54: nanbyoDef }), await municipalityWithTypes(HACHIOJI.code, { KODOMO88: kodomoDef })];
+    const municipalities = [
+      await municipalityWithTypes(TOKYO.code, { NANBYO54: nanbyoDef }),
+      await municipalityWithTypes(HACHIOJI.code, { KODOMO88: kodomoDef }),
+    ];
 
     interface Case {
       case: string;
@@ -115,21 +123,76 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
       consent?: boolean;
       expected: string;
       card?: { status?: 'active' | 'revoked'; certificateExpiresOn?: string };
-      rows: { kodomo?: boolean; validity?: { validFrom: string; validTo: string }; isNotDisclosed?: boolean; reimburse?: boolean; designated?: string; historyKey?: string }[];
+      rows: {
+        kodomo?: boolean;
+        validity?: { validFrom: string; validTo: string };
+        isNotDisclosed?: boolean;
+        reimburse?: boolean;
+        designated?: string;
+        historyKey?: string;
+      }[];
       deleteHistoryKey?: string;
     }
     const cases: Case[] = [
       { case: 'no consent', shows: 'A valid 難病 record; sent with consent false', consent: false, expected: '200, [] (no_consent)', rows: [{}] },
-      { case: 'expired record', shows: `A 難病 record that ended yesterday (${addDays(today, -1)})`, expected: '200, [] (none_valid_on_service_date)', rows: [{ validity: { validFrom: addYears(today, -1), validTo: addDays(today, -1) } }] },
-      { case: 'future record', shows: `A 難病 record that starts tomorrow (${addDays(today, 1)})`, expected: '200, [] (none_valid_on_service_date)', rows: [{ validity: { validFrom: addDays(today, 1), validTo: addYears(today, 1) } }] },
-      { case: 'ends today', shows: `A 難病 record whose validTo is today (${today}): returned today, [] from tomorrow (move the sandbox clock)`, expected: '200, 1 subsidy (returned)', rows: [{ validity: { validFrom: addYears(today, -1), validTo: today } }] },
+      {
+        case: 'expired record',
+        shows: `A 難病 record that ended yesterday (${addDays(today, -1)})`,
+        expected: '200, [] (none_valid_on_service_date)',
+        rows: [{ validity: { validFrom: addYears(today, -1), validTo: addDays(today, -1) } }],
+      },
+      {
+        case: 'future record',
+        shows: `A 難病 record that starts tomorrow (${addDays(today, 1)})`,
+        expected: '200, [] (none_valid_on_service_date)',
+        rows: [{ validity: { validFrom: addDays(today, 1), validTo: addYears(today, 1) } }],
+      },
+      {
+        case: 'ends today',
+        shows: `A 難病 record whose validTo is today (${today}): returned today, [] from tomorrow (move the sandbox clock)`,
+        expected: '200, 1 subsidy (returned)',
+        rows: [{ validity: { validFrom: addYears(today, -1), validTo: today } }],
+      },
       { case: '不開示', shows: 'A valid 難病 record with isNotDisclosed true', expected: '200, [] (all_not_disclosed)', rows: [{ isNotDisclosed: true }] },
-      { case: 'not designated here', shows: `A valid 難病 record whose 指定医療機関 is ${other}, not the scenario institution`, expected: '200, 1 subsidy with designatedHere false', rows: [{ designated: other }] },
-      { case: '常に償還払い', shows: 'A valid 難病 record with isAlwaysReimbursement "1"', expected: '200, 1 subsidy with isAlwaysReimbursement "1"', rows: [{ reimburse: true }] },
-      { case: 'two municipalities', shows: '難病 from 東京都 and こども医療 from 八王子市', expected: '200, 2 subsidies (national first)', rows: [{}, { kodomo: true }] },
-      { case: 'deleted history row', shows: 'History rows H1 and H2 registered, then H2 deleted (isDeleted true) by a second upload', expected: '200, 1 subsidy (H1 only)', rows: [{ historyKey: 'H1' }, { historyKey: 'H2', validity: { validFrom: addDays(today, -10), validTo: addYears(today, 2) } }], deleteHistoryKey: 'H2' },
-      { case: 'card expired', shows: `The card’s 電子証明書 expired yesterday (${addDays(today, -1)}); its record is valid`, expected: '422 certificate_expired', card: { certificateExpiresOn: addDays(today, -1) }, rows: [{}] },
-      { case: 'card revoked', shows: 'The card’s 電子証明書 is revoked (失効); its record is valid', expected: '422 certificate_revoked', card: { status: 'revoked' }, rows: [{}] },
+      {
+        case: 'not designated here',
+        shows: `A valid 難病 record whose 指定医療機関 is ${other}, not the scenario institution`,
+        expected: '200, 1 subsidy with designatedHere false',
+        rows: [{ designated: other }],
+      },
+      {
+        case: '常に償還払い',
+        shows: 'A valid 難病 record with isAlwaysReimbursement "1"',
+        expected: '200, 1 subsidy with isAlwaysReimbursement "1"',
+        rows: [{ reimburse: true }],
+      },
+      {
+        case: 'two municipalities',
+        shows: '難病 from 東京都 and こども医療 from 八王子市',
+        expected: '200, 2 subsidies (national first)',
+        rows: [{}, { kodomo: true }],
+      },
+      {
+        case: 'deleted history row',
+        shows: 'History rows H1 and H2 registered, then H2 deleted (isDeleted true) by a second upload',
+        expected: '200, 1 subsidy (H1 only)',
+        rows: [{ historyKey: 'H1' }, { historyKey: 'H2', validity: { validFrom: addDays(today, -10), validTo: addYears(today, 2) } }],
+        deleteHistoryKey: 'H2',
+      },
+      {
+        case: 'card expired',
+        shows: `The card’s 電子証明書 expired yesterday (${addDays(today, -1)}); its record is valid`,
+        expected: '422 certificate_expired',
+        card: { certificateExpiresOn: addDays(today, -1) },
+        rows: [{}],
+      },
+      {
+        case: 'card revoked',
+        shows: 'The card’s 電子証明書 is revoked (失効); its record is valid',
+        expected: '422 certificate_revoked',
+        card: { status: 'revoked' },
+        rows: [{}],
+      },
     ];
 
     const uploads = new Map<string, PmhRecord[]>();
@@ -137,7 +200,13 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     const add = (m: Map<string, PmhRecord[]>, code: string, r: PmhRecord) => m.set(code, [...(m.get(code) ?? []), r]);
     cases.forEach((c, n) => {
       const myNumber = completeMyNumber(`99980000${String(n + 1).padStart(3, '0')}`);
-      const basicFiveInfo = { name: `境界　${n + 1}号`, nameKana: 'キョウカイ　テスト', address: '東京都八王子市元本郷町三丁目24番1号', dateOfBirth: '2012-04-02', sex: '1' as const };
+      const basicFiveInfo = {
+        name: `境界　${n + 1}号`,
+        nameKana: 'キョウカイ　テスト',
+        address: '東京都八王子市元本郷町三丁目24番1号',
+        dateOfBirth: '2012-04-02',
+        sex: '1' as const,
+      };
       c.rows.forEach((row, i) => {
         const common = {
           myNumber,
@@ -150,7 +219,13 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
           medicalSubsidyRecipientNumber: completeRecipientNumber(`98${String(n + 1).padStart(2, '0')}0${i}`),
         };
         if (row.kodomo) {
-          add(uploads, HACHIOJI.code, { ...common, orgSpecificCertificateTypeId: 'KODOMO88', medicalSubsidyInsurerNumber: kodomoDef.insurerNumbers[0], certificationName: kodomoDef.name, certificationDetail: [] });
+          add(uploads, HACHIOJI.code, {
+            ...common,
+            orgSpecificCertificateTypeId: 'KODOMO88',
+            medicalSubsidyInsurerNumber: kodomoDef.insurerNumbers[0],
+            certificationName: kodomoDef.name,
+            certificationDetail: [],
+          });
         } else {
           add(uploads, TOKYO.code, {
             ...common,
@@ -164,7 +239,8 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
           });
         }
       });
-      if (c.deleteHistoryKey) add(deletions, TOKYO.code, { orgSpecificCertificateTypeId: 'NANBYO54', myNumber, historyKey: c.deleteHistoryKey, isDeleted: true });
+      if (c.deleteHistoryKey)
+        add(deletions, TOKYO.code, { orgSpecificCertificateTypeId: 'NANBYO54', myNumber, historyKey: c.deleteHistoryKey, isDeleted: true });
     });
     const tasks: ScenarioResult['tasks'] = [];
     for (const [code, records] of uploads) tasks.push(taskRow(code, await loader.register(code, records, { waitSeconds: 60 })));
@@ -183,7 +259,12 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     const today = jstDate(deps.now());
     const definition = PRESETS.nanbyo54!.definition(TOKYO);
     const m = await municipalityWithTypes(TOKYO.code, { NANBYO54: definition });
-    const gen = createGenerator({ seed: `load:${count}`, referenceDate: today, municipality: syntheticMunicipality(TOKYO.code)!, certificateType: { id: 'NANBYO54', definition } });
+    const gen = createGenerator({
+      seed: `load:${count}`,
+      referenceDate: today,
+      municipality: syntheticMunicipality(TOKYO.code)!,
+      certificateType: { id: 'NANBYO54', definition },
+    });
     const perTask = Math.min(LOAD_TASK_RECORDS, deps.maxRecordsPerTask);
     const records = gen.records(count)[Symbol.iterator]();
     const wait = count <= LOAD_WAIT_LIMIT ? 60 : undefined;

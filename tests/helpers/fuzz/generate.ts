@@ -74,7 +74,7 @@ const uuid = (rng: Rng) => `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-${'89a
 function resolve(doc: Doc, s: Schema): Schema {
   let cur = s;
   for (let i = 0; i < 10 && typeof cur.$ref === 'string'; i++) {
-    const name = (cur.$ref).replace('#/components/schemas/', '');
+    const name = cur.$ref.replace('#/components/schemas/', '');
     const { $ref: _ignored, ...rest } = cur;
     cur = { ...doc.components.schemas[name]!, ...rest };
   }
@@ -158,9 +158,50 @@ export const MUTATIONS = [
 export type Mutation = (typeof MUTATIONS)[number];
 
 /** Strings that must never reach the database or break a parser: NUL, lone surrogates, RTL marks, full-width digits. */
-const NASTY = ['a\u0000b', '\ud800', 'x\udc00y', '\u202e12345\u202c', '\u200f\u061c', '１２３４５６', '０１', '\ufeff', '\u0085\u2028\u2029', '𠮷野家', 'ｶﾀｶﾅ', '%00', '\\u0000', '${7*7}', "'; DROP TABLE x;--"];
-const NASTY_URL = ['%00', '%ED%A0%80', '%C0%AF', '%FF', '%E2%80%AE1', '%EF%BC%91%EF%BC%92', '%', '%zz', '%2e%2e%2f', '..%2f..', '..%2F..%2F..%2Fetc%2Fpasswd', '%5C..%5C', '.%00.'];
-const BAD_DATES = ['0000-01-01', '2026-02-30', '99999-01-01', '2026-13-01', '2026-00-10', '1900-02-29', '2026-1-1', '2026-02-28T25:00:00Z', '-0001-01-01', '２０２６-０１-０１'];
+const NASTY = [
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '\u202e12345\u202c',
+  '\u200f\u061c',
+  '１２３４５６',
+  '０１',
+  '\ufeff',
+  '\u0085\u2028\u2029',
+  '𠮷野家',
+  'ｶﾀｶﾅ',
+  '%00',
+  '\\u0000',
+  '${7*7}',
+  "'; DROP TABLE x;--",
+];
+const NASTY_URL = [
+  '%00',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%FF',
+  '%E2%80%AE1',
+  '%EF%BC%91%EF%BC%92',
+  '%',
+  '%zz',
+  '%2e%2e%2f',
+  '..%2f..',
+  '..%2F..%2F..%2Fetc%2Fpasswd',
+  '%5C..%5C',
+  '.%00.',
+];
+const BAD_DATES = [
+  '0000-01-01',
+  '2026-02-30',
+  '99999-01-01',
+  '2026-13-01',
+  '2026-00-10',
+  '1900-02-29',
+  '2026-1-1',
+  '2026-02-28T25:00:00Z',
+  '-0001-01-01',
+  '２０２６-０１-０１',
+];
 const WRONG_TYPES: unknown[] = [null, 0, -1, 1.5, 1e308, true, 'x', [], {}, [1, 'a'], { a: { b: 1 } }, '999999999999999999999999'];
 
 export interface GeneratedRequest {
@@ -175,7 +216,8 @@ function percentEncode(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff)
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -277,7 +319,16 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
       detail = 'no Authorization';
       break;
     case 'wrong-token':
-      auth = rng.pick(['', 'x', 'pmh_adm_' + 'a'.repeat(40), ctx.tokens.institutionToken ?? 'y', ctx.tokens.municipalToken ?? 'z', 'a'.repeat(5000), 'トークン', 'tok\u0001en']);
+      auth = rng.pick([
+        '',
+        'x',
+        'pmh_adm_' + 'a'.repeat(40),
+        ctx.tokens.institutionToken ?? 'y',
+        ctx.tokens.municipalToken ?? 'z',
+        'a'.repeat(5000),
+        'トークン',
+        'tok\u0001en',
+      ]);
       if (auth === ctx.tokens[op.scheme ?? '']) auth = 'not-a-token';
       detail = `Authorization: Bearer ${auth.slice(0, 30)}`;
       break;
@@ -343,20 +394,41 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
       break;
     }
     case 'path-traversal':
-      if (!pathMutate(rng.pick(['..%2f..', '..%2F..%2Fsandbox%2Fv1%2Freset', '..', '.', '%2e%2e', '..%5c..', '....//', '%2f', 'a%2Fb', '%252e%252e%252f', '..%c0%af'])))
+      if (
+        !pathMutate(
+          rng.pick(['..%2f..', '..%2F..%2Fsandbox%2Fv1%2Freset', '..', '.', '%2e%2e', '..%5c..', '....//', '%2f', 'a%2Fb', '%252e%252e%252f', '..%c0%af']),
+        )
+      )
         rawQuery = `?${rng.pick(['../../x', 'a=..%2f..', '%2e%2e=1'])}`;
       detail ||= `query ${rawQuery}`;
       break;
     case 'duplicate-keys': {
       const json = JSON.stringify(body ?? { a: 1 });
-      rawBody = Buffer.from(json.startsWith('{"') ? json.replace(/^\{"([^"]*)":/, (_m, k) => `{"${k}":${JSON.stringify(rng.pick(WRONG_TYPES))},"${k}":`) : `{"a":1,"a":2,"__proto__":{"x":1},"constructor":{"prototype":{"y":1}}}`);
+      rawBody = Buffer.from(
+        json.startsWith('{"')
+          ? json.replace(/^\{"([^"]*)":/, (_m, k) => `{"${k}":${JSON.stringify(rng.pick(WRONG_TYPES))},"${k}":`)
+          : `{"a":1,"a":2,"__proto__":{"x":1},"constructor":{"prototype":{"y":1}}}`,
+      );
       ct ??= 'application/json';
       detail = `duplicate keys: ${rawBody.toString().slice(0, 60)}`;
       if (rng.chance(0.3)) rawQuery = `${encodeQuery(query) || '?'}&limit=1&limit=2&cursor=a&cursor=b`;
       break;
     }
     case 'wrong-content-type':
-      ct = rng.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json-patch+json', 'application/octet-stream', '', 'application/json, text/csv', ';;;', 'application/x-ndjson', 'text/csv', 'application/jsonx']);
+      ct = rng.pick([
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'application/json-patch+json',
+        'application/octet-stream',
+        '',
+        'application/json, text/csv',
+        ';;;',
+        'application/x-ndjson',
+        'text/csv',
+        'application/jsonx',
+      ]);
       rawBody = Buffer.from(contentType === 'application/json' || !contentType ? JSON.stringify(body ?? { a: 1 }) : 'a,b\n1,2\n');
       detail = `Content-Type: ${ct}`;
       break;
@@ -372,7 +444,9 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
     case 'wrong-charset': {
       const charset = rng.pick(['latin1', 'utf-16', 'utf-16le', 'shift_jis', 'iso-8859-1', 'UTF-8', '"utf-8"', 'utf8mb4', 'x'.repeat(500)]);
       const json = JSON.stringify(body ?? { name: 'テスト' });
-      rawBody = charset.startsWith('utf-16') ? Buffer.from(json, 'utf16le') : Buffer.from(json, charset.includes('latin1') || charset.includes('8859') ? 'latin1' : 'utf8');
+      rawBody = charset.startsWith('utf-16')
+        ? Buffer.from(json, 'utf16le')
+        : Buffer.from(json, charset.includes('latin1') || charset.includes('8859') ? 'latin1' : 'utf8');
       ct = `${contentType ?? 'application/json'}; charset=${charset}`;
       detail = `charset=${charset.slice(0, 30)}`;
       break;
@@ -394,7 +468,7 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
       break;
     case 'bad-headers': {
       const options: (() => void)[] = [
-        () => (auth = undefined, extraHeaders.push(['Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`])),
+        () => ((auth = undefined), extraHeaders.push(['Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`])),
         () => extraHeaders.push(['Authorization', `Bearer ${auth ?? 'x'}`]),
         () => extraHeaders.push(['Authorization', 'Bearer']),
         () => extraHeaders.push(['Transfer-Encoding', 'chunked']),
@@ -405,7 +479,11 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
         () => extraHeaders.push(['Accept', rng.pick(['application/problem+json;q=0', 'text/html', ';;', '*/*;q=abc'])]),
         () => (ct = `${ct ?? 'application/json'}; charset=utf-8; charset=latin1`),
         () => (ct = rng.pick(['application/json;', 'application/json; boundary=x', 'APPLICATION/JSON', 'application/json ; charset="utf-8"'])),
-        () => extraHeaders.push(['Prefer', rng.pick(['sandbox-fault=500', 'sandbox-fault=503; sandbox-problem=x_y', 'sandbox-fault=abc', 'sandbox-problem=NOPE!', 'sandbox-fault=99999'])]),
+        () =>
+          extraHeaders.push([
+            'Prefer',
+            rng.pick(['sandbox-fault=500', 'sandbox-fault=503; sandbox-problem=x_y', 'sandbox-fault=abc', 'sandbox-problem=NOPE!', 'sandbox-fault=99999']),
+          ]),
         () => extraHeaders.push(['Idempotency-Key', rng.pick(['', 'k'.repeat(5000), 'ключ', '\u0000'])]),
         () => extraHeaders.push(['Host', 'evil.example']),
       ];
@@ -424,10 +502,16 @@ export function generateRequest(ctx: FuzzContext, op: FuzzOperation, rng: Rng, m
 
   if (rawBody === undefined && body !== undefined) {
     rawBody = Buffer.from(
-      contentType === 'application/x-ndjson' ? (body as unknown[]).map((r) => JSON.stringify(r)).join('\n') + '\n' : contentType === 'text/csv' ? csvOf(body as unknown[]) : JSON.stringify(body),
+      contentType === 'application/x-ndjson'
+        ? (body as unknown[]).map((r) => JSON.stringify(r)).join('\n') + '\n'
+        : contentType === 'text/csv'
+          ? csvOf(body as unknown[])
+          : JSON.stringify(body),
     );
   }
-  const headers: [string, string][] = [['Accept', rng.chance(0.9) ? 'application/json, application/problem+json' : rng.pick(['text/csv', 'application/x-ndjson', '*/*', 'image/png'])]];
+  const headers: [string, string][] = [
+    ['Accept', rng.chance(0.9) ? 'application/json, application/problem+json' : rng.pick(['text/csv', 'application/x-ndjson', '*/*', 'image/png'])],
+  ];
   if (auth !== undefined) headers.push(['Authorization', `Bearer ${auth}`]);
   if (ct && rawBody !== undefined) headers.push(['Content-Type', ct]);
   headers.push(...extraHeaders);

@@ -42,7 +42,16 @@ export function send(host: string, port: number, req: RawRequest, timeoutMs: num
       const parsed = parseResponse(Buffer.concat(chunks));
       const ms = performance.now() - started;
       if (!parsed) resolve({ status: 0, headers: {}, body: Buffer.alloc(0), ms, error: error ?? 'closed' });
-      else resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body, ms, ...(parsed.complete || !('content-length' in parsed.headers || 'transfer-encoding' in parsed.headers) ? {} : { incomplete: true, error: error ?? 'closed' }) });
+      else
+        resolve({
+          status: parsed.status,
+          headers: parsed.headers,
+          body: parsed.body,
+          ms,
+          ...(parsed.complete || !('content-length' in parsed.headers || 'transfer-encoding' in parsed.headers)
+            ? {}
+            : { incomplete: true, error: error ?? 'closed' }),
+        });
     };
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
     socket.on('data', (c: Buffer) => {
@@ -94,5 +103,10 @@ export function parseResponse(buf: Buffer): { status: number; headers: Record<st
     }
   }
   const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
-  return { status: Number(m[1]), headers, body: length === undefined ? rest : rest.subarray(0, length), complete: length !== undefined && rest.length >= length };
+  return {
+    status: Number(m[1]),
+    headers,
+    body: length === undefined ? rest : rest.subarray(0, length),
+    complete: length !== undefined && rest.length >= length,
+  };
 }

@@ -21,7 +21,8 @@ export function judge(res: RawResponse, opts: { mayClose?: boolean } = {}): stri
       if (problem && problem.injected && typeof problem.injected === 'object') return null;
       return `${res.status}${problem ? ` ${String(problem.code)}` : ''}`;
     }
-    if (!(res.headers['content-type'] ?? '').toLowerCase().startsWith('application/problem+json')) return `${res.status} with Content-Type ${res.headers['content-type'] ?? '(none)'}`;
+    if (!(res.headers['content-type'] ?? '').toLowerCase().startsWith('application/problem+json'))
+      return `${res.status} with Content-Type ${res.headers['content-type'] ?? '(none)'}`;
     if (!problem) return `${res.status} problem+json body is not a JSON object`;
     if (typeof problem.code !== 'string') return `${res.status} problem without a string code`;
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { registerSandboxRoutes, requirePrincipal } from '../http/auth.js';
+import { registerPrincipalRoutes, registerSandboxRoutes } from '../http/auth.js';
 import { credentialsRepository } from './repository.js';
 import { credentialRoutes } from './routes.js';
 import { credentialsService, MUNICIPALITY, type CredentialsService } from './service.js';
@@ -26,15 +26,5 @@ export const credentialsFeature = fp(
 );
 
 /** Registers `routes` under /municipal/v1 in a context that requires a municipality's token (request.municipality). */
-export async function registerMunicipalRoutes(app: FastifyInstance, routes: (municipal: FastifyInstance) => PromiseLike<unknown>) {
-  await app.register(
-    async (municipal) => {
-      municipal.decorateRequest('municipality', null as never);
-      requirePrincipal(municipal, MUNICIPALITY, (request, m) => {
-        request.municipality = m;
-      });
-      await routes(municipal);
-    },
-    { prefix: '/municipal/v1' },
-  );
-}
+export const registerMunicipalRoutes = (app: FastifyInstance, routes: (municipal: FastifyInstance) => PromiseLike<unknown>) =>
+  registerPrincipalRoutes(app, { prefix: '/municipal/v1', kind: MUNICIPALITY, decorate: 'municipality' }, routes);

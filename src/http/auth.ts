@@ -44,18 +44,37 @@ export const ADMIN = principalKind<null>({
 export const SANDBOX_PREFIX = '/sandbox/v1';
 
 /**
- * Registers `routes` under /sandbox/v1 in a context of their own that requires the admin token;
- * any feature adds its sandbox-only routes this way.
+ * Registers `routes` under `prefix` in a context of their own whose one onRequest hook requires a token
+ * of `kind`; with `decorate`, the request gets the principal's subject under that name (e.g.
+ * `request.municipality`). Each kind of API scope (municipal, clinic, sandbox) is one call of this.
  */
-export async function registerSandboxRoutes(app: FastifyInstance, routes: (sandbox: FastifyInstance) => PromiseLike<unknown>) {
+export async function registerPrincipalRoutes<S>(
+  app: FastifyInstance,
+  scope: { prefix: string; kind: PrincipalKind<S>; decorate?: keyof FastifyRequest },
+  routes: (scoped: FastifyInstance) => PromiseLike<unknown>,
+) {
+  const { decorate } = scope;
   await app.register(
-    async (sandbox) => {
-      requirePrincipal(sandbox, ADMIN);
-      await routes(sandbox);
+    async (scoped) => {
+      if (decorate) scoped.decorateRequest(decorate, null);
+      requirePrincipal(
+        scoped,
+        scope.kind,
+        decorate
+          ? (request, subject) => {
+              (request as unknown as Record<string, unknown>)[decorate] = subject;
+            }
+          : undefined,
+      );
+      await routes(scoped);
     },
-    { prefix: SANDBOX_PREFIX },
+    { prefix: scope.prefix },
   );
 }
+
+/** Registers `routes` under /sandbox/v1, behind the admin token; any feature adds its sandbox-only routes this way. */
+export const registerSandboxRoutes = (app: FastifyInstance, routes: (sandbox: FastifyInstance) => PromiseLike<unknown>) =>
+  registerPrincipalRoutes(app, { prefix: SANDBOX_PREFIX, kind: ADMIN }, routes);
 
 /** OpenAPI security requirement of municipal routes. */
 export const municipalSecurity = [{ municipalToken: [] }];

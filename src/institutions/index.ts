@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { registerSandboxRoutes, requirePrincipal } from '../http/auth.js';
+import { registerPrincipalRoutes, registerSandboxRoutes } from '../http/auth.js';
 import { institutionsRepository } from './repository.js';
 import { institutionRoutes } from './routes.js';
 import { INSTITUTION, institutionsService, type InstitutionsService } from './service.js';
@@ -26,15 +26,5 @@ export const institutionsFeature = fp(
 );
 
 /** Registers `routes` under /clinic/v1 in a context that requires a medical institution's token (request.institution). */
-export async function registerClinicRoutes(app: FastifyInstance, routes: (clinic: FastifyInstance) => PromiseLike<unknown>) {
-  await app.register(
-    async (clinic) => {
-      clinic.decorateRequest('institution', null as never);
-      requirePrincipal(clinic, INSTITUTION, (request, institution) => {
-        request.institution = institution;
-      });
-      await routes(clinic);
-    },
-    { prefix: '/clinic/v1' },
-  );
-}
+export const registerClinicRoutes = (app: FastifyInstance, routes: (clinic: FastifyInstance) => PromiseLike<unknown>) =>
+  registerPrincipalRoutes(app, { prefix: '/clinic/v1', kind: INSTITUTION, decorate: 'institution' }, routes);

@@ -11,7 +11,7 @@ import { startServer } from '../helpers/server-process.js';
  * starts it again, and checks that the task completes with exactly the right rows and one
  * result per record: nothing lost, nothing applied twice.
  */
-describe('a registration task interrupted by a crash', () => {
+describe('a registration task interrupted by a crash', { timeout: 120_000 }, () => {
   const name = `pmh_crash_${process.pid}_${Date.now()}`;
   const server = inject('pgServerUrl');
   const url = databaseUrl(server, name);

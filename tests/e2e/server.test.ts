@@ -23,7 +23,8 @@ const portOpen = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-describe('the service as a real process', () => {
+// Real processes: builds, embedded PostgreSQL starts, restarts. Sharing 2 cores with the fuzz test, they take longer than the default.
+describe('the service as a real process', { timeout: 120_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();

@@ -5,7 +5,14 @@ import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } from '../http/problem.js';
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
-import { eligibilityCheckRequestSchema, type ConsideredRecord, type EligibilityCheck, type EligibilityExplanation, type MedicalSubsidy } from './schemas.js';
+import {
+  eligibilityCheckRequestSchema,
+  type ConsideredRecord,
+  type EligibilityCheckRequest,
+  type EligibilityCheck,
+  type EligibilityExplanation,
+  type MedicalSubsidy,
+} from './schemas.js';
 
 /** The institution asking (from its token). */
 export interface Asker {
@@ -96,10 +103,7 @@ export interface EligibilityServiceDeps {
 export function eligibilityService(repo: EligibilityRepository, deps: EligibilityServiceDeps) {
   const { now } = deps;
   /** Checks several requests (already validated) for one institution; one write for all that succeed. */
-  async function checkMany(
-    asker: Asker,
-    requests: ({ certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } } | ItemOutcome)[],
-  ) {
+  async function checkMany(asker: Asker, requests: (EligibilityCheckRequest | ItemOutcome)[]) {
     const checkedAt = now();
     const today = jstDate(checkedAt);
     const serials = [...new Set(requests.flatMap((r) => ('certificateSerialNumber' in r ? [r.certificateSerialNumber] : [])))];
@@ -154,7 +158,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
 
   return {
     /** One check, as the JSON text of the answer; card problems are thrown as 422 problems. */
-    async check(asker: Asker, req: { certificateSerialNumber: string; serviceDate?: string; consent: { medicalSubsidy: boolean } }): Promise<string> {
+    async check(asker: Asker, req: EligibilityCheckRequest): Promise<string> {
       const [outcome] = await checkMany(asker, [req]);
       if (!outcome) throw new Error('no outcome');
       if (!outcome.ok) throw problem(outcome.problem.code, { detail: outcome.problem.detail });

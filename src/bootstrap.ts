@@ -86,6 +86,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     await app.ready();
     // Registered through the registration task workers, so once the app is ready.
     const testCards = opts.testCards ? await app.seedTestCards() : undefined;
+    if (config.SANDBOX_SEED_FILE) logger.info({ file: config.SANDBOX_SEED_FILE, ...(await app.loadSeedFile(config.SANDBOX_SEED_FILE)) }, 'seed file loaded');
     return { app, databaseUrl: database.url, testCards, close: () => closer.close() };
   } catch (err) {
     await closer.close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'closing after a failed start failed'));

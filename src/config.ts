@@ -64,6 +64,8 @@ export const configSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** A JSON seed file (openapi/seed-file.schema.json) loaded at every start: municipalities, types, records, institutions, cards. */
+  SANDBOX_SEED_FILE: z.string().min(1).optional(),
   /** Requests kept by the request journal (GET /sandbox/v1/requests), in memory; oldest dropped first. */
   SANDBOX_JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   /** Attempts of one webhook delivery (the first included) before it is marked failed. */

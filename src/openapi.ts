@@ -6,8 +6,17 @@ import { readMigrations } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { offlineJobQueue } from './jobs/queue.js';
 import { PACKAGE_ROOT } from './paths.js';
+import { seedFileSchema } from './sandbox/seed-file/schema.js';
+import { z } from 'zod';
 
 export const OPENAPI_PATH = path.join(PACKAGE_ROOT, 'openapi', 'openapi.json');
+export const SEED_FILE_SCHEMA_PATH = path.join(PACKAGE_ROOT, 'openapi', 'seed-file.schema.json');
+
+/** The JSON Schema of SANDBOX_SEED_FILE, as committed: from the same zod schema the start validates with. */
+export function generateSeedFileSchema(): string {
+  const schema = z.toJSONSchema(seedFileSchema, { io: 'input', target: 'draft-2020-12' });
+  return JSON.stringify({ ...schema, $id: 'https://pmh-sandbox.invalid/seed-file.schema.json', title: 'PMH sandbox seed file' }, null, 2) + '\n';
+}
 
 /** The OpenAPI document as committed: generated from the app, no database needed. */
 export async function generateOpenApiDocument(): Promise<string> {

@@ -4,6 +4,7 @@ import { bootstrap, Closer } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUrlError } from './db/database.js';
 import { loggerOptions } from './logger.js';
+import { SeedFileError } from './sandbox/seed-file/load.js';
 
 async function main() {
   let config;
@@ -32,7 +33,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof DatabaseUrlError) {
+  if (err instanceof DatabaseUrlError || err instanceof SeedFileError) {
     console.error(err.message);
     process.exit(1);
   }

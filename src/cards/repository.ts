@@ -29,7 +29,13 @@ export function cardsRepository(db: Db) {
     async upsert(c: NewCard) {
       const data = { ...c, dateOfBirth: new Date(`${c.dateOfBirth}T00:00:00Z`), certificateExpiresOn: new Date(`${c.certificateExpiresOn}T00:00:00Z`) };
       const { id: _id, ...update } = data;
-      await db.simulatedCard.upsert({ where: { certificateSerialNumber: c.certificateSerialNumber }, create: data, update });
+      const row = await db.simulatedCard.upsert({
+        where: { certificateSerialNumber: c.certificateSerialNumber },
+        create: data,
+        update,
+        select: { createdAt: true },
+      });
+      return row.createdAt;
     },
 
     async create(c: NewCard) {

@@ -35,8 +35,11 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
       await repo.upsert(card);
     },
 
-    /** Issues a simulated card with a random 電子証明書 serial number. */
-    async createCard(body: CreateCardBody): Promise<Card> {
+    /**
+     * Issues a simulated card with a random 電子証明書 serial number, or (`certificateSerialNumber`, for seed
+     * files) with that serial, rewriting the card that has it.
+     */
+    async createCard(body: CreateCardBody, opts: { certificateSerialNumber?: string } = {}): Promise<Card> {
       const check = checkMyNumber(body.myNumber);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');
@@ -54,7 +57,7 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
       }
       const card = {
         id: randomUUID(),
-        certificateSerialNumber: randomBytes(10).toString('hex').toUpperCase(),
+        certificateSerialNumber: opts.certificateSerialNumber ?? randomBytes(10).toString('hex').toUpperCase(),
         myNumber: body.myNumber,
         name: given.name ?? defaults.name!,
         nameKana: given.nameKana ?? defaults.nameKana!,
@@ -64,7 +67,7 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
         status: body.status,
         certificateExpiresOn: body.certificateExpiresOn ?? addYears(jstDate(now()), CERTIFICATE_YEARS),
       };
-      const createdAt = await repo.create(card);
+      const createdAt = opts.certificateSerialNumber ? await repo.upsert(card) : await repo.create(card);
       const { id, myNumber: _omitted, ...face } = card;
       return { cardId: id, ...face, sex: face.sex as Card['sex'], faceDataSource: source, createdAt: createdAt.toISOString() };
     },

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
+import { UsageError, type CliIo, type Command } from './command.js';
 
 /** What fetch says of a failed connection: its cause (ECONNREFUSED …) when it has one. */
 const errorText = (err: unknown) => {
   const e = err as Error;
   return e.cause instanceof Error ? e.cause.message : e.message;
 };
-import { UsageError, type CliIo, type Command } from './command.js';
 
 const usage = `Usage: pmh-sandbox seed --scenario <name> [--url <url>] [--admin-token <token>]
 

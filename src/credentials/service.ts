@@ -51,6 +51,15 @@ export function credentialsService(repo: CredentialsRepository) {
       };
     },
 
+    /** A fixed municipal token (a seed file's): issued to `lgCode` unless it already resolves to it. */
+    async ensureMunicipalToken(lgCode: string, token: string) {
+      const hash = hashToken(token);
+      const holder = await repo.findMunicipalityByTokenHash(hash);
+      if (holder?.code === lgCode) return;
+      if (holder) throw new Error(`the token is already issued to municipality ${holder.code}`);
+      await repo.create({ id: randomUUID(), municipalityCode: lgCode, tokenHash: hash });
+    },
+
     /** A 地方公共団体 of the catalogue, as a municipal API caller would be; null when not in the catalogue. */
     async findMunicipality(code: string): Promise<AuthenticatedMunicipality | null> {
       const lg = await repo.findLocalGovernment(code);

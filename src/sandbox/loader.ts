@@ -31,6 +31,9 @@ export function sandboxLoader(deps: {
   return {
     municipality,
 
+    /** A fixed municipal token (seed files): issued to `code` unless it already is. */
+    ensureMunicipalToken: (code: string, token: string) => deps.credentials.ensureMunicipalToken(code, token),
+
     /** A new municipal token (PMH-style credential for the municipal API). */
     issueMunicipalToken: async (code: string) => (await deps.credentials.issueMunicipalCredential(code)).token,
 
@@ -67,6 +70,10 @@ export function sandboxLoader(deps: {
     /** The institution with this fixed (well-known, public) token; creates it when the token does not resolve. */
     ensureInstitutionWithToken: (inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) =>
       deps.institutions.ensureWithToken(inst, token),
+
+    /** A card with this serial for a registered person (seed files); rewritten if it exists. */
+    ensureCardWithSerial: (body: Parameters<CardsService['createCard']>[0], certificateSerialNumber: string) =>
+      deps.cards.createCard(body, { certificateSerialNumber }),
 
     /** A card with a random serial (POST /sandbox/v1/cards). */
     createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),

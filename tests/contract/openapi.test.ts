@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateOpenApiDocument, OPENAPI_PATH } from '../../src/openapi.js';
+import { generateOpenApiDocument, generateSeedFileSchema, OPENAPI_PATH, SEED_FILE_SCHEMA_PATH } from '../../src/openapi.js';
 
 const committed = readFileSync(OPENAPI_PATH, 'utf8');
 
 describe('openapi/openapi.json', () => {
   it('is what the app generates (run `npm run openapi` after changing a route or schema)', async () => {
     expect(committed).toBe(await generateOpenApiDocument());
+  });
+
+  it('comes with the seed file JSON Schema the start validates with (openapi/seed-file.schema.json)', () => {
+    expect(readFileSync(SEED_FILE_SCHEMA_PATH, 'utf8')).toBe(generateSeedFileSchema());
   });
 
   it('is OpenAPI 3.1.0 with named component schemas', () => {

@@ -67,7 +67,9 @@ export function documentOperationNote(operationId: string, note: string) {
 
 export const API_DESCRIPTION = `A sandbox of PMH (Public Medical Hub), Japan's online eligibility system for medical subsidies (医療費助成).
 
-Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`.
+Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`; validation errors list each failing field in \`errors\`. Any operation refuses
+text holding a NUL or an unpaired surrogate (400 \`validation_failed\`, field code \`invalid_text\`) and dates outside 1900-01-01 – 9999-12-31
+(field code \`date_out_of_range\`).
 
 Sandbox-only operations (tag \`sandbox\`, under \`/sandbox/v1\`) need the sandbox admin token (\`adminToken\`). With the sandbox's fault
 injection (faults, \`Prefer: sandbox-fault=503\`, a maintenance window) any other operation may answer an error it does not list; such a

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { bootstrap, Closer } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUrlError } from './db/database.js';
-import { loggerOptions } from './logger.js';
+import { logDestination, loggerOptions } from './logger.js';
 import { SeedFileError } from './sandbox/seed-file/load.js';
 
 async function main() {
@@ -17,7 +17,7 @@ async function main() {
     }
     throw err;
   }
-  const logger = pino(loggerOptions(config.LOG_LEVEL));
+  const logger = pino(loggerOptions(config.LOG_LEVEL), logDestination());
   const closer = new Closer();
   closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');

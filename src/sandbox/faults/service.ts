@@ -52,12 +52,14 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
   let faults: Fault[] = [];
   let maintenance: MaintenanceWindow | null = null;
   let loading: Promise<void> | undefined;
+  let loaded = false;
 
   const ensureLoaded = () =>
     (loading ??= (async () => {
       faults = await deps.repo.list();
       const w = storedWindowSchema.safeParse(await deps.settings.get('maintenance'));
       maintenance = w.success ? { from: w.data.from ? new Date(w.data.from) : null, until: new Date(w.data.until), message: w.data.message } : null;
+      loaded = true;
     })().catch((err) => {
       loading = undefined;
       throw err;
@@ -159,6 +161,18 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
       await deps.settings.delete('maintenance');
       maintenance = null;
       return maintenanceView();
+    },
+
+    /**
+     * Whether decide() would certainly answer null, known without waiting: the copy is loaded, the
+     * request has no `Prefer` header, and neither the maintenance window nor any fault applies to it.
+     * Lets the hook pass the usual request without a promise; false means "ask decide()".
+     */
+    nothingApplies(req: IncomingRequest): boolean {
+      if (!loaded || req.prefer !== undefined) return false;
+      const now = deps.clock.now();
+      if (maintenance && isPmhPath(req.path) && maintenanceIsActive(maintenance, now)) return false;
+      return !faults.some((f) => faultIsActive(f, now) && faultMatches(f.match, req));
     },
 
     /**

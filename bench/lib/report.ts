@@ -186,6 +186,9 @@ function formatThroughputReport(report: BenchmarkReport): string {
     '',
     '   CPU µs/req: busy CPU of the whole machine (server, PostgreSQL, load generator, kernel) per request;',
     '   loop µs/req: CPU of the event-loop thread serving the target, per request.',
+    ...(report.goals?.length
+      ? ['', table(['goal', 'wanted', 'actual', 'met'], report.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'yes' : 'NO']), ['left', 'left', 'right', 'left'])]
+      : []),
   ].join('\n');
 }
 

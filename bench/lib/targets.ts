@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { cpuMeter, mainThreadCpuSeconds } from './cpu.js';
 import { measure, type MeasureRequest } from './measure.js';
-import type { BenchmarkReport, TargetResult } from './types.js';
+import type { BenchmarkReport, Goal, TargetResult } from './types.js';
 
 export interface Target {
   name: string;
@@ -88,6 +88,21 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
       ratioToBaseline: m.measurement.requestsPerSec / baseline.measurement.requestsPerSec,
     })),
   };
+}
+
+/**
+ * A target against a reference measured in the same run (e.g. a database floor): its req/s and its
+ * machine CPU per request as ratios to the reference's, which vary less than either figure on a busy machine.
+ */
+export function relativeTo(target: TargetResult, reference: TargetResult): { rate: number; cpu: number } {
+  const cpu = target.cpu && reference.cpu ? target.cpu.machineMicrosPerRequest / reference.cpu.machineMicrosPerRequest : Number.NaN;
+  return { rate: target.measurement.requestsPerSec / reference.measurement.requestsPerSec, cpu };
+}
+
+/** A goal "actual ≤ / ≥ / < wanted", formatted with `digits` decimals and `unit`. */
+export function goal(name: string, actual: number, op: '≤' | '≥' | '<', wanted: number, unit = '', digits = 2): Goal {
+  const met = op === '≤' ? actual <= wanted : op === '≥' ? actual >= wanted : actual < wanted;
+  return { name, target: `${op} ${wanted}${unit}`, actual: `${actual.toFixed(digits)}${unit}`, met };
 }
 
 export function environment(): BenchmarkReport['environment'] {

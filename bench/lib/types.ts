@@ -33,6 +33,16 @@ export interface BenchmarkReport {
   /** Name of the target the ratios are relative to. */
   baseline: string;
   targets: TargetResult[];
+  /** What the benchmark must reach, as measured in this run (e.g. ratios to a database floor). */
+  goals?: Goal[];
+}
+
+/** One goal of a benchmark: what was wanted, what this run measured, whether it was met. */
+export interface Goal {
+  name: string;
+  target: string;
+  actual: string;
+  met: boolean;
 }
 
 /** Phase timings of a batch ingest through the service, against a raw COPY of the same rows. */

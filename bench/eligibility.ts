@@ -148,6 +148,7 @@ export const eligibilityBenchmark: Benchmark = {
         durationSeconds: DURATION_SECONDS,
         warmupSeconds: WARMUP_SECONDS,
         log,
+        databasePids: async () => (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity')).rows.map((r) => r.pid),
       });
       const barePost = compared.targets[1]!;
       const check = compared.targets[4]!;

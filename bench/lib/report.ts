@@ -169,13 +169,17 @@ function formatThroughputReport(report: BenchmarkReport): string {
     `${fmt(t.ratioToBaseline, 2)}× ${report.baseline}`,
     t.cpu ? fmt(t.cpu.machineMicrosPerRequest, 0) : '',
     t.cpu ? fmt(t.cpu.mainThreadMicrosPerRequest, 0) : '',
+    t.cpu?.serverProcessMicrosPerRequest !== undefined ? fmt(t.cpu.serverProcessMicrosPerRequest, 0) : '',
+    t.cpu?.databaseMicrosPerRequest !== undefined ? fmt(t.cpu.databaseMicrosPerRequest, 0) : '',
   ]);
   return [
     ...head,
     '',
-    table(['target', 'request', 'req/s', 'p50 ms', 'p99 ms', `vs ${report.baseline}`, 'CPU µs/req', 'loop µs/req'], rows, [
+    table(['target', 'request', 'req/s', 'p50 ms', 'p99 ms', `vs ${report.baseline}`, 'CPU µs/req', 'loop µs/req', 'proc µs/req', 'PG µs/req'], rows, [
       'left',
       'left',
+      'right',
+      'right',
       'right',
       'right',
       'right',
@@ -185,7 +189,8 @@ function formatThroughputReport(report: BenchmarkReport): string {
     ]),
     '',
     '   CPU µs/req: busy CPU of the whole machine (server, PostgreSQL, load generator, kernel) per request;',
-    '   loop µs/req: CPU of the event-loop thread serving the target, per request.',
+    '   loop µs/req: CPU of the event-loop thread serving the target, per request; proc µs/req: of the serving',
+    '   process with all its threads (when it is not this one); PG µs/req: of PostgreSQL\'s processes.',
     ...(report.goals?.length
       ? ['', table(['goal', 'wanted', 'actual', 'met'], report.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'yes' : 'NO']), ['left', 'left', 'right', 'left'])]
       : []),

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { cpuMeter, mainThreadCpuSeconds } from './cpu.js';
+import { cpuMeter, mainThreadCpuSeconds, processCpuSeconds } from './cpu.js';
 import { measure, type MeasureRequest } from './measure.js';
 import type { BenchmarkReport, Goal, TargetResult } from './types.js';
 
@@ -18,7 +18,13 @@ export interface CompareOptions {
   durationSeconds: number;
   warmupSeconds: number;
   log?: (line: string) => void;
+  /** The database server's processes (e.g. from pg_stat_activity), for PostgreSQL's CPU per request. */
+  databasePids?: () => Promise<number[]>;
 }
+
+/** CPU seconds of these processes together (those gone meanwhile count as 0). */
+const cpuOf = (pids: number[]) => new Map(pids.map((pid) => [pid, processCpuSeconds(pid) ?? 0]));
+const cpuSince = (before: Map<number, number>) => [...before].reduce((sum, [pid, t0]) => sum + Math.max(0, (processCpuSeconds(pid) ?? t0) - t0), 0);
 
 /** "GET /catalogue/v1/municipalities?q=八王子" from a URL (decoded for reading). */
 export function describeRequest(url: string, method = 'GET'): string {
@@ -55,11 +61,13 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
       await measure({ ...common, durationSeconds: opts.warmupSeconds });
     }
     log(`  ${target.name}: measuring ${opts.durationSeconds} s`);
-    const meter = cpuMeter(process.pid);
+    const database0 = opts.databasePids ? cpuOf(await opts.databasePids()) : undefined;
+    const meter = cpuMeter(target.serverPid ?? process.pid);
     const serverPid = target.serverPid ?? process.pid;
     const thread0 = mainThreadCpuSeconds(serverPid);
     const measurement = await measure({ ...common, durationSeconds: opts.durationSeconds });
     const phase = meter.mark();
+    const databaseSeconds = database0 ? cpuSince(database0) : undefined;
     const perRequest = (seconds: number) => (seconds * 1e6) / measurement.total;
     measured.push({
       name: target.name,
@@ -69,6 +77,8 @@ export async function compareTargets(opts: CompareOptions): Promise<Pick<Benchma
       cpu: {
         machineMicrosPerRequest: perRequest(phase.machineSeconds),
         mainThreadMicrosPerRequest: perRequest(mainThreadCpuSeconds(serverPid) - thread0),
+        ...(target.serverPid !== undefined ? { serverProcessMicrosPerRequest: perRequest(phase.processSeconds) } : {}),
+        ...(databaseSeconds !== undefined ? { databaseMicrosPerRequest: perRequest(databaseSeconds) } : {}),
         utilisation: phase.utilisation,
       },
     });

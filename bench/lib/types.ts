@@ -12,9 +12,18 @@ export interface TargetResult {
   ratioToBaseline: number;
   /**
    * CPU per completed request during the measurement, microseconds: of the whole machine (server,
-   * PostgreSQL, load generator, kernel) and of the event-loop thread serving it. Less noisy than req/s.
+   * PostgreSQL, load generator, kernel, and whatever else runs on the machine) and of the event-loop
+   * thread serving it; of the serving process and of PostgreSQL when known. Less noisy than req/s.
    */
-  cpu?: { machineMicrosPerRequest: number; mainThreadMicrosPerRequest: number; utilisation: number };
+  cpu?: {
+    machineMicrosPerRequest: number;
+    mainThreadMicrosPerRequest: number;
+    /** The serving process with all its threads, when it is not the benchmark's own process. */
+    serverProcessMicrosPerRequest?: number;
+    /** The database server's processes (backends and background processes). */
+    databaseMicrosPerRequest?: number;
+    utilisation: number;
+  };
 }
 
 export interface BenchmarkReport {

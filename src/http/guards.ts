@@ -14,22 +14,34 @@ const MAX_DEPTH = 64;
 
 /** The dotted path of the first string (or object key) holding NUL or a lone surrogate, or null. */
 export function findInvalidText(value: unknown, path = '', depth = 0): string | null {
-  if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
+  const keys = invalidTextKeys(value, depth);
+  if (keys === null) return null;
+  let at = path;
+  for (let i = keys.length - 1; i >= 0; i--) at = at ? `${at}.${keys[i]}` : keys[i]!;
+  return at;
+}
+
+/**
+ * The keys leading to the first invalid text, innermost first, or null. Every request's query, params
+ * and body pass through here: nothing is built unless something is found.
+ */
+function invalidTextKeys(value: unknown, depth: number): string[] | null {
+  if (typeof value === 'string') return BAD_TEXT.test(value) ? [] : null;
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || Buffer.isBuffer(value)) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findInvalidText(value[i], path ? `${path}.${i}` : String(i), depth + 1);
-      if (found !== null) return found;
+      const found = invalidTextKeys(value[i], depth + 1);
+      if (found !== null) return (found.push(String(i)), found);
     }
     return null;
   }
   // A streamed body (NDJSON/CSV) is read by its route; query objects have a prototype of their own, so no prototype test.
   if (typeof (value as { pipe?: unknown }).pipe === 'function' || value instanceof Date || value instanceof Map) return null;
-  for (const key of Object.keys(value)) {
-    const at = path ? `${path}.${key.replace(BAD_TEXT, '?')}` : key.replace(BAD_TEXT, '?');
-    if (BAD_TEXT.test(key)) return at;
-    const found = findInvalidText((value as Record<string, unknown>)[key], at, depth + 1);
-    if (found !== null) return found;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (BAD_TEXT.test(key)) return [key.replace(BAD_TEXT, '?')];
+    const found = invalidTextKeys((value as Record<string, unknown>)[key], depth + 1);
+    if (found !== null) return (found.push(key), found);
   }
   return null;
 }

@@ -18,14 +18,14 @@ export interface BareServer {
   db?: {
     /** One statement per request on a pool with a connection per concurrent request. */
     perRequestUrl: string;
-    /** The requests of the same turn of the event loop in one statement, at most 2 in flight, as the eligibility check does. */
+    /** The requests of the same turn of the event loop in one statement, one in flight, as the eligibility check does. */
     batchedUrl: string;
   };
   close(): Promise<void>;
 }
 
 /** Lookup statements in flight on the batched route: as LOOKUPS_IN_FLIGHT of src/eligibility/repository.ts. */
-const BATCHED_IN_FLIGHT = 2;
+const BATCHED_IN_FLIGHT = 1;
 
 /**
  * The baseline: plain Fastify, logger off, one route returning a small JSON

@@ -130,10 +130,18 @@ const checkLine = (c: CheckWrite) =>
   `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
   `${c.subsidyCount}\t${copyField(c.outcome)}\t${copyField(c.result)}\t${copyField(c.explanation)}\n`;
 
-/** How long an answered check waits for others to be written with it (off the answer's path). */
-const WRITE_DELAY_MS = 5;
-/** Lookup statements running at once: while one runs, the checks arriving meanwhile gather for the next. */
-const LOOKUPS_IN_FLIGHT = 2;
+/**
+ * How long an answered check waits for others to be written with it (off the answer's path; a read of
+ * stored checks waits for it). Each COPY costs the service and PostgreSQL a fixed share (a connection,
+ * a statement, a commit) besides its rows: under load, 20 ms makes ~4× fewer, larger COPYs than 5 ms.
+ */
+const WRITE_DELAY_MS = 20;
+/**
+ * Lookup statements running at once: while one runs, the checks arriving meanwhile gather for the next.
+ * One: fewer, larger statements (each has a fixed cost on both sides, as POST /bare/db-batched of
+ * bench/eligibility.ts shows); the machine is busy either way, so waiting for the one costs no rate.
+ */
+const LOOKUPS_IN_FLIGHT = 1;
 
 /**
  * Data access of eligibility checks. The check itself is the hot path (see bench/eligibility.ts):
@@ -294,6 +302,10 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
           failures = await storeIsolating(writes.flatMap((w) => w.checks));
         } catch (err) {
           failures = writes.flatMap((w) => w.checks.map((c) => ({ id: c.id, ...reasonOf(err) })));
+        }
+        if (failures.length === 0) {
+          for (const w of writes) w.resolve();
+          continue;
         }
         const failed = new Map(failures.map((f) => [f.id, f]));
         for (const w of writes) {

@@ -97,7 +97,7 @@ export const CARD_LOOKUP_SQL = `
          c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
          r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
          r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
-         r.record - 'myNumber' - 'basicFiveInfo' AS record,
+         r.record - '{myNumber,basicFiveInfo}'::text[] AS record,
          ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
          ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
     FROM unnest($1::text[]) AS s(serial)

@@ -39,7 +39,10 @@ if (!whole) {
     total.set(second[i], (total.get(second[i]) ?? 0) + d);
     if (isIdle(p.samples[i])) idle.set(second[i], (idle.get(second[i]) ?? 0) + d);
   }
-  const busy = [...total].filter(([s, d]) => (idle.get(s) ?? 0) / d < 0.6).map(([s]) => s).sort((a, b) => a - b);
+  const busy = [...total]
+    .filter(([s, d]) => (idle.get(s) ?? 0) / d < 0.6)
+    .map(([s]) => s)
+    .sort((a, b) => a - b);
   let run = [];
   for (const s of busy) {
     if (run.length > 0 && s !== run.at(-1) + 1) run = [];

@@ -190,9 +190,16 @@ function formatThroughputReport(report: BenchmarkReport): string {
     '',
     '   CPU µs/req: busy CPU of the whole machine (server, PostgreSQL, load generator, kernel) per request;',
     '   loop µs/req: CPU of the event-loop thread serving the target, per request; proc µs/req: of the serving',
-    '   process with all its threads (when it is not this one); PG µs/req: of PostgreSQL\'s processes.',
+    "   process with all its threads (when it is not this one); PG µs/req: of PostgreSQL's processes.",
     ...(report.goals?.length
-      ? ['', table(['goal', 'wanted', 'actual', 'met'], report.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'yes' : 'NO']), ['left', 'left', 'right', 'left'])]
+      ? [
+          '',
+          table(
+            ['goal', 'wanted', 'actual', 'met'],
+            report.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'yes' : 'NO']),
+            ['left', 'left', 'right', 'left'],
+          ),
+        ]
       : []),
   ].join('\n');
 }

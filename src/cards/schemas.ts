@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEX_VALUES } from '../domain/pmh-record/index.js';
+import { certificateTypeIdSchema } from '../certificate-types/schemas.js';
 import { dateInputSchema } from '../http/schemas.js';
 
 export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
@@ -19,12 +20,28 @@ export const certificateSerialNumberSchema = z
 
 export const sexSchema = z.enum(SEX_VALUES).describe('"1" male, "2" female, "3" unset');
 
+/** The three fields that name a registered person instead of their 個人番号. */
+const REGISTRATION_FIELDS = ['municipality', 'orgSpecificCertificateTypeId', 'medicalSubsidyRecipientNumber'] as const;
+
 export const createCardBodySchema = z
   .strictObject({
     myNumber: z
       .string()
       .regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits')
-      .describe('個人番号 of the card holder (check digit verified). Never returned.'),
+      .optional()
+      .describe('個人番号 of the card holder (check digit verified). Never returned. Give this, or the three fields of a registration.'),
+    municipality: z
+      .string()
+      .regex(/^[0-9]{6}$/, 'must be 6 half-width digits')
+      .optional()
+      .describe('Instead of myNumber: 全国地方公共団体コード of the municipality that registered the person'),
+    orgSpecificCertificateTypeId: certificateTypeIdSchema.optional().describe('Instead of myNumber: the certificate type of the registration'),
+    medicalSubsidyRecipientNumber: z
+      .string()
+      .min(1)
+      .max(30)
+      .optional()
+      .describe('Instead of myNumber: 公費受給者番号 of the registration (as read back by GET /municipal/v1/recipients)'),
     name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
     nameKana: z
       .string()
@@ -37,10 +54,29 @@ export const createCardBodySchema = z
     status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
     certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
   })
+  .superRefine((body, ctx) => {
+    const named = REGISTRATION_FIELDS.filter((f) => body[f] !== undefined);
+    if (body.myNumber !== undefined && named.length > 0) {
+      for (const f of named) ctx.addIssue({ code: 'custom', path: [f], message: 'give either myNumber or a registration, not both' });
+    } else if (body.myNumber === undefined && named.length < REGISTRATION_FIELDS.length) {
+      const missing = named.length === 0 ? ['myNumber'] : REGISTRATION_FIELDS.filter((f) => body[f] === undefined);
+      const message =
+        named.length === 0
+          ? 'required: myNumber, or municipality + orgSpecificCertificateTypeId + medicalSubsidyRecipientNumber'
+          : 'required with the other fields of a registration';
+      for (const f of missing) ctx.addIssue({ code: 'custom', path: [f], message });
+    }
+  })
   .meta({
     id: 'CreateCard',
-    description: 'A simulated マイナンバーカード. Face data (券面) not given is taken from the person’s latest registration, or generated.',
-    example: { myNumber: '123456789018', status: 'active' },
+    description:
+      'A simulated マイナンバーカード for a person named by `myNumber`, or — without knowing the 個人番号, which read-back masks — by ' +
+      'one of their registrations: `municipality` + `orgSpecificCertificateTypeId` + `medicalSubsidyRecipientNumber` (exactly one of ' +
+      'the two ways). Face data (券面) not given is taken from the person’s latest registration, or generated.',
+    examples: [
+      { myNumber: '123456789018', status: 'active' },
+      { municipality: '130001', orgSpecificCertificateTypeId: 'NANBYO54', medicalSubsidyRecipientNumber: '0000018' },
+    ],
   });
 
 export type CreateCardBody = z.infer<typeof createCardBodySchema>;

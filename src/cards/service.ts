@@ -28,6 +28,21 @@ function generatedFace() {
 }
 
 export function cardsService(repo: CardsRepository, now: () => Date) {
+  /** The 個人番号 of the one person the registration fields name (the schema makes sure all three are given). */
+  async function registeredPerson(body: CreateCardBody): Promise<string> {
+    const key = {
+      municipality: body.municipality!,
+      certificateTypeId: body.orgSpecificCertificateTypeId!,
+      recipientNumber: body.medicalSubsidyRecipientNumber!,
+    };
+    const found = await repo.registeredMyNumbers(key, 2);
+    // The detail names the fields, not their values (the 受給者番号 is personal).
+    const named = 'this municipality, orgSpecificCertificateTypeId and medicalSubsidyRecipientNumber';
+    if (found.length === 0) throw problem('registered_person_not_found', { detail: `no registered record has ${named}` });
+    if (found.length > 1) throw problem('registered_person_ambiguous', { detail: `records of several persons have ${named}: give myNumber instead` });
+    return found[0]!;
+  }
+
   return {
     /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
     async ensureCard(card: NewCard) {
@@ -36,7 +51,8 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
     },
 
     /** Issues a simulated card with a random 電子証明書 serial number. */
-    async createCard(body: CreateCardBody): Promise<Card> {
+    async createCard(request: CreateCardBody): Promise<Card> {
+      const body = { ...request, myNumber: request.myNumber ?? (await registeredPerson(request)) };
       const check = checkMyNumber(body.myNumber);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');

@@ -6,9 +6,11 @@
 import type { CliIo, Command } from './command.js';
 import { CliError, UsageError } from './command.js';
 import { generateCommand } from './generate.js';
+import { cardCommand, checkCommand, tokenCommand, uploadCommand } from './admin.js';
+import { quickstartCommand } from './quickstart.js';
 import { seedCommand } from './seed.js';
 
-export const COMMANDS: readonly Command[] = [generateCommand, seedCommand];
+export const COMMANDS: readonly Command[] = [generateCommand, seedCommand, quickstartCommand, tokenCommand, uploadCommand, cardCommand, checkCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

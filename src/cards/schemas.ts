@@ -20,59 +20,60 @@ export const certificateSerialNumberSchema = z
 
 export const sexSchema = z.enum(SEX_VALUES).describe('"1" male, "2" female, "3" unset');
 
-/** The three fields that name a registered person instead of their 個人番号. */
-const REGISTRATION_FIELDS = ['municipality', 'orgSpecificCertificateTypeId', 'medicalSubsidyRecipientNumber'] as const;
+/** Face data (券面) and certificate state a card request may set, whichever way it names the person. */
+const cardFields = {
+  name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
+  nameKana: z
+    .string()
+    .regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ')
+    .optional()
+    .describe('Name in 全角カナ; default as for name'),
+  dateOfBirth: dateInputSchema('YYYY-MM-DD; default as for name').optional(),
+  sex: sexSchema.optional(),
+  address: freeText(200).optional().describe('券面 address; default as for name'),
+  status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
+  certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
+};
 
-export const createCardBodySchema = z
+export const createCardByMyNumberSchema = z
   .strictObject({
     myNumber: z
       .string()
       .regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits')
-      .optional()
-      .describe('個人番号 of the card holder (check digit verified). Never returned. Give this, or the three fields of a registration.'),
+      .describe('個人番号 of the card holder (check digit verified). Never returned.'),
+    ...cardFields,
+  })
+  .meta({ id: 'CreateCardByMyNumber', description: 'A card for the person with this 個人番号', example: { myNumber: '123456789018', status: 'active' } });
+
+export const createCardByRegistrationSchema = z
+  .strictObject({
     municipality: z
       .string()
       .regex(/^[0-9]{6}$/, 'must be 6 half-width digits')
-      .optional()
-      .describe('Instead of myNumber: 全国地方公共団体コード of the municipality that registered the person'),
-    orgSpecificCertificateTypeId: certificateTypeIdSchema.optional().describe('Instead of myNumber: the certificate type of the registration'),
-    medicalSubsidyRecipientNumber: z
-      .string()
-      .min(1)
-      .max(30)
-      .optional()
-      .describe('Instead of myNumber: 公費受給者番号 of the registration (as read back by GET /municipal/v1/recipients)'),
-    name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
-    nameKana: z
-      .string()
-      .regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ')
-      .optional()
-      .describe('Name in 全角カナ; default as for name'),
-    dateOfBirth: dateInputSchema('YYYY-MM-DD; default as for name').optional(),
-    sex: sexSchema.optional(),
-    address: freeText(200).optional().describe('券面 address; default as for name'),
-    status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
-    certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
+      .describe('全国地方公共団体コード of the municipality that registered the person'),
+    orgSpecificCertificateTypeId: certificateTypeIdSchema.describe('The certificate type of the registration'),
+    medicalSubsidyRecipientNumber: z.string().min(1).max(30).describe('公費受給者番号 of the registration, as GET /municipal/v1/recipients reads it back'),
+    ...cardFields,
   })
-  .superRefine((body, ctx) => {
-    const named = REGISTRATION_FIELDS.filter((f) => body[f] !== undefined);
-    if (body.myNumber !== undefined && named.length > 0) {
-      for (const f of named) ctx.addIssue({ code: 'custom', path: [f], message: 'give either myNumber or a registration, not both' });
-    } else if (body.myNumber === undefined && named.length < REGISTRATION_FIELDS.length) {
-      const missing = named.length === 0 ? ['myNumber'] : REGISTRATION_FIELDS.filter((f) => body[f] === undefined);
-      const message =
-        named.length === 0
-          ? 'required: myNumber, or municipality + orgSpecificCertificateTypeId + medicalSubsidyRecipientNumber'
-          : 'required with the other fields of a registration';
-      for (const f of missing) ctx.addIssue({ code: 'custom', path: [f], message });
-    }
+  .meta({
+    id: 'CreateCardByRegistration',
+    description:
+      'A card for the one person registered by this municipality under this type and 受給者番号 — for when you registered someone ' +
+      'and do not have their 個人番号 (read-back masks it). 404 registered_person_not_found when nobody matches, 422 ' +
+      'registered_person_ambiguous when records of several persons do.',
+    example: { municipality: '130001', orgSpecificCertificateTypeId: 'NANBYO54', medicalSubsidyRecipientNumber: '0000018' },
+  });
+
+export const createCardBodySchema = z
+  .union([createCardByMyNumberSchema, createCardByRegistrationSchema], {
+    error: 'give myNumber, or municipality + orgSpecificCertificateTypeId + medicalSubsidyRecipientNumber (not both)',
   })
   .meta({
     id: 'CreateCard',
     description:
-      'A simulated マイナンバーカード for a person named by `myNumber`, or — without knowing the 個人番号, which read-back masks — by ' +
-      'one of their registrations: `municipality` + `orgSpecificCertificateTypeId` + `medicalSubsidyRecipientNumber` (exactly one of ' +
-      'the two ways). Face data (券面) not given is taken from the person’s latest registration, or generated.',
+      'A simulated マイナンバーカード for a person named by `myNumber`, or by one of their registrations: `municipality` + ' +
+      '`orgSpecificCertificateTypeId` + `medicalSubsidyRecipientNumber` (one of the two ways). Face data (券面) not given is taken ' +
+      'from the person’s latest registration, or generated.',
     examples: [
       { myNumber: '123456789018', status: 'active' },
       { municipality: '130001', orgSpecificCertificateTypeId: 'NANBYO54', medicalSubsidyRecipientNumber: '0000018' },
@@ -80,6 +81,7 @@ export const createCardBodySchema = z
   });
 
 export type CreateCardBody = z.infer<typeof createCardBodySchema>;
+export type CreateCardByRegistration = z.infer<typeof createCardByRegistrationSchema>;
 
 export const cardSchema = z
   .object({

@@ -3,7 +3,7 @@ import { jstDate } from '../domain/dates.js';
 import { checkMyNumber } from '../domain/numbers.js';
 import { problem } from '../http/problem.js';
 import type { CardsRepository, NewCard } from './repository.js';
-import type { Card, CreateCardBody } from './schemas.js';
+import type { Card, CreateCardBody, CreateCardByRegistration } from './schemas.js';
 
 /** マイナンバーカード 電子証明書 (利用者証明用) are issued for five years. */
 const CERTIFICATE_YEARS = 5;
@@ -28,13 +28,9 @@ function generatedFace() {
 }
 
 export function cardsService(repo: CardsRepository, now: () => Date) {
-  /** The 個人番号 of the one person the registration fields name (the schema makes sure all three are given). */
-  async function registeredPerson(body: CreateCardBody): Promise<string> {
-    const key = {
-      municipality: body.municipality!,
-      certificateTypeId: body.orgSpecificCertificateTypeId!,
-      recipientNumber: body.medicalSubsidyRecipientNumber!,
-    };
+  /** The 個人番号 of the one person the registration names. */
+  async function registeredPerson(body: CreateCardByRegistration): Promise<string> {
+    const key = { municipality: body.municipality, certificateTypeId: body.orgSpecificCertificateTypeId, recipientNumber: body.medicalSubsidyRecipientNumber };
     const found = await repo.registeredMyNumbers(key, 2);
     // The detail names the fields, not their values (the 受給者番号 is personal).
     const named = 'this municipality, orgSpecificCertificateTypeId and medicalSubsidyRecipientNumber';
@@ -52,7 +48,7 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
 
     /** Issues a simulated card with a random 電子証明書 serial number. */
     async createCard(request: CreateCardBody): Promise<Card> {
-      const body = { ...request, myNumber: request.myNumber ?? (await registeredPerson(request)) };
+      const body = 'myNumber' in request ? request : { ...request, myNumber: await registeredPerson(request) };
       const check = checkMyNumber(body.myNumber);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');

@@ -39,7 +39,7 @@ stdout, so TOKEN=$(pmh-sandbox token …) works; --json prints the whole answer.
 
 Options:
       --name <name>         the institution's name (default サンドボックス医院 <code>)
-${targetUsage}
+${targetUsage()}
   -h, --help                this text
 
 Examples:
@@ -98,7 +98,7 @@ Options:
       --my-number <個人番号>   instead of the three above
       --status <active|expired|revoked>
                                state of the card's 電子証明書 (default active)
-${targetUsage}
+${targetUsage(31)}
   -h, --help                   this text
 
 Example:

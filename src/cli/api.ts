@@ -15,9 +15,15 @@ export const targetOptions = {
   json: { type: 'boolean' },
 } as const;
 
-export const targetUsage = `      --url <url>           the sandbox (default $PMH_SANDBOX_URL, else ${DEFAULT_URL})
-      --admin-token <token> sandbox admin token (default $SANDBOX_ADMIN_TOKEN)
-      --json                print the API's answer as JSON instead of a summary`;
+/** The --help lines of targetOptions, their descriptions starting at column `column`. */
+export function targetUsage(column = 28): string {
+  const row = (flag: string, text: string, more = '') => `      ${flag.padEnd(column - 6)}${text}${more ? `\n${' '.repeat(column)}${more}` : ''}`;
+  return [
+    row('--url <url>', 'the sandbox (default $PMH_SANDBOX_URL, else', `${DEFAULT_URL})`),
+    row('--admin-token <token>', 'sandbox admin token (default $SANDBOX_ADMIN_TOKEN)'),
+    row('--json', "print the API's answer as JSON instead of a summary"),
+  ].join('\n');
+}
 
 export function baseUrl(values: { url?: string | undefined }, env: NodeJS.ProcessEnv): string {
   return (values.url ?? env.PMH_SANDBOX_URL ?? DEFAULT_URL).replace(/\/+$/, '');

@@ -32,7 +32,7 @@ Options:
   -n, --count <n>              records to upload (default 20)
       --institution <code>     医療機関コード of the clinic (default: one in the
                                municipality's prefecture, 1311234566 for 東京都)
-${targetUsage}
+${targetUsage(31)}
   -h, --help                   this text
 `;
 

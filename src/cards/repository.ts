@@ -25,6 +25,15 @@ export function cardsRepository(db: Db) {
       return rows[0]?.info ?? null;
     },
 
+    /** 個人番号 of the persons (at most `limit`) registered by this municipality under this type and 受給者番号. */
+    async registeredMyNumbers(m: { municipality: string; certificateTypeId: string; recipientNumber: string }, limit: number): Promise<string[]> {
+      const rows = await db.$queryRaw<{ my_number: string }[]>`
+        SELECT DISTINCT my_number FROM recipient_certificate
+         WHERE municipality_code = ${m.municipality}::char(6) AND certificate_type_id = ${m.certificateTypeId} AND recipient_number = ${m.recipientNumber}
+         LIMIT ${limit}`;
+      return rows.map((r) => r.my_number);
+    },
+
     /** Creates the card with this serial, or rewrites it (well-known test cards keep their serial). */
     async upsert(c: NewCard) {
       const data = { ...c, dateOfBirth: new Date(`${c.dateOfBirth}T00:00:00Z`), certificateExpiresOn: new Date(`${c.certificateExpiresOn}T00:00:00Z`) };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEX_VALUES } from '../domain/pmh-record/index.js';
+import { certificateTypeIdSchema } from '../certificate-types/schemas.js';
 import { dateInputSchema } from '../http/schemas.js';
 
 export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
@@ -19,31 +20,68 @@ export const certificateSerialNumberSchema = z
 
 export const sexSchema = z.enum(SEX_VALUES).describe('"1" male, "2" female, "3" unset');
 
-export const createCardBodySchema = z
+/** Face data (券面) and certificate state a card request may set, whichever way it names the person. */
+const cardFields = {
+  name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
+  nameKana: z
+    .string()
+    .regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ')
+    .optional()
+    .describe('Name in 全角カナ; default as for name'),
+  dateOfBirth: dateInputSchema('YYYY-MM-DD; default as for name').optional(),
+  sex: sexSchema.optional(),
+  address: freeText(200).optional().describe('券面 address; default as for name'),
+  status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
+  certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
+};
+
+export const createCardByMyNumberSchema = z
   .strictObject({
     myNumber: z
       .string()
       .regex(/^[0-9]{12}$/, 'must be exactly 12 half-width digits')
       .describe('個人番号 of the card holder (check digit verified). Never returned.'),
-    name: freeText(100).optional().describe('券面 name; default: from the person’s latest registration, else generated'),
-    nameKana: z
+    ...cardFields,
+  })
+  .meta({ id: 'CreateCardByMyNumber', description: 'A card for the person with this 個人番号', example: { myNumber: '123456789018', status: 'active' } });
+
+export const createCardByRegistrationSchema = z
+  .strictObject({
+    municipality: z
       .string()
-      .regex(/^[\u30A0-\u30FF\u3000]{1,100}$/u, 'must be 1–100 全角カナ')
-      .optional()
-      .describe('Name in 全角カナ; default as for name'),
-    dateOfBirth: dateInputSchema('YYYY-MM-DD; default as for name').optional(),
-    sex: sexSchema.optional(),
-    address: freeText(200).optional().describe('券面 address; default as for name'),
-    status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
-    certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
+      .regex(/^[0-9]{6}$/, 'must be 6 half-width digits')
+      .describe('全国地方公共団体コード of the municipality that registered the person'),
+    orgSpecificCertificateTypeId: certificateTypeIdSchema.describe('The certificate type of the registration'),
+    medicalSubsidyRecipientNumber: z.string().min(1).max(30).describe('公費受給者番号 of the registration, as GET /municipal/v1/recipients reads it back'),
+    ...cardFields,
+  })
+  .meta({
+    id: 'CreateCardByRegistration',
+    description:
+      'A card for the one person registered by this municipality under this type and 受給者番号 — for when you registered someone ' +
+      'and do not have their 個人番号 (read-back masks it). 404 registered_person_not_found when nobody matches, 422 ' +
+      'registered_person_ambiguous when records of several persons do.',
+    example: { municipality: '130001', orgSpecificCertificateTypeId: 'NANBYO54', medicalSubsidyRecipientNumber: '0000018' },
+  });
+
+export const createCardBodySchema = z
+  .union([createCardByMyNumberSchema, createCardByRegistrationSchema], {
+    error: 'give myNumber, or municipality + orgSpecificCertificateTypeId + medicalSubsidyRecipientNumber (not both)',
   })
   .meta({
     id: 'CreateCard',
-    description: 'A simulated マイナンバーカード. Face data (券面) not given is taken from the person’s latest registration, or generated.',
-    example: { myNumber: '123456789018', status: 'active' },
+    description:
+      'A simulated マイナンバーカード for a person named by `myNumber`, or by one of their registrations: `municipality` + ' +
+      '`orgSpecificCertificateTypeId` + `medicalSubsidyRecipientNumber` (one of the two ways). Face data (券面) not given is taken ' +
+      'from the person’s latest registration, or generated.',
+    examples: [
+      { myNumber: '123456789018', status: 'active' },
+      { municipality: '130001', orgSpecificCertificateTypeId: 'NANBYO54', medicalSubsidyRecipientNumber: '0000018' },
+    ],
   });
 
 export type CreateCardBody = z.infer<typeof createCardBodySchema>;
+export type CreateCardByRegistration = z.infer<typeof createCardByRegistrationSchema>;
 
 export const cardSchema = z
   .object({

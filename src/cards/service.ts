@@ -3,7 +3,7 @@ import { jstDate } from '../domain/dates.js';
 import { checkMyNumber } from '../domain/numbers.js';
 import { problem } from '../http/problem.js';
 import type { CardsRepository, NewCard } from './repository.js';
-import type { Card, CreateCardBody } from './schemas.js';
+import type { Card, CreateCardBody, CreateCardByRegistration } from './schemas.js';
 
 /** マイナンバーカード 電子証明書 (利用者証明用) are issued for five years. */
 const CERTIFICATE_YEARS = 5;
@@ -28,6 +28,17 @@ function generatedFace() {
 }
 
 export function cardsService(repo: CardsRepository, now: () => Date) {
+  /** The 個人番号 of the one person the registration names. */
+  async function registeredPerson(body: CreateCardByRegistration): Promise<string> {
+    const key = { municipality: body.municipality, certificateTypeId: body.orgSpecificCertificateTypeId, recipientNumber: body.medicalSubsidyRecipientNumber };
+    const found = await repo.registeredMyNumbers(key, 2);
+    // The detail names the fields, not their values (the 受給者番号 is personal).
+    const named = 'this municipality, orgSpecificCertificateTypeId and medicalSubsidyRecipientNumber';
+    if (found.length === 0) throw problem('registered_person_not_found', { detail: `no registered record has ${named}` });
+    if (found.length > 1) throw problem('registered_person_ambiguous', { detail: `records of several persons have ${named}: give myNumber instead` });
+    return found[0]!;
+  }
+
   return {
     /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
     async ensureCard(card: NewCard) {
@@ -39,7 +50,8 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
      * Issues a simulated card with a random 電子証明書 serial number, or (`certificateSerialNumber`, for seed
      * files) with that serial, rewriting the card that has it.
      */
-    async createCard(body: CreateCardBody, opts: { certificateSerialNumber?: string } = {}): Promise<Card> {
+    async createCard(request: CreateCardBody, opts: { certificateSerialNumber?: string } = {}): Promise<Card> {
+      const body = 'myNumber' in request ? request : { ...request, myNumber: await registeredPerson(request) };
       const check = checkMyNumber(body.myNumber);
       if (!check.valid) {
         const message = check.problems.map((p) => p.message).join('; ');

@@ -21,3 +21,5 @@ export interface Command {
 
 /** Bad invocation: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
+/** A failure the user can act on (unreachable sandbox, refused request): printed without a stack, exit code 1. */
+export class CliError extends Error {}

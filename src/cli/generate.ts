@@ -10,12 +10,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { certificateTypeDefinitionSchema } from '../certificate-types/schemas.js';
-import { createGenerator, DEFAULT_REFERENCE_DATE, type SyntheticCertificateType, type SyntheticGenerator } from '../synthetic/generator.js';
+import { jstDate } from '../domain/dates.js';
+import { createGenerator, type SyntheticCertificateType, type SyntheticGenerator } from '../synthetic/generator.js';
 import { formatRecords, OUTPUT_FORMATS, type OutputFormat } from '../synthetic/format.js';
 import { PRESETS, presetCertificateType } from '../synthetic/presets.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 import { syntheticMunicipality } from '../synthetic/municipality.js';
 import { progressBar } from './progress.js';
+import { baseUrl, sandboxToday } from './api.js';
 
 /** The API's default MAX_JSON_RECORDS: larger JSON arrays are refused (use csv or ndjson). */
 const MAX_JSON_RECORDS = 10_000;
@@ -27,8 +29,11 @@ const presetLines = Object.entries(PRESETS)
 const usage = `Usage: pmh-sandbox generate [options] > records.csv
 
 Writes synthetic residents' registration records (PMH field names) to stdout,
-ready for POST /municipal/v1/registration-tasks. Same options and seed give
-byte-identical output on any day and machine.
+ready for POST /municipal/v1/registration-tasks. Records are valid today by
+default: by the sandbox clock when an admin token is given (--admin-token or
+SANDBOX_ADMIN_TOKEN; the sandbox at --url or PMH_SANDBOX_URL), else today in
+Japan. The same options, seed and --reference-date give byte-identical output
+on any day and machine.
 
 Options:
   -n, --count <n>              records to write (default 1000)
@@ -46,7 +51,12 @@ Options:
                                orgSpecificCertificateTypeId, or the file name)
   -s, --seed <text>            seed (default 1)
       --reference-date <date>  "today" of the data set, YYYY-MM-DD: ages and
-                               validity are relative to it (default ${DEFAULT_REFERENCE_DATE})
+                               validity are relative to it (default: today by
+                               the sandbox clock, see above, else today JST)
+      --url <url>              the sandbox whose clock gives the default
+                               reference date (default $PMH_SANDBOX_URL, else
+                               http://127.0.0.1:3000)
+      --admin-token <token>    its admin token (default $SANDBOX_ADMIN_TOKEN)
       --expired-share <0-1>    residents whose record ended before the
                                reference date (default 0)
       --future-share <0-1>     residents whose record starts after it (default 0)
@@ -69,7 +79,8 @@ ${presetLines}
 
 Examples:
   pmh-sandbox generate --type nanbyo54 --municipality 130001 --print-type > type.json
-  pmh-sandbox generate --count 100000 --municipality 130001 --type nanbyo54 --seed 42 > nanbyo.csv
+  pmh-sandbox generate --count 100000 --municipality 130001 --type nanbyo54 --seed 42 --reference-date 2026-04-01 > nanbyo.csv
+  pmh-sandbox generate --count 20 --format ndjson --admin-token "$ADMIN" > records.ndjson
   pmh-sandbox generate -n 5000 -f ndjson -m 132012 -t kodomo --history-share 0.2 > kodomo.ndjson
 `;
 
@@ -123,7 +134,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
       type: { type: 'string', short: 't', default: 'nanbyo54' },
       'type-id': { type: 'string' },
       seed: { type: 'string', short: 's', default: '1' },
-      'reference-date': { type: 'string', default: DEFAULT_REFERENCE_DATE },
+      'reference-date': { type: 'string' },
+      url: { type: 'string' },
+      'admin-token': { type: 'string' },
       'expired-share': { type: 'string' },
       'future-share': { type: 'string' },
       'history-share': { type: 'string' },
@@ -160,11 +173,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
+  const adminToken = values['admin-token'] ?? io.env.SANDBOX_ADMIN_TOKEN;
+  if (values.url !== undefined && !adminToken && values['reference-date'] === undefined) {
+    throw new UsageError('--url needs an admin token (--admin-token or SANDBOX_ADMIN_TOKEN) to read the sandbox clock, or give --reference-date');
+  }
+  const referenceDate = values['reference-date'] ?? (adminToken ? await sandboxToday(baseUrl(values, io.env), adminToken) : jstDate(new Date()));
+
   let generator: SyntheticGenerator;
   try {
     generator = createGenerator({
       seed: values.seed,
-      referenceDate: values['reference-date'],
+      referenceDate,
       municipality,
       certificateType,
       shares: {

@@ -4,11 +4,13 @@
  * A new command is one more entry in COMMANDS.
  */
 import type { CliIo, Command } from './command.js';
-import { UsageError } from './command.js';
+import { CliError, UsageError } from './command.js';
 import { generateCommand } from './generate.js';
+import { cardCommand, checkCommand, tokenCommand, uploadCommand } from './admin.js';
+import { quickstartCommand } from './quickstart.js';
 import { seedCommand } from './seed.js';
 
-export const COMMANDS: readonly Command[] = [generateCommand, seedCommand];
+export const COMMANDS: readonly Command[] = [generateCommand, seedCommand, quickstartCommand, tokenCommand, uploadCommand, cardCommand, checkCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -39,6 +41,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`pmh-sandbox ${command.name}: ${(err as Error).message}\nRun \`pmh-sandbox ${command.name} --help\` for usage.\n`);
       return 2;
+    }
+    if (err instanceof CliError) {
+      io.stderr.write(`pmh-sandbox ${command.name}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

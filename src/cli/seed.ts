@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
+import { adminToken, baseUrl, errorText } from './api.js';
 import { UsageError, type CliIo, type Command } from './command.js';
-
-/** What fetch says of a failed connection: its cause (ECONNREFUSED …) when it has one. */
-const errorText = (err: unknown) => {
-  const e = err as Error;
-  return e.cause instanceof Error ? e.cause.message : e.message;
-};
 
 const usage = `Usage: pmh-sandbox seed --scenario <name> [--url <url>] [--admin-token <token>]
 
@@ -44,9 +39,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!values.scenario) throw new UsageError('--scenario is required (pilot-municipalities, edge-cases or load:<count>)');
   if (!SCENARIO.test(values.scenario))
     throw new UsageError(`--scenario must be pilot-municipalities, edge-cases or load:<count>, got ${JSON.stringify(values.scenario)}`);
-  const base = (values.url ?? io.env.PMH_SANDBOX_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const token = values['admin-token'] ?? io.env.SANDBOX_ADMIN_TOKEN;
-  if (!token) throw new UsageError('no admin token: pass --admin-token or set SANDBOX_ADMIN_TOKEN (the token the sandbox logged at its first start)');
+  const base = baseUrl(values, io.env);
+  const token = adminToken(values, io.env);
 
   let res: Response;
   try {

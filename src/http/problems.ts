@@ -78,6 +78,16 @@ export const PROBLEMS = {
   invalid_medical_institution_code: { status: 400, title: 'Not a valid 医療機関コード', meaning: 'the 医療機関コード fails its format or check digit' },
   institution_kind_mismatch: { status: 400, title: 'The kind does not match the 医療機関コード', meaning: 'kind disagrees with the 点数表 digit' },
   invalid_my_number: { status: 400, title: 'Not a valid 個人番号', meaning: 'the 個人番号 fails its format or check digit' },
+  registered_person_not_found: {
+    status: 404,
+    title: 'No registered person matches',
+    meaning: 'no registration has this municipality, certificate type and 受給者番号',
+  },
+  registered_person_ambiguous: {
+    status: 422,
+    title: 'Several registered persons match',
+    meaning: 'registrations of different persons share this municipality, certificate type and 受給者番号; give myNumber',
+  },
 
   // Certificate types.
   certificate_type_not_found: { status: 404, title: 'No such certificate type', meaning: 'the municipality has no certificate type with this id' },

@@ -14,7 +14,9 @@ const BIN = path.join(ROOT, 'bin/pmh-sandbox.mjs');
 /** Runs the CLI as users do (the package's bin launcher) and collects its output. */
 function cli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without an admin token generate never asks a sandbox's clock: the default reference date is today (JST).
+    const { SANDBOX_ADMIN_TOKEN: _token, ...env } = process.env;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -117,12 +119,25 @@ describe('pmh-sandbox generate → POST /municipal/v1/registration-tasks', () =>
     expect(res.json()).toMatchObject({ status: 'succeeded', counts: { received: 1500, accepted: 1500, rejected: 0, created: 1500 } });
   }, 60_000);
 
-  it('writes the same bytes for the same seed in two runs; another seed differs', async () => {
-    const args = ['generate', '-n', '300', '-f', 'ndjson', '-t', 'shoman52', '-s', '42'];
+  it('writes the same bytes for the same seed and reference date in two runs; another seed differs', async () => {
+    const args = ['generate', '-n', '300', '-f', 'ndjson', '-t', 'shoman52', '--reference-date', '2026-04-01', '-s', '42'];
     const [a, b, c] = await Promise.all([cli(args), cli(args), cli([...args.slice(0, -1), '43'])]);
     expect(a.stdout.length).toBeGreaterThan(0);
     expect(a.stdout.equals(b.stdout)).toBe(true);
     expect(a.stdout.equals(c.stdout)).toBe(false);
+  }, 60_000);
+
+  it('without --reference-date the records are valid today in Japan', async () => {
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    const gen = await cli(['generate', '-n', '50', '-f', 'ndjson']);
+    expect(gen.code, gen.stderr).toBe(0);
+    const records = gen.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { validFrom: string; validTo: string });
+    expect(records).toHaveLength(50);
+    for (const r of records) expect(r.validFrom <= today && today <= r.validTo, JSON.stringify(r)).toBe(true);
   }, 60_000);
 
   it('--help, usage errors (exit 2), JSON output, and a reader that stops early', async () => {

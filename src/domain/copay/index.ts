@@ -13,3 +13,4 @@ export {
 } from './national.js';
 export { applyShare, remaining, sharePermille } from './rounding.js';
 export * from './types.js';
+export { monthToDate, priceVisits, recordVisit, type LedgerEntry, type MonthLedger, type MonthVisit } from './month.js';

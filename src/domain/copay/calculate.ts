@@ -122,14 +122,12 @@ function applyLocal(s: ApplicableSubsidy, row: LocalRuleRow, visit: Visit, due: 
   if (limit) {
     const ordinal = (acc.countedBefore ?? 0) + 1;
     if (ordinal > limit.max) {
-      const after = limit.after === 'free' ? 0 : due.medical;
-      step(
-        `${limit.unit} ${ordinal} of the month is past the limit of ${limit.max}: ${limit.after}`,
-        due.medical,
-        after,
-        'local row countLimit (ORCA 上限回数; SSK 63–66)',
-      );
-      return finish(after);
+      const rule = `${limit.unit} ${ordinal} of the month is past the limit of ${limit.max}`;
+      const source = 'local row countLimit (ORCA 上限回数; SSK 63–66)';
+      // full: the program does not apply to this visit at all, so nothing counts toward its caps.
+      if (limit.after === 'full') return skipped(s.ref, due, trace, 'local', `${label}: ${rule}: full`, source);
+      step(`${rule}: free`, due.medical, 0, source);
+      return finish(0);
     }
   }
   let medical: number;

@@ -78,9 +78,9 @@ export interface LocalRowConditions {
   /** Age in whole years on the service date, inclusive bounds. */
   ageMin?: number;
   ageMax?: number;
-  settings?: readonly Setting[];
+  settings?: Setting[];
   /** 所得区分 codes of the 制度マスタ. */
-  incomeSegments?: readonly string[];
+  incomeSegments?: string[];
 }
 
 /** One rule row of a local (地単) program, shaped after the 地単公費マスター / ORCA local-公費 fields. */

@@ -9,6 +9,7 @@ import {
   nationalRules,
   selectLocalRow,
   settingGroup,
+  withRecordCaps,
   type LocalRuleRow,
 } from '../../src/domain/copay/index.js';
 import { NANBYO_SEGMENTS, OSAKA_JUDO, OSAKA_KODOMO, national } from './copay-fixtures.js';
@@ -175,5 +176,27 @@ describe('calculateCopay: order of application (copay.md §5)', () => {
   it('without subsidies the patient pays the insurance share, rounded 10円未満四捨五入 by default', () => {
     expect(calculateCopay({ ...visit, totalMedicalCost: 12345 }, []).patientPays).toBe(3700);
     expect(calculateCopay({ ...visit, totalMedicalCost: 12345 }, [], { insuranceRounding: 'floor1' }).patientPays).toBe(3703);
+  });
+});
+
+describe('withRecordCaps: the record’s maxCopaymentAmount over the row (pmh.md §2 sandbox shape)', () => {
+  it('replaces the caps it gives and keeps the rest', () => {
+    const row = withRecordCaps(OSAKA_JUDO, { daily: 400, perVisit: 300, monthly: 2000, inpatientOutpatientCombined: true });
+    expect(row).toMatchObject({
+      perDayCap: 400,
+      perVisitCap: 300,
+      monthlyCap: { amount: 2000, scope: 'across_institutions', mode: 'window' },
+      grouping: { inpatientOutpatient: 'combined', dental: 'separate' },
+    });
+    expect(OSAKA_JUDO.grouping.inpatientOutpatient).toBe('separate');
+  });
+  it('keeps a refund-mode monthly cap in refund mode, and gives a row without one a window cap', () => {
+    expect(withRecordCaps(OSAKA_KODOMO, { monthly: 1000 }).monthlyCap).toEqual({ amount: 1000, scope: 'across_institutions', mode: 'refund' });
+    const noCap: LocalRuleRow = { ...OSAKA_JUDO, monthlyCap: undefined };
+    expect(withRecordCaps(noCap, { monthly: 1000 }).monthlyCap).toEqual({ amount: 1000, scope: 'across_institutions', mode: 'window' });
+  });
+  it('returns the row unchanged without record caps', () => {
+    expect(withRecordCaps(OSAKA_JUDO, null)).toBe(OSAKA_JUDO);
+    expect(withRecordCaps(OSAKA_JUDO, {})).toEqual(OSAKA_JUDO);
   });
 });

@@ -80,3 +80,26 @@ export function monthlyRefund(row: LocalRuleRow, paidInScope: number): number {
   if (row.monthlyCap?.mode !== 'refund') return 0;
   return Math.max(0, paidInScope - row.monthlyCap.amount);
 }
+
+/** The record's maxCopaymentAmount (sandbox shape, pmh.md §2). */
+export interface RecordCaps {
+  monthly?: number;
+  daily?: number;
+  perVisit?: number;
+  inpatientOutpatientCombined?: boolean;
+}
+
+/**
+ * A row with the record's own caps taking precedence, as for national programs ([I]): daily → perDayCap,
+ * perVisit → perVisitCap, monthly → the monthly cap amount (a row without one gets a window cap across
+ * institutions), inpatientOutpatientCombined → the 入外 grouping.
+ */
+export function withRecordCaps(row: LocalRuleRow, caps: RecordCaps | null | undefined): LocalRuleRow {
+  if (!caps) return row;
+  const out: LocalRuleRow = { ...row, grouping: { ...row.grouping } };
+  if (caps.daily !== undefined) out.perDayCap = caps.daily;
+  if (caps.perVisit !== undefined) out.perVisitCap = caps.perVisit;
+  if (caps.monthly !== undefined) out.monthlyCap = { ...(row.monthlyCap ?? { scope: 'across_institutions', mode: 'window' }), amount: caps.monthly };
+  if (caps.inpatientOutpatientCombined !== undefined) out.grouping.inpatientOutpatient = caps.inpatientOutpatientCombined ? 'combined' : 'separate';
+  return out;
+}

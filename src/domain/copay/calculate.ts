@@ -101,7 +101,15 @@ function applyLocal(s: ApplicableSubsidy, row: LocalRuleRow, visit: Visit, due: 
     trace.push({ step: 'local', rule: `${label}: ${rule}`, before: from, after: to, source });
   const finish = (medical: number, capReached = false): SubsidyOutcome => {
     const food = foodAfter(row.food, due.food, row.rounding);
-    if (due.food > 0) step(`入院時食事 ${row.food}`, due.food, food, 'local row food (ORCA 食事療養費 / SSK 食事 items)');
+    if (due.food > 0) {
+      trace.push({
+        step: 'food',
+        rule: `${label}: 入院時食事 ${row.food}`,
+        before: due.food,
+        after: food,
+        source: 'local row food (ORCA 食事療養費 / SSK 食事 items)',
+      });
+    }
     due.medical = medical;
     due.food = food;
     return {

@@ -168,7 +168,7 @@ export interface SubsidyOutcome {
   applied: boolean;
   /** The patient's amount after this subsidy (medical part): the 自己負担額 of a national 管理票 line. */
   patientAmountAfter: number;
-  /** The medical cost counted toward this subsidy's caps: add it to the month-to-date amounts. */
+  /** The patient's medical amount under this subsidy (管理票 自己負担額): add it to the month-to-date amounts. */
   countsTowardCap: number;
   /** Whether this visit reached a (window) monthly cap: the 管理票「上限額に達しました」box. */
   capReached: boolean;

@@ -85,6 +85,7 @@ describe('copay.md §6 example 4: 52 一般所得Ⅰ (cap 5,000), stay 総額 30
     const r = calculateCopay(stay, [{ ref: 'S', rules: national('52', SHOMAN_SEGMENTS, 'D') }]);
     expect([r.patientPays, r.patientPaysMedical, r.patientPaysFood]).toEqual([11000, 5000, 6000]);
     expect(r.subsidies[0]).toMatchObject({ countsTowardCap: 5000, pays: 4000 + 6000 });
+    expect(r.trace.find((t) => t.step === 'food')).toMatchObject({ before: 12000, after: 6000 });
   });
   it('as 54 (cap 10,000): 6,000 + 12,000 = 18,000', () => {
     const r = calculateCopay(stay, [{ ref: 'S', rules: NANBYO_10000 }]);

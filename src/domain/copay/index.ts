@@ -1,0 +1,28 @@
+// Co-pay rules (窓口負担・上限額管理): pure, provisional. Facts: /work/shared/domain/copay.md; design: docs/copay.md.
+export { calculateCopay } from './calculate.js';
+export { HIGH_COST_LONG_TERM_SEGMENTS, isHighCostLongTermCandidate, isMildHighCostCandidate } from './history.js';
+export {
+  ageOn,
+  localScopeKeys,
+  monthlyRefund,
+  rowMatches,
+  selectLocalRow,
+  serviceMonth,
+  settingGroup,
+  withRecordCaps,
+  type LedgerVisit,
+  type RecordCaps,
+  type RowContext,
+} from './local.js';
+export {
+  DEFAULT_ROUNDING,
+  NATIONAL_LAW_CODES,
+  isNationalLawCode,
+  lawSource,
+  nationalRules,
+  type NationalLawCode,
+  type NationalRuleInputs,
+} from './national.js';
+export { applyShare, remaining, sharePermille } from './rounding.js';
+export * from './types.js';
+export { monthToDate, priceVisits, recordVisit, type LedgerEntry, type MonthLedger, type MonthVisit } from './month.js';

@@ -18,6 +18,8 @@ export const eligibilityFeature = fp(
     });
     // Answers are sent before their access-log write commits: those writes finish before its pool closes.
     app.addHook('onClose', () => service.close());
+    // A reset must not be followed by the late write of a check answered before it.
+    app.beforeSandboxReset(() => service.settled());
     await registerSandboxRoutes(app, (sandbox) => sandbox.register(eligibilitySandboxRoutes, { service }));
     await registerClinicRoutes(app, (clinic) => clinic.register(clinicEligibilityRoutes, { service }));
   },

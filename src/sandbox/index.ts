@@ -23,6 +23,8 @@ declare module 'fastify' {
     clock: SandboxClock;
     /** Runs (and awaits) `listener` after every POST /sandbox/v1/reset, e.g. to re-seed what a reset removed. */
     onSandboxReset(listener: ResetListener): void;
+    /** Awaits `settle` before every reset, e.g. to let writes already answered land before the tables are emptied. */
+    beforeSandboxReset(settle: () => Promise<void>): void;
   }
 }
 
@@ -44,8 +46,18 @@ export const sandboxTooling = fp(
     const journal = new RequestJournal(app.config.SANDBOX_JOURNAL_SIZE);
     const afterReset: ResetListener[] = [];
     app.decorate('onSandboxReset', (listener: ResetListener) => void afterReset.push(listener));
+    const beforeReset: (() => Promise<void>)[] = [];
+    app.decorate('beforeSandboxReset', (settle: () => Promise<void>) => void beforeReset.push(settle));
     const resetRepo = resetRepository(app.pool, { onDiscardError: (err) => app.log.error({ err }, 'dropping tables swapped out by a reset failed') });
-    const reset = resetService({ repo: resetRepo, forgetIdentities: () => app.identity.forget(), clock: clockService, faults, journal, afterReset });
+    const reset = resetService({
+      repo: resetRepo,
+      forgetIdentities: () => app.identity.forget(),
+      clock: clockService,
+      faults,
+      journal,
+      afterReset,
+      beforeReset,
+    });
 
     installFaultInjection(app, faults);
     installRequestJournal(app, journal);

@@ -59,6 +59,20 @@ async function registered(code: string, n = 2) {
 }
 
 describe('POST /sandbox/v1/reset', () => {
+  it('a check answered just before a reset of its institution is not stored after it (the reset waits for answered checks)', async () => {
+    await registered('130001', 1);
+    const clinic = await institution(t.app);
+    const serial = (await card(t.app, myNumber(1))).certificateSerialNumber;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => clinic.check({ certificateSerialNumber: serial, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } })),
+    );
+    for (const a of answers) expect(a.statusCode).toBe(200);
+    expect((await reset(`?institution=${clinic.code}`)).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await count('eligibility_check')).toBe(0);
+    await reset();
+  });
+
   it('?municipality= deletes that municipality’s data and credentials only', async () => {
     const a = await registered('130001');
     const b = await registered('270008');
@@ -199,6 +213,9 @@ describe('POST /sandbox/v1/reset', () => {
       (await clinic.check({ certificateSerialNumber: serial, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } })).json().medicalSubsidies;
     // Checked before the swap: the connections hold prepared statements on the old tables.
     expect(await check((await card(t.app, myNumber(1))).certificateSerialNumber)).toHaveLength(1);
+    // The answered check is stored a few milliseconds after its answer; reading the access log waits for it
+    // (the reset service does the same before it empties anything).
+    expect((await t.app.inject({ method: 'GET', url: '/sandbox/v1/eligibility-checks?limit=1', headers: adminHeaders })).statusCode).toBe(200);
     const before = await tenantTableDefinitions();
     // Every table without incoming foreign keys is swapped, however small.
     const repo = resetRepository(t.pool, { swapMinBytes: 0 });

@@ -21,6 +21,8 @@ export function resetService(deps: {
   journal: RequestJournal;
   /** Called (and awaited, in order) after every reset, e.g. to drop caches of what was deleted or re-seed the well-known test cards. */
   afterReset?: ResetListener[];
+  /** Called (and awaited) before every reset: writes still in flight (answered checks) land before the tables are emptied. */
+  beforeReset?: (() => Promise<void>)[];
 }) {
   const registry = deps.tables ?? TENANT_TABLES;
   return {
@@ -36,6 +38,7 @@ export function resetService(deps: {
       const code = q.municipality ?? q.institution ?? null;
       let counts: { table: string; rows: number | null }[];
       let swapped: string[] = [];
+      for (const settle of deps.beforeReset ?? []) await settle();
       if (scope === 'all') {
         swapped = await deps.repo.truncate(tables);
         counts = tables.map((t) => ({ table: t.table, rows: null }));

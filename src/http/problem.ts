@@ -196,9 +196,11 @@ export type ProblemDeclaration = ProblemCode | readonly [readonly ProblemCode[],
 export const DATED_VALIDATION = [['validation_failed'], 'a date out of range is errors[].code `date_out_of_range`'] as const satisfies ProblemDeclaration;
 
 /** Bearer-token failures of the municipal and clinic APIs. */
-export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token'] as const satisfies readonly ProblemDeclaration[];
+export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token', 'wrong_token_kind'] as const satisfies readonly ProblemDeclaration[];
 /** Bearer-token failures of the sandbox administration API. */
-export const ADMIN_AUTH_PROBLEMS = [[['unauthenticated', 'invalid_token'], 'no or wrong admin token']] as const satisfies readonly ProblemDeclaration[];
+export const ADMIN_AUTH_PROBLEMS = [
+  [['unauthenticated', 'invalid_token', 'wrong_token_kind'], 'no or wrong admin token'],
+] as const satisfies readonly ProblemDeclaration[];
 
 /**
  * The list of problem codes an operation declares, for its description: by status, codes without a note of one status

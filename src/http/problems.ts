@@ -66,6 +66,11 @@ export const PROBLEMS = {
   // Authentication.
   unauthenticated: { status: 401, title: 'Authentication required', meaning: 'no bearer token was sent' },
   invalid_token: { status: 401, title: 'Unknown or revoked token', meaning: 'the bearer token is not a valid token for this API' },
+  wrong_token_kind: {
+    status: 401,
+    title: 'The token is of another kind',
+    meaning: 'a valid token of another kind (e.g. a municipality token on /clinic/v1); detail names the kind sent and the kind needed',
+  },
 
   // Shared by list endpoints and health.
   invalid_cursor: { status: 400, title: 'The cursor is not one this API issued', meaning: 'pass the nextCursor of the previous page unchanged' },

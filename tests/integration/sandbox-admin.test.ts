@@ -42,7 +42,8 @@ describe('sandbox admin token from SANDBOX_ADMIN_TOKEN', () => {
     expectMatchesOpenApi(cred, 'POST', '/sandbox/v1/municipalities/{lgCode}/credentials');
     const res = await t.app.inject({ method: 'GET', url: '/sandbox/v1/clock', headers: { authorization: `Bearer ${cred.json().token}` } });
     expect(res.statusCode).toBe(401);
-    expect(res.json().code).toBe('invalid_token');
+    expect(res.json().code).toBe('wrong_token_kind');
+    expect(res.json().detail).toBe('This is the municipality token (municipality); this API needs the sandbox admin token (sandbox-admin)');
     expectMatchesOpenApi(res, 'GET', '/sandbox/v1/clock');
   });
 

@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps) {
     http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Bodies are JSON (and the upload's NDJSON/CSV): text/plain is refused with 415 like any other type, not parsed to a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);

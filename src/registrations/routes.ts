@@ -3,7 +3,7 @@ import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { AUTH_PROBLEMS, describeProblems, problem } from '../http/problem.js';
+import { AUTH_PROBLEMS, describeProblems, problem, unsupportedMediaType } from '../http/problem.js';
 import { createTaskQuerySchema, registrationTaskSchema, resultsQuerySchema, taskParamsSchema, taskResultPageSchema } from './schemas.js';
 import type { RegistrationsService, UploadBody } from './service.js';
 
@@ -112,7 +112,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     '/registration-tasks',
     {
       // Text in records is checked per record (a bad record fails alone), not refused with the whole body.
-      config: { recordsCheckTheirText: true },
+      config: { recordsCheckTheirText: true, acceptedMediaTypes: UPLOAD_MEDIA_TYPES },
       schema: {
         tags,
         security: municipalSecurity,
@@ -129,7 +129,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let body: UploadBody;
       if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
-        throw problem('unsupported_media_type', { detail: `Send ${UPLOAD_MEDIA_TYPES.join(', ')}` });
+        throw unsupportedMediaType(req);
       }
       if (type === 'application/json') {
         const { json, bytes } = req.body as { json: unknown; bytes: Buffer };

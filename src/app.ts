@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(infrastructure, { config: deps.config, db: deps.db, pool: deps.pool, jobs: deps.jobs, runWorkers: deps.runWorkers ?? false });
   await app.register(identityPlugin);
-  await app.register(fastifySwagger, openApiOptions());
+  await app.register(fastifySwagger, openApiOptions(deps.config.PUBLIC_URL));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthFeature, { expectedMigrations: deps.expectedMigrations });

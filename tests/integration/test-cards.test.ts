@@ -105,4 +105,19 @@ describe('the test cards’ rows in the owners’ own listings', () => {
       for (const n of listed) expect(numbers).toContain(n);
     }
   });
+
+  it('their certificate types are left out of GET /municipal/v1/certificate-types unless includeTestData=true', async () => {
+    for (const [code, id] of [
+      ['130001', 'TESTNANBYO54'],
+      ['132012', 'TESTKODOMO'],
+    ]) {
+      const m = await municipality(t.app, code!);
+      const ids = async (query: string) =>
+        ((await m.get(`/municipal/v1/certificate-types${query}`)).json().items as { orgSpecificCertificateTypeId: string }[]).map(
+          (i) => i.orgSpecificCertificateTypeId,
+        );
+      expect(await ids(''), code).not.toContain(id);
+      expect(await ids('?includeTestData=true'), code).toContain(id);
+    }
+  });
 });

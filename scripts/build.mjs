@@ -8,6 +8,8 @@ import { build } from 'esbuild';
  * How `npm start` runs the bundle (package.json "start" spells the same; tests/unit/start-script.test.ts checks):
  * a 128 MB old generation (an ingest otherwise lets garbage grow the heap to ~200 MB between collections;
  * the live set stays under 70 MB) and at most two glibc malloc arenas (each thread's arena otherwise holds tens of MB).
+ * The script `exec`s node: npm forwards SIGINT/SIGTERM only to its own child, and a shell between them would keep
+ * SIGINT until node exited (never) and die of SIGTERM leaving node behind.
  */
 export const SERVICE_NODE_ARGS = ['--enable-source-maps', '--max-old-space-size=128'];
 export const SERVICE_ENV = { MALLOC_ARENA_MAX: '2' };

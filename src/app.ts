@@ -16,7 +16,7 @@ import { openApiOptions } from './http/openapi.js';
 import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { infrastructure, type Infrastructure } from './infrastructure.js';
 import { institutionsFeature } from './institutions/index.js';
-import { lazyChildLoggerFactory, loggerOptions } from './logger.js';
+import { accessLogOnlyController, lazyChildLoggerFactory, loggerOptions } from './logger.js';
 import { recipientsFeature } from './recipients/index.js';
 import { registrationsFeature } from './registrations/index.js';
 import { sandboxTooling } from './sandbox/index.js';
@@ -47,7 +47,7 @@ export async function buildApp(deps: AppDeps) {
     genReqId: () => crypto.randomUUID(),
     childLoggerFactory: lazyChildLoggerFactory,
     // One line per request instead of Fastify's two (src/http/access-log.ts).
-    disableRequestLogging: true,
+    logController: accessLogOnlyController(),
     // Requests Node's HTTP parser rejects (e.g. raw non-ASCII in the URL) still get a problem.
     clientErrorHandler,
     // Routing errors (a malformed percent-encoding, a path parameter over the limit) as problems too.
@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps) {
     http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Bodies are JSON (and the upload's NDJSON/CSV): text/plain is refused with 415 like any other type, not parsed to a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
@@ -64,7 +66,7 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(infrastructure, { config: deps.config, db: deps.db, pool: deps.pool, jobs: deps.jobs, runWorkers: deps.runWorkers ?? false });
   await app.register(identityPlugin);
-  await app.register(fastifySwagger, openApiOptions());
+  await app.register(fastifySwagger, openApiOptions(deps.config.PUBLIC_URL));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthFeature, { expectedMigrations: deps.expectedMigrations });

@@ -11,6 +11,15 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /**
+   * The URL clients reach the service at (behind a proxy, in a container: e.g. https://pmh.example.test), named as the
+   * server of the OpenAPI document served at /docs/json, which Swagger UI's "Try it out" calls. Unset: the relative
+   * URL `/`, the origin that served the document.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Data directory of the embedded PostgreSQL (only used without DATABASE_URL). */
   PMH_PG_DATA_DIR: z
     .string()

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import { LogController, type FastifyBaseLogger } from 'fastify';
 import { destination, stdSerializers, type Bindings, type ChildLoggerOptions, type DestinationStream, type LoggerOptions } from 'pino';
 import { maskPersonalText } from './domain/personal-text.js';
 
@@ -80,6 +80,13 @@ export function maskedError(err: Error): ReturnType<typeof stdSerializers.err> {
   if (typeof out.stack === 'string') out.stack = maskPersonalText(out.stack);
   return out;
 }
+
+/**
+ * Fastify's log controller with its own two request lines ("incoming request", "request completed") off: the access
+ * log writes one line per request instead (src/http/access-log.ts). The `logController` option, not the deprecated
+ * top-level `disableRequestLogging` (FSTDEP023, a warning at every start).
+ */
+export const accessLogOnlyController = () => new LogController({ disableRequestLogging: true });
 
 type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 type LogArgs = Parameters<FastifyBaseLogger['info']>;

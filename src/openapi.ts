@@ -18,13 +18,18 @@ export function generateSeedFileSchema(): string {
   return JSON.stringify({ ...schema, $id: 'https://pmh-sandbox.invalid/seed-file.schema.json', title: 'PMH sandbox seed file' }, null, 2) + '\n';
 }
 
-/** The OpenAPI document as committed: generated from the app, no database needed. */
+const DEFAULT_LOCAL_URL = 'http://127.0.0.1:3000';
+
+/**
+ * The OpenAPI document as committed: generated from the app, no database needed. Its server is the default local
+ * address (HOST and PORT unset), whatever this environment's PUBLIC_URL; the running service names its own.
+ */
 export async function generateOpenApiDocument(): Promise<string> {
   // The client connects lazily; generating the document never touches it.
   const url = 'postgresql://127.0.0.1:1/unused';
   const db = createPrisma(url);
   const pool = createPool(url);
-  const config = configSchema.parse({ LOG_LEVEL: 'silent' });
+  const config = configSchema.parse({ LOG_LEVEL: 'silent', PUBLIC_URL: DEFAULT_LOCAL_URL });
   const app = await buildApp({ config, db, pool, jobs: offlineJobQueue, expectedMigrations: (await readMigrations()).map((m) => m.name) });
   await app.ready();
   const doc = JSON.stringify(app.swagger(), null, 2) + '\n';

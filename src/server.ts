@@ -6,6 +6,14 @@ import { DatabaseUrlError } from './db/database.js';
 import { logDestination, loggerOptions } from './logger.js';
 import { SeedFileError } from './sandbox/seed-file/load.js';
 
+/**
+ * Stop signals are handled here rather than by close-with-grace, which exits at once on a second one: Ctrl-C in a
+ * terminal signals the whole process group and `npm start` forwards the same SIGINT to the service, so one Ctrl-C
+ * arrives twice. A repeat within REPEATED_SIGNAL_MS is that same Ctrl-C; a later one forces the exit.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const REPEATED_SIGNAL_MS = 1_000;
+
 async function main() {
   let config;
   try {
@@ -19,12 +27,25 @@ async function main() {
   }
   const logger = pino(loggerOptions(config.LOG_LEVEL), logDestination());
   const closer = new Closer();
-  closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
+  const grace = closeWithGrace({ delay: 10_000, logger, skip: [...STOP_SIGNALS] }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down');
+    else if (signal) logger.info({ signal }, 'shutting down');
     await closer.close();
     logger.info('stopped');
   });
+  let firstStopSignal: number | undefined;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (firstStopSignal === undefined) {
+        firstStopSignal = performance.now();
+        logger.info({ signal }, 'shutting down');
+        void grace.close();
+      } else if (performance.now() - firstStopSignal > REPEATED_SIGNAL_MS) {
+        logger.error({ signal }, 'second stop signal while shutting down, exiting now');
+        process.exit(1);
+      }
+    });
+  }
 
   const { app, testCards } = await bootstrap(config, { logger, closer, testCards: true });
   logger.info(testCards, 'well-known test cards loaded');

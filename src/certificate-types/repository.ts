@@ -50,10 +50,10 @@ export function certificateTypesRepository(db: Db) {
       return r ? toRow(r) : null;
     },
 
-    /** Types of one municipality in id order, those with id > after. */
-    async list(municipalityCode: string, f: { after?: string; limit: number }): Promise<CertificateTypeRow[]> {
+    /** Types of one municipality in id order, those with id > after, without those of `exceptIds`. */
+    async list(municipalityCode: string, f: { after?: string; limit: number; exceptIds?: string[] }): Promise<CertificateTypeRow[]> {
       const rows = await db.certificateType.findMany({
-        where: { municipalityCode, id: f.after !== undefined ? { gt: f.after } : undefined },
+        where: { municipalityCode, id: { gt: f.after, notIn: f.exceptIds?.length ? f.exceptIds : undefined } },
         orderBy: { id: 'asc' },
         take: f.limit,
       });

@@ -81,7 +81,9 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
         security: municipalSecurity,
         operationId: 'listCertificateTypes',
         summary: 'List the municipality’s certificate types',
-        description: `Every certificate type of the calling municipality, ordered by id, paginated. ${listProblems.text}`,
+        description:
+          'Every certificate type of the calling municipality, ordered by id, paginated; the types of the well-known test cards ' +
+          `(TESTNANBYO54 of 東京都, TESTKODOMO of 八王子市) only with \`includeTestData=true\`. ${listProblems.text}`,
         querystring: certificateTypeListQuerySchema,
         response: { 200: certificateTypePageSchema, ...listProblems.responses },
       },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, paginationQuerySchema } from '../http/schemas.js';
+import { includeTestDataSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 
 /** orgSpecificCertificateTypeId (機関別受給者証種別ID): PMH allows ≤ 50 半角英数. */
 export const certificateTypeIdSchema = z
@@ -161,6 +161,10 @@ export type StoredDefinition = z.output<typeof certificateTypeDefinitionSchema> 
 
 export const certificateTypeParamsSchema = z.object({ orgSpecificCertificateTypeId: certificateTypeIdSchema });
 
-export const certificateTypeListQuerySchema = paginationQuerySchema;
+export const certificateTypeListQuerySchema = paginationQuerySchema.extend({
+  includeTestData: includeTestDataSchema.describe(
+    '`true`: also list the types of the well-known test cards (TESTNANBYO54 of 東京都, TESTKODOMO of 八王子市), which the sandbox defines',
+  ),
+});
 
 export const certificateTypePageSchema = pageOf(certificateTypeSchema).meta({ id: 'CertificateTypePage' });

@@ -5,6 +5,7 @@ import { decodeInsurerNumber } from '../domain/numbers.js';
 import { prefectureByCode } from '../domain/prefectures.js';
 import { problem, type ProblemFieldError } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { TEST_CERTIFICATE_TYPES } from '../sandbox/test-cards.js';
 import type { CertificateTypeRow, CertificateTypesRepository } from './repository.js';
 import type { CertificateType, CertificateTypeDefinition, StoredDefinition } from './schemas.js';
 
@@ -166,7 +167,7 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
       return toCertificateType(row);
     },
 
-    async list(municipalityCode: string, q: { limit: number; cursor?: string }) {
+    async list(municipalityCode: string, q: { limit: number; cursor?: string; includeTestData?: boolean }) {
       const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
       if (after !== undefined && !ID_PATTERN.test(after)) {
         throw problem('invalid_cursor', {
@@ -174,7 +175,9 @@ export function certificateTypesService(repo: CertificateTypesRepository, catalo
         });
       }
       // One extra row tells whether there is a next page.
-      const rows = await repo.list(municipalityCode, { after, limit: q.limit + 1 });
+      // The well-known test cards' types (src/sandbox/test-cards.ts) are the sandbox's, not the municipality's own.
+      const exceptIds = q.includeTestData ? [] : TEST_CERTIFICATE_TYPES.filter((t) => t.municipality === municipalityCode).map((t) => t.id);
+      const rows = await repo.list(municipalityCode, { after, limit: q.limit + 1, exceptIds });
       const items = rows.slice(0, q.limit);
       const last = items.at(-1);
       return { items: items.map(toCertificateType), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null };

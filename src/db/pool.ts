@@ -59,3 +59,15 @@ export async function inTransaction<T>(
     owned?.release(broken);
   }
 }
+
+/** PostgreSQL ending its sessions: admin_shutdown (fast shutdown), crash_shutdown, cannot_connect_now (starting or stopping). */
+const SERVER_SHUTDOWN_CODES = new Set(['57P01', '57P02', '57P03']);
+
+/**
+ * The error is PostgreSQL stopping under the service, e.g. Ctrl-C in a terminal, which signals the embedded
+ * PostgreSQL (same process group) as well as the service: expected while shutting down, worth one line, not a stack.
+ */
+export const isServerShutdown = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SERVER_SHUTDOWN_CODES.has(code);
+};

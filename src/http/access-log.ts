@@ -6,7 +6,7 @@ import { maskPath } from '../domain/personal-text.js';
  * digit runs of 10+ digits — a 個人番号, hyphenated, full-width or percent-encoded — and percent-encoded runs
  * — a name in kana or kanji — masked), route,
  * status and ms. It replaces Fastify's two lines per
- * request (disableRequestLogging in app.ts), which logged the raw URL and ran the redaction of
+ * request (switched off by the logController in app.ts), which logged the raw URL and ran the redaction of
  * `redactPaths` twice per request. This line is written by a child logger without redaction: every
  * field is built here and none can carry personal data, and redacting a line cost more than writing it
  * (bench/eligibility.ts: at info, the two default lines were ~100 µs of a check's CPU).

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { principalKind, type PrincipalKind } from './identity.js';
+import { kindNamed, principalKind, type PrincipalKind } from './identity.js';
 import { problem } from './problem.js';
 
 /**
@@ -20,6 +20,18 @@ export function requirePrincipal<S>(app: FastifyInstance, kind: PrincipalKind<S>
         problem('unauthenticated', {
           detail: `Send ${kind.token} as \`Authorization: Bearer <token>\``,
           headers: { 'www-authenticate': `Bearer realm="${kind.realm}"` },
+        }),
+      );
+    }
+    const sent = kindNamed(principal.kind);
+    if (sent) {
+      // A valid token of another kind (a municipality token on /clinic/v1): say which, not "unknown or revoked".
+      return done(
+        problem('wrong_token_kind', {
+          detail: `This is ${sent.token} (${sent.name}); this API needs ${kind.token} (${kind.name})`,
+          headers: {
+            'www-authenticate': `Bearer realm="${kind.realm}", error="invalid_token", error_description="${sent.name} token, ${kind.name} token needed"`,
+          },
         }),
       );
     }

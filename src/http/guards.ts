@@ -70,7 +70,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The body's text is checked record by record by the route itself (a registration upload), not refused whole. */
     recordsCheckTheirText?: boolean;
+    /** `charset` labels (lower-case) the route reads besides UTF-8, by media type: e.g. Shift_JIS for text/csv. */
+    extraCharsets?: Readonly<Record<string, readonly string[]>>;
   }
+}
+
+/** The charsets other than UTF-8 the route reads for this body's media type, if any. */
+function extraCharsetsOf(req: FastifyRequest): readonly string[] {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return req.routeOptions.config?.extraCharsets?.[type] ?? [];
 }
 
 export function installRequestGuards(app: FastifyInstance) {
@@ -86,9 +94,15 @@ export function installRequestGuards(app: FastifyInstance) {
     }
     const charset = contentTypeCharset(raw.headers['content-type']);
     if (charset !== undefined && !ACCEPTED_CHARSETS.has(charset)) {
-      return done(
-        problem('unsupported_charset', { detail: `Bodies are read as UTF-8; send charset=utf-8 (or no charset parameter), not ${charset.slice(0, 40)}` }),
-      );
+      const extra = extraCharsetsOf(req);
+      if (!extra.includes(charset)) {
+        const also = extra.length ? ` (or ${extra.join(', ')})` : '';
+        return done(
+          problem('unsupported_charset', {
+            detail: `Bodies are read as UTF-8${also}; send charset=utf-8${also} or no charset parameter, not ${charset.slice(0, 40)}`,
+          }),
+        );
+      }
     }
     done();
   });

@@ -30,7 +30,16 @@ export interface PrincipalKind<S> {
   readonly _subject?: S;
 }
 
-export const principalKind = <S>(kind: Omit<PrincipalKind<S>, '_subject'>): PrincipalKind<S> => kind;
+const KINDS = new Map<string, PrincipalKind<unknown>>();
+
+/** Declares a kind of credential; the kinds are known by name so a wrong-kind answer can say what was sent. */
+export const principalKind = <S>(kind: Omit<PrincipalKind<S>, '_subject'>): PrincipalKind<S> => {
+  KINDS.set(kind.name, kind);
+  return kind;
+};
+
+/** The declared kind of this name (a principal's `kind`), if any. */
+export const kindNamed = (name: string): PrincipalKind<unknown> | undefined => KINDS.get(name);
 
 /** Makes the principal a resolver returns for a token of `kind`. */
 export const principalOf = <S>(kind: PrincipalKind<S>, actor: string, subject: S): Principal<S> => ({ kind: kind.name, actor, subject });

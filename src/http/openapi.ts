@@ -75,12 +75,16 @@ Sandbox-only operations (tag \`sandbox\`, under \`/sandbox/v1\`) need the sandbo
 injection (faults, \`Prefer: sandbox-fault=503\`, a maintenance window) any other operation may answer an error it does not list; such a
 problem carries \`injected\`.`;
 
-/** The document's static parts (info, tags, security schemes); the paths come from the routes' zod schemas. */
-export const openApiOptions = (): FastifyDynamicSwaggerOptions => ({
+/**
+ * The document's static parts (info, servers, tags, security schemes); the paths come from the routes' zod schemas.
+ * `publicUrl` (PUBLIC_URL) is the server; without it `/`, so that Swagger UI's "Try it out" calls the origin that
+ * served the document, whatever HOST, PORT or proxy is in front.
+ */
+export const openApiOptions = (publicUrl?: string): FastifyDynamicSwaggerOptions => ({
   openapi: {
     openapi: '3.1.0',
     info: { title: 'PMH Sandbox API', version: '0.1.0', description: API_DESCRIPTION },
-    servers: [{ url: 'http://127.0.0.1:3000', description: 'Local sandbox' }],
+    servers: [publicUrl ? { url: publicUrl, description: 'This sandbox' } : { url: '/', description: 'The sandbox serving this document' }],
     tags: [
       { name: 'catalogue', description: 'Public reference data: prefectures, 地方公共団体, national 公費 programs' },
       { name: 'health', description: 'Liveness and readiness' },

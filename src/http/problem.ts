@@ -96,6 +96,30 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
   return reply.status(p.status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Media types the route's body may be sent as, for a 415's detail and Accept headers (default: application/json). */
+    acceptedMediaTypes?: readonly string[];
+  }
+}
+
+/**
+ * 415 unsupported_media_type naming what the route reads: in the detail, in `Accept` (RFC 9110 §15.5.16) and in
+ * `Accept-Post` / `Accept-Patch` for those methods.
+ */
+export function unsupportedMediaType(request: FastifyRequest): ProblemError {
+  const accepted = request.routeOptions.config?.acceptedMediaTypes ?? ['application/json'];
+  const list = accepted.join(', ');
+  const headers: Record<string, string> = { accept: list };
+  if (request.method === 'POST') headers['accept-post'] = list;
+  if (request.method === 'PATCH') headers['accept-patch'] = list;
+  const sent = (request.headers['content-type'] ?? '').split(';')[0]!.trim().slice(0, 60);
+  return problem('unsupported_media_type', {
+    detail: `${sent ? `Content-Type ${sent} is not read here` : 'No Content-Type was sent'}; send ${accepted.length > 1 ? 'one of ' : ''}${list}`,
+    headers,
+  });
+}
+
 /** Fastify's own client errors, mapped to stable codes. */
 const FASTIFY_CLIENT_ERRORS: Record<string, ProblemCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
@@ -164,6 +188,10 @@ export function registerProblemHandlers(app: FastifyInstance) {
       );
       return sendProblem(reply, request, problemBody('internal_error'));
     }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const p = unsupportedMediaType(request);
+      return sendProblem(reply, request, problemBody(p.code, { detail: p.detail }), p.headers);
+    }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
     if (known) return sendProblem(reply, request, problemBody(known, { detail: err.message }));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
@@ -196,9 +224,11 @@ export type ProblemDeclaration = ProblemCode | readonly [readonly ProblemCode[],
 export const DATED_VALIDATION = [['validation_failed'], 'a date out of range is errors[].code `date_out_of_range`'] as const satisfies ProblemDeclaration;
 
 /** Bearer-token failures of the municipal and clinic APIs. */
-export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token'] as const satisfies readonly ProblemDeclaration[];
+export const AUTH_PROBLEMS = ['unauthenticated', 'invalid_token', 'wrong_token_kind'] as const satisfies readonly ProblemDeclaration[];
 /** Bearer-token failures of the sandbox administration API. */
-export const ADMIN_AUTH_PROBLEMS = [[['unauthenticated', 'invalid_token'], 'no or wrong admin token']] as const satisfies readonly ProblemDeclaration[];
+export const ADMIN_AUTH_PROBLEMS = [
+  [['unauthenticated', 'invalid_token', 'wrong_token_kind'], 'no or wrong admin token'],
+] as const satisfies readonly ProblemDeclaration[];
 
 /**
  * The list of problem codes an operation declares, for its description: by status, codes without a note of one status

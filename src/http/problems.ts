@@ -44,7 +44,12 @@ export const PROBLEMS = {
     framework: true,
   },
   unsupported_media_type: { status: 415, title: 'Unsupported content type', meaning: 'the Content-Type is not one the operation reads', framework: true },
-  unsupported_charset: { status: 415, title: 'Unsupported character set', meaning: 'a charset other than UTF-8 is declared', framework: true },
+  unsupported_charset: {
+    status: 415,
+    title: 'Unsupported character set',
+    meaning: 'a charset other than UTF-8 is declared (a CSV upload may also be Shift_JIS / windows-31j / cp932)',
+    framework: true,
+  },
   bad_url: { status: 400, title: 'The request URL is malformed', meaning: 'the URL cannot be decoded', framework: true },
   path_parameter_too_long: { status: 414, title: 'A path parameter is longer than 100 characters', meaning: 'a path parameter is too long', framework: true },
   bad_request: { status: 400, title: 'Bad request', meaning: 'another client error (the status may be any 4xx)', framework: true },
@@ -66,6 +71,11 @@ export const PROBLEMS = {
   // Authentication.
   unauthenticated: { status: 401, title: 'Authentication required', meaning: 'no bearer token was sent' },
   invalid_token: { status: 401, title: 'Unknown or revoked token', meaning: 'the bearer token is not a valid token for this API' },
+  wrong_token_kind: {
+    status: 401,
+    title: 'The token is of another kind',
+    meaning: 'a valid token of another kind (e.g. a municipality token on /clinic/v1); detail names the kind sent and the kind needed',
+  },
 
   // Shared by list endpoints and health.
   invalid_cursor: { status: 400, title: 'The cursor is not one this API issued', meaning: 'pass the nextCursor of the previous page unchanged' },
@@ -108,6 +118,11 @@ export const PROBLEMS = {
   not_an_object: { status: 400, title: 'Every element of the array must be a record object', meaning: 'an element of a JSON upload is not an object' },
   empty_batch: { status: 400, title: 'The upload contains no records', meaning: 'an upload without records' },
   invalid_utf8: { status: 400, title: 'The body is not valid UTF-8', meaning: 'a JSON or CSV upload holds invalid UTF-8' },
+  invalid_shift_jis: {
+    status: 400,
+    title: 'The body is not valid Shift_JIS',
+    meaning: 'a CSV upload labelled Shift_JIS holds bytes that are not Shift_JIS (CP932), or is UTF-8',
+  },
   invalid_csv_header: {
     status: 400,
     title: 'The CSV header is not a valid list of PMH field names',

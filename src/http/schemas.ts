@@ -7,6 +7,12 @@ export const paginationQuerySchema = z.object({
   cursor: z.string().max(200).optional().describe('Opaque cursor from the previous page’s nextCursor'),
 });
 
+/** `includeTestData=true` on a municipality's listing: also list the sandbox's well-known test data it owns. */
+export const includeTestDataSchema = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({
     items: z.array(item),

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
+import { isServerShutdown } from '../db/pool.js';
 
 /** Job names and payloads. */
 export interface JobPayloads {
@@ -42,7 +43,7 @@ export async function startJobQueue(databaseUrl: string, logger: FastifyBaseLogg
     supervise: true,
     schedule: false,
   });
-  boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+  boss.on('error', queueErrorLogger(logger));
   await boss.start();
   for (const q of QUEUES) await boss.createQueue(q);
   const workers: string[] = [];
@@ -71,6 +72,23 @@ export async function startJobQueue(databaseUrl: string, logger: FastifyBaseLogg
     async stop() {
       await boss.stop({ graceful: true, timeout: 10_000, wait: true });
     },
+  };
+}
+
+/**
+ * pg-boss's error events. PostgreSQL stopping under the queue (Ctrl-C in a terminal signals the embedded PostgreSQL
+ * too, which then ends every session at once) makes each of the queue's connections fail with 57P01: one warning
+ * says so, instead of a multi-KB error line with a stack per connection.
+ */
+export function queueErrorLogger(logger: Pick<FastifyBaseLogger, 'error' | 'warn'>) {
+  let toldShutdown = false;
+  return (err: Error) => {
+    if (isServerShutdown(err)) {
+      if (!toldShutdown) logger.warn({ code: (err as { code?: string }).code }, 'job queue: PostgreSQL is shutting down and closed the queue’s connections');
+      toldShutdown = true;
+      return;
+    }
+    logger.error({ err }, 'job queue error');
   };
 }
 

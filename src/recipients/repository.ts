@@ -26,6 +26,8 @@ export interface RecipientFilter {
   recipientNumber?: string;
   /** YYYY-MM-DD */
   validOn?: string;
+  /** Leave out rows whose 個人番号 starts with this (the well-known test data's reserved block). */
+  excludeMyNumberPrefix?: string;
   /** Rows after this key, in primary-key order. */
   after?: RecipientRowKey;
   limit: number;
@@ -43,6 +45,7 @@ export function recipientsRepository(db: Db) {
       if (f.certificateTypeId !== undefined) conditions.push(Prisma.sql`certificate_type_id = ${f.certificateTypeId}`);
       if (f.recipientNumber !== undefined) conditions.push(Prisma.sql`recipient_number = ${f.recipientNumber}`);
       if (f.validOn !== undefined) conditions.push(Prisma.sql`valid_from <= ${f.validOn}::date AND valid_to >= ${f.validOn}::date`);
+      if (f.excludeMyNumberPrefix !== undefined) conditions.push(Prisma.sql`NOT starts_with(my_number, ${f.excludeMyNumberPrefix})`);
       if (f.after) {
         const [typeId, myNumber, subKey, historyKey] = f.after;
         conditions.push(

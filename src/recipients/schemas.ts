@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { certificateTypeIdSchema } from '../certificate-types/schemas.js';
-import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
+import { dateInputSchema, includeTestDataSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 
 export const recipientsQuerySchema = paginationQuerySchema.extend({
   // Cursors here are encrypted (they stand for a row key that includes the 個人番号), hence longer.
@@ -8,6 +8,9 @@ export const recipientsQuerySchema = paginationQuerySchema.extend({
   orgSpecificCertificateTypeId: certificateTypeIdSchema.optional().describe('Only rows of this certificate type'),
   recipientNumber: z.string().min(1).max(30).optional().describe('Only rows with this 公費受給者番号 (medicalSubsidyRecipientNumber), exact match'),
   validOn: dateInputSchema('Only rows valid on this date (YYYY-MM-DD): validFrom ≤ validOn ≤ validTo').optional(),
+  includeTestData: includeTestDataSchema.describe(
+    '`true`: also list the rows of the well-known test cards (個人番号 99990000xxx), which the sandbox registers for 東京都 and 八王子市',
+  ),
 });
 
 export type RecipientsQuery = z.infer<typeof recipientsQuerySchema>;

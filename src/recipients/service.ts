@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { problem } from '../http/problem.js';
+import { TEST_MY_NUMBER_PREFIX } from '../sandbox/test-cards.js';
 import type { RecipientRow, RecipientRowKey, RecipientsRepository } from './repository.js';
 import type { RecipientCertificateSummary, RecipientsQuery } from './schemas.js';
 
@@ -77,6 +78,8 @@ export function recipientsService(repo: RecipientsRepository, opts: { cursorKey?
         certificateTypeId: q.orgSpecificCertificateTypeId,
         recipientNumber: q.recipientNumber,
         validOn: q.validOn,
+        // The well-known test cards' rows (東京都, 八王子市) are the sandbox's, not the municipality's own.
+        excludeMyNumberPrefix: q.includeTestData ? undefined : TEST_MY_NUMBER_PREFIX,
         after,
         limit: q.limit + 1,
       });

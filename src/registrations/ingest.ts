@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
+import iconv from 'iconv-lite';
 import { checkCsvHeader, columnField, columnLabel, csvRowToRecord } from '../domain/registration-csv.js';
 import { maskPersonalText } from '../domain/personal-text.js';
 import { problem, ProblemError } from '../http/problem.js';
@@ -38,6 +39,88 @@ export interface Upload {
 }
 
 const fatalUtf8 = () => new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `charset` labels of a CSV upload read as Shift_JIS (besides UTF-8, or no label): Shift_JIS as Windows and Excel
+ * write it, CP932, with the NEC and IBM extensions (①, 髙, 﨑). Lower-case, as the request guard compares them.
+ */
+export const CSV_SHIFT_JIS_CHARSETS = ['shift_jis', 'windows-31j', 'cp932'] as const;
+
+/** How a CSV upload's bytes are read. */
+export type CsvEncoding = 'utf-8' | 'shift_jis';
+
+/** A streaming decoder that refuses bytes that are not text in its encoding. */
+interface TextDecoding {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+function utf8Decoding(): TextDecoding {
+  const decoder = fatalUtf8();
+  const fail = () => problem('invalid_utf8', { detail: 'The CSV is not valid UTF-8 (a Shift_JIS file? send it as text/csv; charset=Shift_JIS)' });
+  return {
+    write(chunk) {
+      try {
+        return decoder.decode(chunk, { stream: true });
+      } catch {
+        throw fail();
+      }
+    },
+    end() {
+      try {
+        return decoder.decode();
+      } catch {
+        throw fail();
+      }
+    },
+  };
+}
+
+/**
+ * Shift_JIS (CP932), decoded as it streams (iconv-lite). iconv-lite replaces what is not Shift_JIS with U+FFFD, which
+ * Shift_JIS cannot encode: one refuses the upload. So does a body that is valid UTF-8 and not ASCII — a UTF-8 file
+ * labelled Shift_JIS, which would decode to plausible kanji: Shift_JIS kana and kanji are practically never valid UTF-8
+ * (most of their lead bytes are UTF-8 continuation bytes), and the UTF-8 check stops at the first invalid sequence.
+ */
+function shiftJisDecoding(): TextDecoding {
+  const decoder = iconv.getDecoder('cp932');
+  const utf8 = fatalUtf8();
+  let maybeUtf8 = true;
+  let nonAscii = false;
+  const utf8Instead = () =>
+    problem('invalid_shift_jis', { detail: 'The CSV is UTF-8, not Shift_JIS: send it as text/csv; charset=utf-8 (or with no charset)' });
+  const checked = (text: string) => {
+    if (text.includes('\uFFFD')) {
+      throw maybeUtf8 && nonAscii ? utf8Instead() : problem('invalid_shift_jis', { detail: 'The CSV holds bytes that are not Shift_JIS (windows-31j)' });
+    }
+    return text;
+  };
+  return {
+    write(chunk) {
+      if (maybeUtf8) {
+        if (!nonAscii) nonAscii = chunk.some((b) => b >= 0x80);
+        try {
+          utf8.decode(chunk, { stream: true });
+        } catch {
+          maybeUtf8 = false;
+        }
+      }
+      return checked(decoder.write(chunk));
+    },
+    end() {
+      const rest = checked(decoder.end() ?? '');
+      if (maybeUtf8 && nonAscii) {
+        try {
+          utf8.decode();
+        } catch {
+          return rest;
+        }
+        throw utf8Instead();
+      }
+      return rest;
+    },
+  };
+}
 
 /** An upload whose records are prepared one by one in this thread. */
 function recordsUpload(records: AsyncIterable<StagedRecord>, sha256: () => string): Upload {
@@ -258,16 +341,16 @@ export function ndjsonUpload(stream: Readable, limits: UploadLimits, v: UploadVa
 }
 
 /**
- * CSV, streamed: a header row of PMH field names, then one record per row.
- * Invalid UTF-8 or a bad header refuses the whole upload (400).
+ * CSV, streamed: a header row of PMH field names, then one record per row, in UTF-8 or Shift_JIS (`encoding`).
+ * Text that is not in its encoding or a bad header refuses the whole upload (400).
  */
-export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValidation): Upload {
+export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValidation, encoding: CsvEncoding = 'utf-8'): Upload {
   const hash = createHash('sha256');
   let digest: string | undefined;
   return recordsUpload(
     (async function* () {
       const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes });
-      const decoder = fatalUtf8();
+      const decoder = encoding === 'shift_jis' ? shiftJisDecoding() : utf8Decoding();
       let line = 0;
       // Resolves when the parser can take more, or is gone (it failed, or the reader below stopped).
       const writable = () =>
@@ -284,15 +367,11 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
         try {
           for await (const chunk of metered(stream, hash, limits)) {
             if (parser.destroyed) return;
-            let text: string;
-            try {
-              text = decoder.decode(chunk, { stream: true });
-            } catch {
-              throw problem('invalid_utf8', { detail: 'The CSV is not valid UTF-8' });
-            }
-            if (!parser.write(text)) await writable();
+            if (!parser.write(decoder.write(chunk))) await writable();
           }
-          if (!parser.destroyed) parser.end();
+          // The decoder's end refuses a truncated sequence (or, for Shift_JIS, a UTF-8 file) before the last records are read.
+          const rest = decoder.end();
+          if (!parser.destroyed) parser.end(rest);
         } catch (err) {
           parser.destroy(err as Error);
         }
@@ -350,11 +429,6 @@ export function csvUpload(stream: Readable, limits: UploadLimits, v: UploadValid
         await feed;
       }
       if (!header) throw problem('empty_body', { detail: 'The upload has no header row' });
-      try {
-        decoder.decode();
-      } catch {
-        throw problem('invalid_utf8', { detail: 'The CSV is not valid UTF-8' });
-      }
       digest = hash.digest('hex');
     })(),
     () => digest ?? '',

@@ -3,7 +3,9 @@ import { jsonSyntaxMessage } from '../domain/personal-text.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { municipalSecurity } from '../http/auth.js';
-import { AUTH_PROBLEMS, describeProblems, problem } from '../http/problem.js';
+import { contentTypeCharset } from '../http/guards.js';
+import { AUTH_PROBLEMS, describeProblems, problem, unsupportedMediaType } from '../http/problem.js';
+import { CSV_SHIFT_JIS_CHARSETS } from './ingest.js';
 import { createTaskQuerySchema, registrationTaskSchema, resultsQuerySchema, taskParamsSchema, taskResultPageSchema } from './schemas.js';
 import type { RegistrationsService, UploadBody } from './service.js';
 
@@ -21,6 +23,7 @@ const uploadProblems = describeProblems([
   'empty_body',
   'empty_batch',
   'invalid_utf8',
+  [['invalid_shift_jis'], 'a CSV labelled charset=Shift_JIS / windows-31j / cp932 holds other bytes, or is UTF-8'],
   'invalid_csv_header',
   'malformed_csv',
   'validation_failed',
@@ -54,7 +57,8 @@ a record whose type is deleted before it is applied is rejected then (\`unknown_
 
 Formats: \`application/json\` (an array of records, at most MAX_JSON_RECORDS); \`application/x-ndjson\` (one record per line, streamed;
 a line that is not JSON is a per-record \`malformed_json\` error); \`text/csv\` (header row of PMH field names, \`basicFiveInfo.name\` etc.
-for the 基本5情報, \`certificationDetail\` and \`maxCopaymentAmount\` as JSON in one column; isNotDisclosed/isDeleted as true/false).
+for the 基本5情報, \`certificationDetail\` and \`maxCopaymentAmount\` as JSON in one column; isNotDisclosed/isDeleted as true/false), in UTF-8
+or, labelled \`text/csv; charset=Shift_JIS\` (or \`windows-31j\`, \`cp932\`), in Shift_JIS as Windows writes it (CP932), decoded as it streams.
 The index of a result is the record's 0-based position in the upload.
 
 The task runs in the background: the validated records are applied in chunks, each chunk with its results in one transaction; an interrupted task
@@ -112,7 +116,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
     '/registration-tasks',
     {
       // Text in records is checked per record (a bad record fails alone), not refused with the whole body.
-      config: { recordsCheckTheirText: true },
+      config: { recordsCheckTheirText: true, acceptedMediaTypes: UPLOAD_MEDIA_TYPES, extraCharsets: { 'text/csv': CSV_SHIFT_JIS_CHARSETS } },
       schema: {
         tags,
         security: municipalSecurity,
@@ -129,7 +133,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let body: UploadBody;
       if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
-        throw problem('unsupported_media_type', { detail: `Send ${UPLOAD_MEDIA_TYPES.join(', ')}` });
+        throw unsupportedMediaType(req);
       }
       if (type === 'application/json') {
         const { json, bytes } = req.body as { json: unknown; bytes: Buffer };
@@ -154,7 +158,13 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
         }
         body = { format: 'json', records: json, bytes };
       } else {
-        body = { format: NDJSON_TYPES.includes(type) ? 'ndjson' : 'csv', stream: req.body as Readable };
+        const stream = req.body as Readable;
+        if (NDJSON_TYPES.includes(type)) body = { format: 'ndjson', stream };
+        else {
+          const charset = contentTypeCharset(req.headers['content-type']);
+          const shiftJis = (CSV_SHIFT_JIS_CHARSETS as readonly (string | undefined)[]).includes(charset);
+          body = { format: 'csv', stream, encoding: shiftJis ? 'shift_jis' : 'utf-8' };
+        }
       }
       const idempotencyKey = req.headers['idempotency-key'];
       if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255))) {

@@ -4,12 +4,13 @@ import type { CertificateTypeRules } from '../domain/pmh-record/index.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { csvUpload, jsonArrayUpload, ndjsonUpload, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
+import { csvUpload, jsonArrayUpload, ndjsonUpload, type CsvEncoding, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
 import type { RegistrationsRepository, TaskRow } from './repository.js';
 import type { Outcome, TaskMode } from './schemas.js';
 
-export type UploadBody = { format: 'json'; records: unknown[]; bytes: Buffer } | { format: 'ndjson'; stream: Readable } | { format: 'csv'; stream: Readable };
+export type UploadBody =
+  { format: 'json'; records: unknown[]; bytes: Buffer } | { format: 'ndjson'; stream: Readable } | { format: 'csv'; stream: Readable; encoding: CsvEncoding };
 
 export interface CreateTaskInput {
   municipalityCode: string;
@@ -107,7 +108,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
       case 'ndjson':
         return ndjsonUpload(body.stream, deps.limits, v);
       case 'csv':
-        return csvUpload(body.stream, deps.limits, v);
+        return csvUpload(body.stream, deps.limits, v, body.encoding);
     }
   }
 

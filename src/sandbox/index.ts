@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock/clock.js';
 import { SandboxClock } from '../clock/sandbox-clock.js';
+import { isServerShutdown } from '../db/pool.js';
 import { registerSandboxRoutes } from '../http/auth.js';
 import { sandboxAdminAuth } from './admin/service.js';
 import { sandboxClockRoutes } from './clock/routes.js';
@@ -48,7 +49,12 @@ export const sandboxTooling = fp(
     app.decorate('onSandboxReset', (listener: ResetListener) => void afterReset.push(listener));
     const beforeReset: (() => Promise<void>)[] = [];
     app.decorate('beforeSandboxReset', (settle: () => Promise<void>) => void beforeReset.push(settle));
-    const resetRepo = resetRepository(app.pool, { onDiscardError: (err) => app.log.error({ err }, 'dropping tables swapped out by a reset failed') });
+    const resetRepo = resetRepository(app.pool, {
+      onDiscardError: (err) =>
+        isServerShutdown(err)
+          ? app.log.warn('dropping tables swapped out by a reset: PostgreSQL is shutting down; the next start drops them')
+          : app.log.error({ err }, 'dropping tables swapped out by a reset failed'),
+    });
     const reset = resetService({
       repo: resetRepo,
       forgetIdentities: () => app.identity.forget(),

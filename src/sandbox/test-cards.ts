@@ -252,8 +252,11 @@ export function resetTouchesTestCards(what: { scope: 'all' | 'municipality' | 'i
 /** A serial no card has: 422 unknown_certificate_serial. */
 export const UNKNOWN_TEST_SERIAL = serial(0);
 
+/** The reserved block of the test card holders' 個人番号: 99990000xxx and a check digit. */
+export const TEST_MY_NUMBER_PREFIX = '99990000';
+
 /** 個人番号 of a test card holder (a reserved block 99990000xxx with a valid check digit). */
-export const testCardMyNumber = (card: TestCard) => completeMyNumber(`99990000${String(card.person.n).padStart(3, '0')}`);
+export const testCardMyNumber = (card: TestCard) => completeMyNumber(`${TEST_MY_NUMBER_PREFIX}${String(card.person.n).padStart(3, '0')}`);
 
 /** The card's rows as registration records, grouped by registering municipality. */
 export function testCardRecords(card: TestCard): { municipality: string; record: PmhActiveRecord }[] {

@@ -312,8 +312,12 @@ describe('POST /clinic/v1/eligibility-checks', () => {
     const none = await t.app.inject({ method: 'POST', url: CHECK, payload: body });
     expect([none.statusCode, none.json().code]).toEqual([401, 'unauthenticated']);
     const municipal = await t.app.inject({ method: 'POST', url: CHECK, headers: tokyo.headers, payload: body });
-    expect([municipal.statusCode, municipal.json().code]).toEqual([401, 'invalid_token']);
+    expect([municipal.statusCode, municipal.json().code]).toEqual([401, 'wrong_token_kind']);
+    expect(municipal.json().detail).toBe('This is the municipality token (municipality); this API needs the institution token (institution)');
+    expect(municipal.headers['www-authenticate']).toContain('error="invalid_token"');
     expectMatchesOpenApi(municipal, 'POST', CHECK);
+    const unknown = await t.app.inject({ method: 'POST', url: CHECK, headers: { authorization: 'Bearer nobody-issued-this' }, payload: body });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([401, 'invalid_token']);
   });
 });
 

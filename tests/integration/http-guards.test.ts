@@ -101,6 +101,28 @@ describe('request guards every route inherits', () => {
     expect(findInvalidText({ a: '𠮷野家', b: ['‮', '１２３'] })).toBeNull();
   });
 
+  it('a body of a type a JSON route does not read is refused with 415 naming application/json', async () => {
+    for (const contentType of ['text/xml', 'text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/sandbox/v1/medical-institutions',
+        headers: { ...adminHeaders, 'content-type': contentType },
+        payload: 'name=x',
+      });
+      expect([res.statusCode, res.json().code], contentType).toEqual([415, 'unsupported_media_type']);
+      expect(res.json().detail).toBe(`Content-Type ${contentType} is not read here; send application/json`);
+      expect(res.headers.accept).toBe('application/json');
+      expect(res.headers['accept-post']).toBe('application/json');
+    }
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/sandbox/v1/clock',
+      headers: { ...adminHeaders, 'content-type': 'text/xml' },
+      payload: '<now/>',
+    });
+    expect([put.statusCode, put.headers.accept, put.headers['accept-post']]).toEqual([415, 'application/json', undefined]);
+  });
+
   it('a body declared in a character set other than UTF-8 is refused with 415', async () => {
     for (const charset of ['latin1', 'utf-16']) {
       const res = await t.app.inject({

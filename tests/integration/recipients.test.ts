@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { institution } from '../helpers/clinic.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 import { municipality, nanbyoRecord } from '../helpers/municipal.js';
 
@@ -135,6 +136,14 @@ describe('GET /municipal/v1/recipients', () => {
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().code).toBe('invalid_token');
     expectMatchesOpenApi(unknown, 'GET', PATH);
+  });
+
+  it('answers 401 wrong_token_kind, naming both kinds, to an institution token', async () => {
+    const clinic = await institution(t.app);
+    const res = await get('', clinic.token);
+    expect([res.statusCode, res.json().code]).toEqual([401, 'wrong_token_kind']);
+    expect(res.json().detail).toBe('This is the institution token (institution); this API needs the municipality token (municipality)');
+    expectMatchesOpenApi(res, 'GET', PATH);
   });
 
   it('lists the municipality’s rows in key order with the 個人番号 masked and no 基本5情報', async () => {

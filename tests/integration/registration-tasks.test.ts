@@ -255,6 +255,15 @@ describe('POST /municipal/v1/registration-tasks', () => {
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
+  it('answers 415 with the accepted upload types in the detail, Accept and Accept-Post', async () => {
+    const res = await tokyo.upload('<records/>', { contentType: 'application/xml' });
+    expect([res.statusCode, res.json().code]).toEqual([415, 'unsupported_media_type']);
+    const types = 'application/json, application/x-ndjson, application/ndjson, text/csv';
+    expect(res.json().detail).toBe(`Content-Type application/xml is not read here; send one of ${types}`);
+    expect(res.headers['accept-post']).toBe(types);
+    expect(res.headers.accept).toBe(types);
+  });
+
   it('needs a municipality token; other municipalities cannot see a task', async () => {
     const anon = await t.app.inject({ method: 'POST', url: PATH, headers: { 'content-type': 'application/json' }, payload: '[]' });
     expect(anon.statusCode).toBe(401);

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../src/http/identity.js';
 import { OPENAPI_PATH } from '../../src/openapi.js';
 import { ensureAdminToken } from '../../src/sandbox/admin/service.js';
@@ -42,7 +42,8 @@ describe('sandbox admin token from SANDBOX_ADMIN_TOKEN', () => {
     expectMatchesOpenApi(cred, 'POST', '/sandbox/v1/municipalities/{lgCode}/credentials');
     const res = await t.app.inject({ method: 'GET', url: '/sandbox/v1/clock', headers: { authorization: `Bearer ${cred.json().token}` } });
     expect(res.statusCode).toBe(401);
-    expect(res.json().code).toBe('invalid_token');
+    expect(res.json().code).toBe('wrong_token_kind');
+    expect(res.json().detail).toBe('This is the municipality token (municipality); this API needs the sandbox admin token (sandbox-admin)');
     expectMatchesOpenApi(res, 'GET', '/sandbox/v1/clock');
   });
 
@@ -114,6 +115,36 @@ describe('a generated admin token (no SANDBOX_ADMIN_TOKEN)', () => {
     t = await t.restart();
     expect((await clock(newToken)).statusCode).toBe(200);
     expect((await clock(token)).json().code).toBe('invalid_token');
+  });
+
+  it('is printed on stderr when the log level hides warnings (LOG_LEVEL=error), and works', async () => {
+    const printed: string[] = [];
+    const logged = capture();
+    const quiet = { ...logged.logger, isLevelEnabled: (level: string) => level === 'error' || level === 'fatal' };
+    const settings = sandboxSettingsRepository(t.db);
+    expect(await ensureAdminToken(settings, { SANDBOX_ROTATE_ADMIN_TOKEN: true }, quiet, (text) => printed.push(text))).toBe('generated');
+    expect(logged.lines).toEqual([]);
+    expect(printed).toHaveLength(1);
+    const token = /pmh_adm_[A-Za-z0-9_-]{32}/.exec(printed[0]!)![0];
+    expect(printed[0]).toContain('SANDBOX_ROTATE_ADMIN_TOKEN=true');
+    t = await t.restart();
+    expect((await clock(token)).statusCode).toBe(200);
+  });
+
+  it('is printed on stderr by a start at LOG_LEVEL=error', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let quiet: TestApp | undefined;
+    try {
+      quiet = await createTestApp({ SANDBOX_ADMIN_TOKEN: '' }, { logger: pino({ level: 'error' }, { write: () => undefined }) });
+      const written = stderr.mock.calls.map((c) => String(c[0])).join('');
+      const token = /sandbox admin token generated: (pmh_adm_[A-Za-z0-9_-]{32})/.exec(written)?.[1];
+      expect(token).toBeDefined();
+      const res = await quiet.app.inject({ method: 'GET', url: '/sandbox/v1/clock', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      stderr.mockRestore();
+      await quiet?.close();
+    }
   });
 
   it('is not generated when SANDBOX_ADMIN_TOKEN is set', async () => {

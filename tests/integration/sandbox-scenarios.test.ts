@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
+import { municipality, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -91,8 +92,8 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
     expect(res.statusCode, res.body).toBe(200);
     const s = res.json() as Scenario;
     expect(s.municipalities.map((m) => [m.code, m.certificateTypes])).toEqual([
-      ['130001', ['NANBYO54', 'SEISHIN21']],
-      ['132012', ['HITORIOYA81', 'KODOMO88', 'KOUKOUSEI89']],
+      ['130001', ['SCNNANBYO54', 'SCNSEISHIN21']],
+      ['132012', ['SCNHITORIOYA81', 'SCNKODOMO88', 'SCNKOUKOUSEI89']],
     ]);
     for (const m of s.municipalities) {
       const types = await t.app.inject({ method: 'GET', url: '/municipal/v1/certificate-types', headers: { authorization: `Bearer ${m.token}` } });
@@ -143,5 +144,23 @@ describe('POST /sandbox/v1/scenarios/{name}', () => {
     const done = await t.app.inject({ method: 'GET', url: `/municipal/v1/registration-tasks/${task.taskId}`, headers: { authorization: `Bearer ${token}` } });
     expect(done.statusCode).toBe(200);
     expect(done.json().receivedCount).toBe(2500);
+  }, 60_000);
+});
+
+describe('a municipality’s own data beside the scenarios', () => {
+  it('a type of its own named like a scenario’s (NANBYO54) and its rows are left alone by every scenario', async () => {
+    const m = await municipality(t.app, '130001');
+    const own = { ...NANBYO_TYPE, name: '自前の難病（利用者の定義）' };
+    expect((await m.putType('NANBYO54', own)).statusCode).toBe(201);
+    const upload = await m.upload([nanbyoRecord(4242, { historyKey: 'MINE' })], { query: 'wait=20' });
+    expect(upload.json().counts, upload.body).toMatchObject({ created: 1 });
+    const snapshot = async () => ({
+      type: (await m.get('/municipal/v1/certificate-types/NANBYO54')).json(),
+      rows: (await m.get('/municipal/v1/recipients?orgSpecificCertificateTypeId=NANBYO54')).json(),
+    });
+    const before = await snapshot();
+    expect(before.type.name).toBe(own.name);
+    for (const name of ['pilot-municipalities', 'edge-cases', 'load:10']) expect((await load(name)).statusCode, name).toBe(200);
+    expect(await snapshot()).toEqual(before);
   }, 60_000);
 });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_CARDS, TEST_INSTITUTION, UNKNOWN_TEST_SERIAL, testCardsMarkdownTable, type TestCard } from '../../src/sandbox/test-cards.js';
+import { TEST_CARDS, TEST_INSTITUTION, UNKNOWN_TEST_SERIAL, testCardMyNumber, testCardsMarkdownTable, type TestCard } from '../../src/sandbox/test-cards.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
+import { expectMatchesOpenApi } from '../helpers/contract.js';
+import { municipality } from '../helpers/municipal.js';
 
 let t: TestApp;
 const headers = { authorization: `Bearer ${TEST_INSTITUTION.token}` };
@@ -85,5 +87,37 @@ describe('well-known test cards', () => {
 
   it('the README lists them as the module does', () => {
     expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(testCardsMarkdownTable());
+  });
+});
+
+describe('the test cards’ rows in the owners’ own listings', () => {
+  it('are left out of GET /municipal/v1/recipients of 東京都 and 八王子市 unless includeTestData=true', async () => {
+    for (const code of ['130001', '132012']) {
+      const m = await municipality(t.app, code);
+      const own = (await m.get('/municipal/v1/recipients?limit=1000')).json();
+      expect(own.items, code).toEqual([]);
+      const withTest = await m.get('/municipal/v1/recipients?limit=1000&includeTestData=true');
+      expect(withTest.statusCode).toBe(200);
+      expectMatchesOpenApi(withTest, 'GET', '/municipal/v1/recipients');
+      const numbers = TEST_CARDS.map((c) => `********${testCardMyNumber(c).slice(-4)}`);
+      const listed = (withTest.json().items as { myNumberMasked: string }[]).map((i) => i.myNumberMasked);
+      expect(listed.length, code).toBeGreaterThan(0);
+      for (const n of listed) expect(numbers).toContain(n);
+    }
+  });
+
+  it('their certificate types are left out of GET /municipal/v1/certificate-types unless includeTestData=true', async () => {
+    for (const [code, id] of [
+      ['130001', 'TESTNANBYO54'],
+      ['132012', 'TESTKODOMO'],
+    ]) {
+      const m = await municipality(t.app, code!);
+      const ids = async (query: string) =>
+        ((await m.get(`/municipal/v1/certificate-types${query}`)).json().items as { orgSpecificCertificateTypeId: string }[]).map(
+          (i) => i.orgSpecificCertificateTypeId,
+        );
+      expect(await ids(''), code).not.toContain(id);
+      expect(await ids('?includeTestData=true'), code).toContain(id);
+    }
   });
 });

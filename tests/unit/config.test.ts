@@ -15,6 +15,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgresql://u@db:5432/pmh', LOG_LEVEL: 'debug' });
   });
 
+  it('reads PUBLIC_URL as an http(s) URL without its trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:8080/' }).PUBLIC_URL).toBe('http://localhost:8080');
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

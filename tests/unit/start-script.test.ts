@@ -15,7 +15,8 @@ describe('how the service is started', () => {
   it('npm start builds first, then runs dist/server.mjs with the same Node arguments and environment as the benchmarks', () => {
     expect(start.prestart).toBe('node scripts/build.mjs');
     const env = Object.entries(SERVICE_ENV as Record<string, string>).map(([k, v]) => `${k}=\${${k}:-${v}}`);
-    expect(start.start).toBe([...env, 'node', ...(SERVICE_NODE_ARGS as string[]), 'dist/server.mjs'].join(' '));
+    // `exec`: npm forwards SIGINT/SIGTERM to its child, which must be node itself, not a shell waiting for it.
+    expect(start.start).toBe([...env, 'exec', 'node', ...(SERVICE_NODE_ARGS as string[]), 'dist/server.mjs'].join(' '));
   });
 
   it('the Docker image runs the same', () => {

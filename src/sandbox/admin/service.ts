@@ -14,17 +14,21 @@ function sameHash(a: string, b: string) {
 export interface AdminTokenLogger {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
+  /** pino's: false for warn at LOG_LEVEL=error, fatal or silent. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /**
  * At start, without SANDBOX_ADMIN_TOKEN: makes sure an admin token exists. The first start (or a start with
- * SANDBOX_ROTATE_ADMIN_TOKEN=true) generates one, logs it once and stores only its SHA-256; later starts reuse
- * the stored hash and log nothing secret.
+ * SANDBOX_ROTATE_ADMIN_TOKEN=true) generates one, shows it once and stores only its SHA-256; later starts reuse
+ * the stored hash and log nothing secret. The token is logged at warn; where the log level hides warn, it is printed
+ * on stderr (`print`) instead, since only this start can show it.
  */
 export async function ensureAdminToken(
   settings: SandboxSettingsRepository,
   config: { SANDBOX_ADMIN_TOKEN?: string; SANDBOX_ROTATE_ADMIN_TOKEN: boolean },
   logger: AdminTokenLogger,
+  print: (text: string) => void = (text) => void process.stderr.write(text),
 ): Promise<'configured' | 'stored' | 'generated'> {
   if (config.SANDBOX_ADMIN_TOKEN) return 'configured';
   const stored = await settings.get(ADMIN_KEY);
@@ -34,10 +38,9 @@ export async function ensureAdminToken(
   }
   const token = `pmh_adm_${randomBytes(24).toString('base64url')}`;
   await settings.set(ADMIN_KEY, hashToken(token));
-  logger.warn(
-    { sandboxAdminToken: token },
-    `sandbox admin token generated: ${token} — shown once; send it as "Authorization: Bearer <token>" to /sandbox/v1/...`,
-  );
+  const message = `sandbox admin token generated: ${token} — shown once; send it as "Authorization: Bearer <token>" to /sandbox/v1/...`;
+  if (logger.isLevelEnabled?.('warn') ?? true) logger.warn({ sandboxAdminToken: token }, message);
+  else print(`${message} (lost it? restart once with SANDBOX_ROTATE_ADMIN_TOKEN=true, or set SANDBOX_ADMIN_TOKEN)\n`);
   return 'generated';
 }
 

@@ -19,7 +19,10 @@ export const sandboxScenarioRoutes: FastifyPluginAsyncZod<{ service: ScenariosSe
         description:
           'Sandbox only. Loads named test data through the same services the municipal and sandbox APIs use (certificate types through the 制度マスタ rules, ' +
           'records through registration tasks), and answers with the credentials, cards and what each card is meant to show. Validity is relative to the ' +
-          'sandbox clock (today). Loading a scenario again re-registers the same records (`unchanged`) and issues new tokens and card serials.\n\n' +
+          'sandbox clock (today). Loading a scenario again re-registers the same records (`unchanged`) and issues new tokens and card serials. ' +
+          'Its certificate types have ids of their own (`SCN…`: SCNNANBYO54, SCNSEISHIN21, SCNHITORIOYA81, SCNKODOMO88, SCNKOUKOUSEI89), so a ' +
+          'municipality’s own types (NANBYO54, …) and their rows are never touched; its registration tasks are the municipality’s, and notify its ' +
+          'webhook endpoints like any other.\n\n' +
           '- `pilot-municipalities`: 東京都 (130001) with 難病 54 and 精神通院 21, 八王子市 (132012) with its local programs 81 ひとり親, 88 乳幼児・義務教育就学児, ' +
           '89 高校生等; a municipal token each, an institution token, two cardholders per type.\n' +
           '- `edge-cases`: one card per case: no consent, expired record, future record, ends today, 不開示, not designated here, 常に償還払い, ' +

@@ -37,7 +37,7 @@ export const scenarioResultSchema = z
     description: 'What a scenario loaded: credentials, cards and what each card shows, registration tasks',
     example: {
       scenario: 'edge-cases',
-      municipalities: [{ code: '130001', name: '東京都', token: 'pmh_mun_3q2p…', certificateTypes: ['NANBYO54'] }],
+      municipalities: [{ code: '130001', name: '東京都', token: 'pmh_mun_3q2p…', certificateTypes: ['SCNNANBYO54'] }],
       institutions: [{ code: '1319991019', name: 'エッジケース試験医院', token: 'pmh_ins_x9…' }],
       cards: [
         {

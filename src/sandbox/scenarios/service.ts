@@ -28,10 +28,22 @@ const local = (name: string, insurer: string, category: 'children' | 'single_par
   requiresDesignatedInstitutions: false,
   checkDigitValidation: 'strict',
 });
+/**
+ * The scenarios' certificate type ids: a prefix of their own, so that loading a scenario never re-PUTs (and registers
+ * records under) a type the municipality defined itself with a natural id such as NANBYO54.
+ */
+const T = {
+  nanbyo: 'SCNNANBYO54',
+  seishin: 'SCNSEISHIN21',
+  hitorioya: 'SCNHITORIOYA81',
+  kodomo: 'SCNKODOMO88',
+  koukousei: 'SCNKOUKOUSEI89',
+} as const;
+
 const HACHIOJI_TYPES: Record<string, Def> = {
-  HITORIOYA81: local('ひとり親家庭等医療証（マル親）', '81136244', 'single_parent', 0.1),
-  KODOMO88: local('乳幼児・義務教育就学児医療証（マル乳・マル子）', '88138243', 'children', 0),
-  KOUKOUSEI89: local('高校生等医療証（マル青）', '89131247', 'children', 0),
+  [T.hitorioya]: local('ひとり親家庭等医療証（マル親）', '81136244', 'single_parent', 0.1),
+  [T.kodomo]: local('乳幼児・義務教育就学児医療証（マル乳・マル子）', '88138243', 'children', 0),
+  [T.koukousei]: local('高校生等医療証（マル青）', '89131247', 'children', 0),
 };
 
 const LOAD_TASK_RECORDS = 100_000;
@@ -66,7 +78,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     const today = jstDate(deps.now());
     const inst = await institution('131999101', 'パイロット試験医院');
     const municipalities = [
-      await municipalityWithTypes(TOKYO.code, { NANBYO54: PRESETS.nanbyo54!.definition(TOKYO), SEISHIN21: PRESETS.seishin21!.definition(TOKYO) }),
+      await municipalityWithTypes(TOKYO.code, { [T.nanbyo]: PRESETS.nanbyo54!.definition(TOKYO), [T.seishin]: PRESETS.seishin21!.definition(TOKYO) }),
       await municipalityWithTypes(HACHIOJI.code, HACHIOJI_TYPES),
     ];
     const tasks: ScenarioResult['tasks'] = [];
@@ -76,11 +88,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
       const records: PmhActiveRecord[] = [];
       for (const typeId of m.certificateTypes) {
         const definition =
-          m.code === TOKYO.code
-            ? typeId === 'NANBYO54'
-              ? PRESETS.nanbyo54!.definition(TOKYO)
-              : PRESETS.seishin21!.definition(TOKYO)
-            : HACHIOJI_TYPES[typeId]!;
+          m.code === TOKYO.code ? (typeId === T.nanbyo ? PRESETS.nanbyo54!.definition(TOKYO) : PRESETS.seishin21!.definition(TOKYO)) : HACHIOJI_TYPES[typeId]!;
         const gen = createGenerator({
           seed: 'pilot-municipalities',
           referenceDate: today,
@@ -111,10 +119,10 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
     const inst = await institution('131999201', 'エッジケース試験医院');
     const other = completeMedicalInstitutionCode('131999202');
     const nanbyoDef = PRESETS.nanbyo54!.definition(TOKYO);
-    const kodomoDef = HACHIOJI_TYPES.KODOMO88!;
+    const kodomoDef = HACHIOJI_TYPES[T.kodomo]!;
     const municipalities = [
-      await municipalityWithTypes(TOKYO.code, { NANBYO54: nanbyoDef }),
-      await municipalityWithTypes(HACHIOJI.code, { KODOMO88: kodomoDef }),
+      await municipalityWithTypes(TOKYO.code, { [T.nanbyo]: nanbyoDef }),
+      await municipalityWithTypes(HACHIOJI.code, { [T.kodomo]: kodomoDef }),
     ];
 
     interface Case {
@@ -221,7 +229,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
         if (row.kodomo) {
           add(uploads, HACHIOJI.code, {
             ...common,
-            orgSpecificCertificateTypeId: 'KODOMO88',
+            orgSpecificCertificateTypeId: T.kodomo,
             medicalSubsidyInsurerNumber: kodomoDef.insurerNumbers[0],
             certificationName: kodomoDef.name,
             certificationDetail: [],
@@ -229,7 +237,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
         } else {
           add(uploads, TOKYO.code, {
             ...common,
-            orgSpecificCertificateTypeId: 'NANBYO54',
+            orgSpecificCertificateTypeId: T.nanbyo,
             medicalSubsidyInsurerNumber: nanbyoDef.insurerNumbers[0],
             certificationName: nanbyoDef.name,
             incomeSegment: 'IPPAN1',
@@ -239,8 +247,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
           });
         }
       });
-      if (c.deleteHistoryKey)
-        add(deletions, TOKYO.code, { orgSpecificCertificateTypeId: 'NANBYO54', myNumber, historyKey: c.deleteHistoryKey, isDeleted: true });
+      if (c.deleteHistoryKey) add(deletions, TOKYO.code, { orgSpecificCertificateTypeId: T.nanbyo, myNumber, historyKey: c.deleteHistoryKey, isDeleted: true });
     });
     const tasks: ScenarioResult['tasks'] = [];
     for (const [code, records] of uploads) tasks.push(taskRow(code, await loader.register(code, records, { waitSeconds: 60 })));
@@ -258,12 +265,12 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
   async function load(count: number): Promise<{ result: ScenarioResult; finished: boolean }> {
     const today = jstDate(deps.now());
     const definition = PRESETS.nanbyo54!.definition(TOKYO);
-    const m = await municipalityWithTypes(TOKYO.code, { NANBYO54: definition });
+    const m = await municipalityWithTypes(TOKYO.code, { [T.nanbyo]: definition });
     const gen = createGenerator({
       seed: `load:${count}`,
       referenceDate: today,
       municipality: syntheticMunicipality(TOKYO.code)!,
-      certificateType: { id: 'NANBYO54', definition },
+      certificateType: { id: T.nanbyo, definition },
     });
     const perTask = Math.min(LOAD_TASK_RECORDS, deps.maxRecordsPerTask);
     const records = gen.records(count)[Symbol.iterator]();

@@ -22,7 +22,10 @@ const toTaskRow = (t: TaskModel): TaskRow => ({
 });
 const toTaskRowOrNull = (t: TaskModel | null) => (t ? toTaskRow(t) : null);
 
-export type NewTask = Pick<TaskRow, 'id' | 'municipalityCode' | 'mode' | 'replaceTypeId' | 'format' | 'idempotencyKey' | 'createdAt'>;
+export type NewTask = Pick<TaskRow, 'id' | 'municipalityCode' | 'mode' | 'replaceTypeId' | 'format' | 'idempotencyKey' | 'createdAt'> & { origin: TaskOrigin };
+
+/** `api`: a municipality's upload; `sandbox`: test data the sandbox loaded (test cards, scenarios, a seed file). */
+export type TaskOrigin = 'api' | 'sandbox';
 
 /** The columns of a staged record's COPY line (see stagedLine). */
 const STAGE_COPY = `COPY registration_task_input (task_id, index, key, action, history_key, certificate_type_id, my_number, certification_sub_key,
@@ -122,10 +125,10 @@ function taskStatements(db: Db) {
     /** Inserts the task row in `client`'s transaction; false when the idempotency key is taken. */
     async insertTask(client: pg.ClientBase, t: NewTask, receivedCount: number, bodySha256: string): Promise<boolean> {
       const r = await client.query(
-        `INSERT INTO registration_task (id, municipality_code, status, mode, replace_type_id, format, idempotency_key, body_sha256, received_count, created_at)
-         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO registration_task (id, municipality_code, status, mode, replace_type_id, format, idempotency_key, body_sha256, received_count, created_at, origin)
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (municipality_code, idempotency_key) DO NOTHING`,
-        [t.id, t.municipalityCode, t.mode, t.replaceTypeId, t.format, t.idempotencyKey, bodySha256, receivedCount, t.createdAt],
+        [t.id, t.municipalityCode, t.mode, t.replaceTypeId, t.format, t.idempotencyKey, bodySha256, receivedCount, t.createdAt, t.origin],
       );
       return r.rowCount === 1;
     },
@@ -147,7 +150,7 @@ function taskStatements(db: Db) {
                 processed_count AS "processedCount", accepted_count AS "acceptedCount", rejected_count AS "rejectedCount",
                 created_count AS "createdCount", updated_count AS "updatedCount", deleted_count AS "deletedCount",
                 unchanged_count AS "unchangedCount", removed_count AS "removedCount", failure_detail AS "failureDetail",
-                created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
+                origin, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
            FROM registration_task WHERE id = $1 FOR UPDATE`,
         [taskId],
       );

@@ -6,7 +6,7 @@ import { problem } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type CsvEncoding, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
-import type { RegistrationsRepository, TaskRow } from './repository.js';
+import type { RegistrationsRepository, TaskOrigin, TaskRow } from './repository.js';
 import type { Outcome, TaskMode } from './schemas.js';
 
 export type UploadBody =
@@ -18,6 +18,8 @@ export interface CreateTaskInput {
   idempotencyKey?: string;
   mode: TaskMode;
   replaceTypeId?: string;
+  /** Default `api`; the sandbox loader's tasks are `sandbox` (they send no webhook events). */
+  origin?: TaskOrigin;
 }
 
 export interface RegistrationsServiceDeps {
@@ -157,6 +159,7 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
           replaceTypeId: input.replaceTypeId ?? null,
           format: input.body.format,
           idempotencyKey: input.idempotencyKey ?? null,
+          origin: input.origin ?? 'api',
         },
         upload: u,
         createdAt: () => deps.now(),

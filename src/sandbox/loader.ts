@@ -54,7 +54,13 @@ export function sandboxLoader(deps: {
       const body = Array.isArray(records)
         ? { format: 'json' as const, records: records as unknown[], bytes: Buffer.from(JSON.stringify(records)) }
         : { format: 'ndjson' as const, stream: Readable.from(records.ndjson, { objectMode: false }) };
-      const { task } = await deps.registrations.createTask({ municipalityCode: code, body, idempotencyKey: opts.idempotencyKey, mode: 'upsert' });
+      const { task } = await deps.registrations.createTask({
+        municipalityCode: code,
+        body,
+        idempotencyKey: opts.idempotencyKey,
+        mode: 'upsert',
+        origin: 'sandbox',
+      });
       if (opts.waitSeconds === undefined) return task;
       const done = await deps.registrations.waitForTask(code, task.id, opts.waitSeconds);
       if (done.status !== 'succeeded') {

@@ -51,7 +51,8 @@ export const webhooksFeature = fp(
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
       },
     });
-    app.onRegistrationTaskFinished((client, task) => service.enqueueTaskFinished(client, task));
+    // Test data the sandbox loads (test cards, scenarios, a seed file) is not the municipality's upload: no event.
+    app.onRegistrationTaskFinished((client, task) => (task.origin === 'sandbox' ? Promise.resolve() : service.enqueueTaskFinished(client, task)));
     await registerMunicipalRoutes(app, (municipal) => municipal.register(webhookRoutes, { service }));
     if (app.runWorkers) await app.jobs.work('webhook-delivery', (job) => service.attempt(job), { workers: 4 });
   },

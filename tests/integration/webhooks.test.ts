@@ -346,6 +346,29 @@ describe('registration_task.finished webhooks', () => {
   });
 });
 
+describe('test data the sandbox loads', () => {
+  it('sends no webhook events: a scenario’s tasks are not the municipality’s uploads, an upload still is', async () => {
+    const r = await receiver();
+    receivers.push(r);
+    const m = await municipality(t.app, '132012');
+    const endpoint = await createEndpoint(m, r.url);
+    const loaded = await t.app.inject({ method: 'POST', url: '/sandbox/v1/scenarios/edge-cases', headers: adminHeaders });
+    expect(loaded.statusCode, loaded.body).toBe(200);
+    expect(
+      loaded.json().tasks.some((task: { municipalityCode?: string; municipality?: string }) => (task.municipalityCode ?? task.municipality) === '132012'),
+    ).toBe(true);
+    await rejectedOnly(m);
+    const items = await until('the upload’s delivery', async () => {
+      const d = await deliveries(m, endpoint.id);
+      return d.length > 0 && d;
+    });
+    expect(items).toHaveLength(1);
+    const tasks = (await t.pool.query(`SELECT id, origin FROM registration_task WHERE municipality_code = '132012'`)).rows as { id: string; origin: string }[];
+    expect(tasks.filter((x) => x.origin === 'sandbox').length).toBeGreaterThan(0);
+    expect(items[0]!.taskId).toBe(tasks.find((x) => x.origin === 'api')!.id);
+  });
+});
+
 describe('webhooks with WEBHOOK_ALLOW_PRIVATE=false', () => {
   let strict: TestApp;
   let muni: Muni;

@@ -40,18 +40,23 @@ export function asProblem(error: unknown, status: number | undefined): Problem {
   };
 }
 
+/** A read-only call of the public API that only a token of this kind may make (the others get 401/403). */
+const PROBES: Record<Role, () => Promise<boolean>> = {
+  admin: async () => (await api.GET('/sandbox/v1/clock')).response.ok,
+  municipal: async () => (await api.GET('/municipal/v1/certificate-types', { params: { query: { limit: 1 } } })).response.ok,
+  // A check that does not exist: 404 for an institution, 401 for anyone else.
+  institution: async () =>
+    (await api.GET('/clinic/v1/eligibility-checks/{checkId}', { params: { path: { checkId: '00000000-0000-4000-8000-000000000000' } } })).response.status ===
+    404,
+};
+
 /**
- * Which kind of token this is, found with read-only calls of the public API that only that kind may make
- * (401/403 for the others). An institution is told by a check that does not exist: 404, not 401.
+ * Which kind of token this is, by the probes above, the likeliest first from the token's prefix
+ * (pmh_ins_…, pmh_mun_…; an admin token may be any string), so that a sign-in usually costs one request.
  */
-export async function detectRole(): Promise<Role | null> {
-  const [admin, municipal, institution] = await Promise.all([
-    api.GET('/sandbox/v1/clock'),
-    api.GET('/municipal/v1/certificate-types', { params: { query: { limit: 1 } } }),
-    api.GET('/clinic/v1/eligibility-checks/{checkId}', { params: { path: { checkId: '00000000-0000-4000-8000-000000000000' } } }),
-  ]);
-  if (admin.response.ok) return 'admin';
-  if (municipal.response.ok) return 'municipal';
-  if (institution.response.status === 404) return 'institution';
+export async function detectRole(token: string): Promise<Role | null> {
+  const first: Role = token.startsWith('pmh_ins_') ? 'institution' : token.startsWith('pmh_mun_') ? 'municipal' : 'admin';
+  const order: Role[] = [first, ...(['admin', 'municipal', 'institution'] as const).filter((r) => r !== first)];
+  for (const role of order) if (await PROBES[role]()) return role;
   return null;
 }

@@ -72,10 +72,11 @@ function signInView(message?: string) {
 }
 
 async function start() {
-  if (!session.token()) return signInView();
+  const token = session.token();
+  if (!token) return signInView();
   let role: Role | null;
   try {
-    role = await detectRole();
+    role = await detectRole(token);
   } catch {
     return signInView('サーバーに接続できませんでした。');
   }

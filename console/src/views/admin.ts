@@ -35,7 +35,7 @@ function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
   if (items.length === 0) return h('p', { class: 'empty' }, '該当するリクエストはありません。');
   return h(
     'table',
-    {},
+    { class: 'journal' },
     h('caption', { class: 'muted' }, `新しい順に ${items.length} 件`),
     h('thead', {}, h('tr', {}, ...['日時', 'メソッド', 'パス', 'ステータス', '呼び出し元', '所要時間', '問題コード'].map((t) => h('th', { scope: 'col' }, t)))),
     h(
@@ -47,7 +47,7 @@ function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
           {},
           h('td', {}, time(r.at)),
           h('td', {}, r.method),
-          h('td', {}, r.path),
+          h('td', { class: 'path' }, r.path),
           h('td', {}, r.status),
           h('td', {}, r.actor),
           h('td', {}, `${r.durationMs.toFixed(1)} ms`),

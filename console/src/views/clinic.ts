@@ -83,6 +83,11 @@ export function clinicView(): HTMLElement {
     h('option', { value: UNKNOWN_TEST_SERIAL }, `${UNKNOWN_TEST_SERIAL.slice(-4)} — unknown card`),
     h('option', { value: '' }, 'シリアル番号を入力'),
   );
+  // A typed serial selects its test card, or 「シリアル番号を入力」 when it is none of them.
+  serial.addEventListener('input', () => {
+    const typed = serial.value.trim().toUpperCase();
+    cards.value = [...cards.options].some((o) => o.value === typed) ? typed : '';
+  });
   const date = h('input', { id: dateId, type: 'date', value: todayJst(), required: true });
 
   async function check(consent: boolean) {

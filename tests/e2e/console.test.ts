@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { TEST_CARDS, TEST_INSTITUTION } from '../../src/sandbox/test-cards.js';
+import { TEST_CARDS, TEST_INSTITUTION, UNKNOWN_TEST_SERIAL } from '../../src/sandbox/test-cards.js';
 import { axeSeriousViolations, CHROMIUM_HINT, chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
@@ -122,6 +122,12 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     expect(await problem.innerText()).toContain('certificate_expired');
     expect(await axeSeriousViolations(page)).toEqual([]);
 
+    // A typed serial: the list follows it, the answer is the API's problem.
+    await page.getByLabel('電子証明書シリアル番号').fill(UNKNOWN_TEST_SERIAL);
+    expect(await page.getByLabel('テストカード').inputValue()).toBe(UNKNOWN_TEST_SERIAL);
+    await page.getByRole('button', { name: '利用する', exact: true }).click();
+    await page.getByRole('alert').getByText('unknown_certificate_serial', { exact: false }).waitFor();
+
     // Sign-out forgets the token.
     await page.getByRole('button', { name: 'サインアウト' }).click();
     await page.getByLabel('トークン').waitFor();
@@ -137,8 +143,8 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const journal = page.getByRole('region', { name: 'リクエスト履歴' });
     const checks = journal.getByRole('row').filter({ hasText: '/clinic/v1/eligibility-checks' }).filter({ hasText: 'POST' });
     await checks.first().waitFor();
-    expect(await checks.count()).toBe(3);
-    expect(await checks.filter({ hasText: `institution:${TEST_INSTITUTION.code}` }).count()).toBe(3);
+    expect(await checks.count()).toBe(4);
+    expect(await checks.filter({ hasText: `institution:${TEST_INSTITUTION.code}` }).count()).toBe(4);
     // The console's own files are not journaled.
     expect(await journal.getByRole('row').filter({ hasText: '/console' }).count()).toBe(0);
     expect(await axeSeriousViolations(page)).toEqual([]);
@@ -149,7 +155,7 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await page.getByLabel('パス（* で前方・部分一致）').fill('/clinic/v1/eligibility-checks');
     await page.getByLabel('パス（* で前方・部分一致）').press('Enter');
     await page.getByLabel('パス（* で前方・部分一致）').blur();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
     await fetch(`${server.baseUrl}/sandbox/v1/clock`, { method: 'DELETE', headers: { authorization: admin.authorization } });
     await page.close();
   });

@@ -24,7 +24,7 @@ const FEATURES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/generated/**', 'tests/sdk/generated/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'src/generated/**', 'console/src/generated/**', 'tests/sdk/generated/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -73,6 +73,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
+  },
+  {
+    // The console runs in the browser (console/tsconfig.json gives it the DOM types).
+    files: ['console/**'],
+    languageOptions: { globals: globals.browser },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,

@@ -6,6 +6,7 @@ import { cardsFeature } from './cards/index.js';
 import { catalogueFeature } from './catalogue/index.js';
 import { certificateTypesFeature } from './certificate-types/index.js';
 import type { Clock } from './clock/clock.js';
+import { consoleFeature } from './console/index.js';
 import { credentialsFeature } from './credentials/index.js';
 import { eligibilityFeature } from './eligibility/index.js';
 import { healthFeature } from './health/index.js';
@@ -82,6 +83,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(institutionsFeature);
   await app.register(eligibilityFeature);
   await app.register(scenariosFeature);
+  // The web console: static files of a client of the routes above, no routes of its own.
+  await app.register(consoleFeature);
   return app;
 }
 

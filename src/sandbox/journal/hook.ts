@@ -3,8 +3,9 @@ import { PROBLEM_CONTENT_TYPE } from '../../http/problem.js';
 import { maskPath } from '../../domain/personal-text.js';
 import type { RequestJournal } from './journal.js';
 
-/** Not journaled: the journal's own reads and the Swagger UI assets. */
-const NOT_JOURNALED = (path: string) => path === '/sandbox/v1/requests' || path === '/docs' || path.startsWith('/docs/');
+/** Not journaled: the journal's own reads and the Swagger UI and console assets. */
+const NOT_JOURNALED = (path: string) =>
+  path === '/sandbox/v1/requests' || path === '/docs' || path.startsWith('/docs/') || path === '/console' || path.startsWith('/console/');
 
 /** Who a request acted for: its principal (http/identity.ts); a request refused before its hooks ran has none. */
 const actorOf = (app: FastifyInstance, request: FastifyRequest) =>

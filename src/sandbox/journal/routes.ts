@@ -20,7 +20,7 @@ export const sandboxJournalRoutes: FastifyPluginAsyncZod<{ journal: RequestJourn
           'What the sandbox received, newest first, so an integrator can see what their system really sent: method, path, status, ' +
           'caller, duration and problem code. Bodies, query strings and headers are never kept, and digit runs of 10+ digits in a path ' +
           '(個人番号, also with separators, full-width or percent-encoded) and percent-encoded non-ASCII text (a name) are masked. The journal keeps the last SANDBOX_JOURNAL_SIZE requests (default 10000) in memory: it is emptied by a ' +
-          'restart or by `POST /sandbox/v1/reset?include=requests`. Reads of this endpoint and `/docs` assets are not journaled. ' +
+          'restart or by `POST /sandbox/v1/reset?include=requests`. Reads of this endpoint and of `/docs` and `/console` assets are not journaled. ' +
           `Filters combine. ${listProblems.text}`,
         querystring: journalQuerySchema,
         response: { 200: journalPageSchema, ...listProblems.responses },

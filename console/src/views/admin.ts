@@ -1,0 +1,109 @@
+/**
+ * The sandbox admin's request journal (GET /sandbox/v1/requests, polled) with a path filter (the API's glob)
+ * and a status filter (applied here: the API has none), and the clock banner when the clock is frozen.
+ */
+import { api, asProblem, type Schemas } from '../api.js';
+import { h, uid } from '../dom.js';
+import { problemView } from './problem.js';
+
+const POLL_MS = 2000;
+const STATUS_FILTERS: Record<string, (s: number) => boolean> = {
+  all: () => true,
+  '2xx': (s) => s < 300,
+  '4xx': (s) => s >= 400 && s < 500,
+  '5xx': (s) => s >= 500,
+  errors: (s) => s >= 400,
+};
+const STATUS_LABELS: Record<string, string> = {
+  all: 'すべて',
+  '2xx': '成功 (2xx)',
+  '4xx': 'クライアントエラー (4xx)',
+  '5xx': 'サーバーエラー (5xx)',
+  errors: 'エラーのみ (4xx/5xx)',
+};
+
+const time = (iso: string) => new Date(iso).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });
+
+/** The banner shown above every admin page while the sandbox clock is frozen; null when it follows real time. */
+export async function clockBanner(): Promise<HTMLElement | null> {
+  const { data } = await api.GET('/sandbox/v1/clock');
+  if (!data || data.real) return null;
+  return h('div', { class: 'banner', role: 'status' }, `サンドボックスの時計は ${time(data.now)}（日本時間）で止まっています。実時間: ${time(data.realNow)}`);
+}
+
+function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
+  if (items.length === 0) return h('p', { class: 'empty' }, '該当するリクエストはありません。');
+  return h(
+    'table',
+    { class: 'journal' },
+    h('caption', { class: 'muted' }, `新しい順に ${items.length} 件`),
+    h('thead', {}, h('tr', {}, ...['日時', 'メソッド', 'パス', 'ステータス', '呼び出し元', '所要時間', '問題コード'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      ...items.map((r) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, time(r.at)),
+          h('td', {}, r.method),
+          h('td', { class: 'path' }, r.path),
+          h('td', {}, r.status),
+          h('td', {}, r.actor),
+          h('td', {}, `${r.durationMs.toFixed(1)} ms`),
+          h('td', {}, r.problemCode ?? ''),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The journal view; the returned stop() ends its polling. */
+export function adminView(): { el: HTMLElement; stop: () => void } {
+  const pathId = uid('path');
+  const statusId = uid('status');
+  const list = h('div', { 'aria-live': 'off' });
+  const path = h('input', { id: pathId, type: 'text', placeholder: '/clinic/v1/*', autocomplete: 'off', spellcheck: 'false', maxlength: 500 });
+  const status = h('select', { id: statusId }, ...Object.keys(STATUS_FILTERS).map((k) => h('option', { value: k }, STATUS_LABELS[k])));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      const query = { limit: 200, ...(path.value.trim() ? { path: path.value.trim() } : {}) };
+      const { data, error, response } = await api.GET('/sandbox/v1/requests', { params: { query } });
+      if (stopped) return;
+      const keep = STATUS_FILTERS[status.value] ?? STATUS_FILTERS.all!;
+      list.replaceChildren(data ? journalTable(data.items.filter((r) => keep(r.status))) : problemView(asProblem(error, response.status)));
+    } catch (err) {
+      list.replaceChildren(problemView(asProblem(err, undefined)));
+    }
+    if (!stopped) timer = setTimeout(() => void refresh(), POLL_MS);
+  }
+  path.addEventListener('change', () => void refresh());
+  status.addEventListener('change', () => void refresh());
+  void refresh();
+
+  const el = h(
+    'section',
+    { class: 'card', 'aria-label': 'リクエスト履歴' },
+    h('h2', {}, 'リクエスト履歴'),
+    h('p', { class: 'muted' }, `サンドボックスが受け取ったリクエスト（${POLL_MS / 1000}秒ごとに更新）。本文・クエリ・ヘッダーは記録されません。`),
+    h(
+      'div',
+      { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: pathId }, 'パス（* で前方・部分一致）'), path),
+      h('div', { class: 'field' }, h('label', { for: statusId }, 'ステータス'), status),
+      h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => void refresh() }, '更新')),
+    ),
+    list,
+  );
+  return {
+    el,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

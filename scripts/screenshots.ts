@@ -1,0 +1,98 @@
+// `npm run screenshots`: PNGs of each console view at 1280×800 into docs/screenshots/, from a real server
+// (the bundle of scripts/build.mjs, an embedded PostgreSQL in a temporary directory) and the system Chromium.
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { TEST_CARDS, TEST_INSTITUTION } from '../src/sandbox/test-cards.js';
+import { CHROMIUM_HINT, chromiumMissing, launchBrowser } from '../tests/helpers/browser.js';
+import { NANBYO_TYPE, nanbyoRecord } from '../tests/helpers/municipal.js';
+import { freePort, startServer } from '../tests/helpers/server-process.js';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { buildService as untypedBuildService } from './build.mjs';
+
+const buildService = untypedBuildService as (outfile: string) => Promise<string>;
+
+if (chromiumMissing()) {
+  console.error(CHROMIUM_HINT);
+  process.exit(1);
+}
+const ADMIN_TOKEN = 'screenshots-admin-token-0000';
+const outDir = path.join(PACKAGE_ROOT, 'docs/screenshots');
+await mkdir(outDir, { recursive: true });
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'pmh-screenshots-'));
+await chmod(tmp, 0o755);
+const bundle = await buildService('dist/screenshots/server.mjs');
+const server = await startServer(
+  { DATABASE_URL: undefined, SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN, PMH_PG_DATA_DIR: path.join(tmp, 'pg'), PMH_PG_PORT: String(await freePort()) },
+  120_000,
+  bundle,
+);
+const browser = await launchBrowser({ width: 1280, height: 800 });
+const shot = async (page: Page, name: string) => {
+  await page.screenshot({ path: path.join(outDir, `${name}.png`) });
+  console.log(`wrote docs/screenshots/${name}.png`);
+};
+const signIn = async (token: string, role: string) => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.baseUrl}/console/`);
+  await page.getByLabel('トークン').waitFor();
+  return Object.assign(page, {
+    async enter() {
+      await page.getByLabel('トークン').fill(token);
+      await page.getByRole('button', { name: 'サインイン' }).click();
+      await page.getByText(`ロール: ${role}`).waitFor();
+    },
+  });
+};
+try {
+  const clinic = await signIn(TEST_INSTITUTION.token, '医療機関');
+  await shot(clinic, '01-sign-in');
+  await clinic.enter();
+  const read = async (n: number, consent: '利用する' | '利用しない', wait: string) => {
+    await clinic.getByLabel('テストカード').selectOption(TEST_CARDS[n - 1]!.certificateSerialNumber);
+    await clinic.getByRole('button', { name: consent, exact: true }).click();
+    await clinic.getByText(wait, { exact: false }).first().waitFor();
+  };
+  await read(3, '利用する', '公費 2');
+  await shot(clinic, '02-clinic-card-reader');
+  await read(4, '利用しない', '利用できる医療費助成の受給者証はありません');
+  await shot(clinic, '03-clinic-no-consent');
+  await read(10, '利用する', 'certificate_expired');
+  await shot(clinic, '04-clinic-problem');
+
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const cred = (await (await fetch(`${server.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: admin })).json()) as {
+    token: string;
+  };
+  await fetch(`${server.baseUrl}/municipal/v1/certificate-types/NANBYO54`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(NANBYO_TYPE),
+  });
+  const municipal = await signIn(cred.token, '自治体');
+  await municipal.enter();
+  const ndjson = [nanbyoRecord(1), nanbyoRecord(2), nanbyoRecord(3, { incomeSegment: 'NOPE' }), nanbyoRecord(4, { validTo: '2020-13-01' })];
+  await municipal
+    .getByLabel('登録ファイル')
+    .setInputFiles({ name: 'records.ndjson', mimeType: '', buffer: Buffer.from(ndjson.map((r) => JSON.stringify(r)).join('\n')) });
+  await municipal.getByRole('button', { name: 'アップロード' }).click();
+  await municipal.getByText('却下されたレコード').waitFor();
+  await shot(municipal, '05-municipal-upload');
+
+  await fetch(`${server.baseUrl}/sandbox/v1/clock`, {
+    method: 'PUT',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: '{"now":"2027-04-01T00:00:00Z"}',
+  });
+  const journal = await signIn(ADMIN_TOKEN, 'サンドボックス管理者');
+  await journal.enter();
+  await journal.getByRole('row').filter({ hasText: '/clinic/v1/eligibility-checks' }).first().waitFor();
+  await shot(journal, '06-admin-journal');
+} finally {
+  await browser.close();
+  await server.stop();
+  await rm(tmp, { recursive: true, force: true });
+  await rm(path.join(PACKAGE_ROOT, 'dist/screenshots'), { recursive: true, force: true });
+}

@@ -1,0 +1,190 @@
+/**
+ * The console in a real Chromium against the service as `npm start` runs it (the bundle of scripts/build.mjs,
+ * which builds the console beside it). Asserts what a person sees: roles, labels, text. Skipped, loudly,
+ * where no Chromium is installed.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureDatabase } from '../../src/db/database.js';
+import { databaseUrl } from '../../src/db/embedded.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import { TEST_CARDS, TEST_INSTITUTION, UNKNOWN_TEST_SERIAL } from '../../src/sandbox/test-cards.js';
+import { axeSeriousViolations, CHROMIUM_HINT, chromiumMissing, launchBrowser } from '../helpers/browser.js';
+import { NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { buildService } from '../../scripts/build.mjs';
+
+const ADMIN_TOKEN = 'console-e2e-admin-token-0000';
+const missing = chromiumMissing();
+if (missing) console.warn(`SKIPPED tests/e2e/console.test.ts: ${CHROMIUM_HINT}`);
+
+const card = (n: number) => TEST_CARDS[n - 1]!.certificateSerialNumber;
+
+describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let server: ServerProcess;
+  let context: BrowserContext;
+  /** Script errors and console errors such as Content-Security-Policy refusals: none expected (the role probes' 401/404 answers aside). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const outDir = `dist/e2e-console-${process.pid}`;
+    cleanups.push(() => rm(path.join(PACKAGE_ROOT, outDir), { recursive: true, force: true }));
+    const bundle = (await buildService(`${outDir}/server.mjs`)) as string;
+    const name = `pmh_console_${process.pid}_${Date.now()}`;
+    const pgServer = inject('pgServerUrl');
+    await ensureDatabase(pgServer, name);
+    cleanups.push(async () => {
+      const c = new pg.Client({ connectionString: pgServer });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    });
+    server = await startServer({ DATABASE_URL: databaseUrl(pgServer, name), SANDBOX_ADMIN_TOKEN: ADMIN_TOKEN }, 90_000, bundle);
+    cleanups.push(() => server.stop());
+    const browser = await launchBrowser();
+    context = browser.context;
+    cleanups.push(() => browser.close());
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
+
+  async function openSignedIn(token: string, role: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of 4')) pageErrors.push(msg.text());
+    });
+    await page.goto(`${server.baseUrl}/console`);
+    await page.getByLabel('トークン').fill(token);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByText(`ロール: ${role}`).waitFor();
+    expect(page.url()).not.toContain(token);
+    return page;
+  }
+
+  it('serves the console as static files with caching headers and a strict CSP', async () => {
+    const index = await fetch(`${server.baseUrl}/console/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const csp = index.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    const html = await index.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = /src="([^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${server.baseUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${server.baseUrl}${script}`, { headers: { 'if-none-match': asset.headers.get('etag')! } })).status).toBe(304);
+    expect((await fetch(`${server.baseUrl}/console/assets/nope.js`)).status).toBe(404);
+  });
+
+  it('as the test institution: reads test cards 0001, 0004 (利用しない) and 0010 at the virtual card reader', async () => {
+    const page = await openSignedIn(TEST_INSTITUTION.token, '医療機関');
+    const reader = page.getByRole('region', { name: '仮想カードリーダー' });
+    await reader.getByText('医療費助成の各種受給者証を利用しますか').waitFor();
+    expect(await page.getByLabel('診療日').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('テストカード').selectOption(card(1));
+    await page.getByRole('button', { name: '利用する', exact: true }).click();
+    const answer = page.getByRole('region', { name: '確認結果' });
+    await answer.waitFor();
+    const subsidies = answer.getByRole('region', { name: /^公費 \d+/ });
+    expect(await subsidies.count()).toBe(1);
+    const text = await subsidies.first().innerText();
+    for (const label of ['公費負担者番号', '受給者番号', '受給者証名', '所得区分', '上限額', '有効期間', '常に償還払い', '指定医療機関'])
+      expect(text).toContain(label);
+    expect(text).toContain('特定医療費（指定難病）受給者証（試験用）');
+    expect(text).toContain('月額 10,000円');
+    expect(text).toContain('2000-01-01 〜 2099-12-31');
+    expect(text).toContain('はい（当院は指定医療機関）');
+    expect(await answer.innerText()).toContain('試験　難病');
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('テストカード').selectOption(card(4));
+    await page.getByRole('button', { name: '利用しない' }).click();
+    await answer.getByText('利用できる医療費助成の受給者証はありません', { exact: false }).waitFor();
+    expect(await answer.getByRole('region', { name: /^公費 \d+/ }).count()).toBe(0);
+
+    await page.getByLabel('テストカード').selectOption(card(10));
+    await page.getByRole('button', { name: '利用する', exact: true }).click();
+    const problem = page.getByRole('alert');
+    await problem.getByText('The card’s 電子証明書 has expired').waitFor();
+    expect(await problem.innerText()).toContain('certificate_expired');
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    // A typed serial: the list follows it, the answer is the API's problem.
+    await page.getByLabel('電子証明書シリアル番号').fill(UNKNOWN_TEST_SERIAL);
+    expect(await page.getByLabel('テストカード').inputValue()).toBe(UNKNOWN_TEST_SERIAL);
+    await page.getByRole('button', { name: '利用する', exact: true }).click();
+    await page.getByRole('alert').getByText('unknown_certificate_serial', { exact: false }).waitFor();
+
+    // Sign-out forgets the token.
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.getByLabel('トークン').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close();
+  });
+
+  it('as the admin: the journal lists the checks, filters by status, and the banner shows the frozen clock', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    await fetch(`${server.baseUrl}/sandbox/v1/clock`, { method: 'PUT', headers: admin, body: JSON.stringify({ now: '2027-04-01T00:00:00Z' }) });
+    const page = await openSignedIn(ADMIN_TOKEN, 'サンドボックス管理者');
+    await page.getByRole('status').getByText('サンドボックスの時計は 2027/4/1 9:00:00（日本時間）で止まっています', { exact: false }).waitFor();
+    const journal = page.getByRole('region', { name: 'リクエスト履歴' });
+    const checks = journal.getByRole('row').filter({ hasText: '/clinic/v1/eligibility-checks' }).filter({ hasText: 'POST' });
+    await checks.first().waitFor();
+    expect(await checks.count()).toBe(4);
+    expect(await checks.filter({ hasText: `institution:${TEST_INSTITUTION.code}` }).count()).toBe(4);
+    // The console's own files are not journaled.
+    expect(await journal.getByRole('row').filter({ hasText: '/console' }).count()).toBe(0);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('ステータス').selectOption('4xx');
+    await journal.getByRole('row').filter({ hasText: 'certificate_expired' }).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((tr) => /\t4\d\d\t/.test((tr as HTMLElement).innerText)));
+    await page.getByLabel('パス（* で前方・部分一致）').fill('/clinic/v1/eligibility-checks');
+    await page.getByLabel('パス（* で前方・部分一致）').press('Enter');
+    await page.getByLabel('パス（* で前方・部分一致）').blur();
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+    await fetch(`${server.baseUrl}/sandbox/v1/clock`, { method: 'DELETE', headers: { authorization: admin.authorization } });
+    await page.close();
+  });
+
+  it('as a municipality: uploads an NDJSON file and sees the counts and the rejected record', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const cred = await (await fetch(`${server.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: admin })).json();
+    const put = await fetch(`${server.baseUrl}/municipal/v1/certificate-types/NANBYO54`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(NANBYO_TYPE),
+    });
+    expect(put.status).toBe(201);
+    const page = await openSignedIn(cred.token, '自治体');
+    const ndjson = [nanbyoRecord(1), nanbyoRecord(2, { incomeSegment: 'NOPE' })].map((r) => JSON.stringify(r)).join('\n');
+    await page.getByLabel('登録ファイル').setInputFiles({ name: 'records.ndjson', mimeType: '', buffer: Buffer.from(ndjson) });
+    await page.getByRole('button', { name: 'アップロード' }).click();
+    const task = page.getByRole('region', { name: '登録タスク' });
+    await task.getByRole('heading', { name: '登録タスク: 完了（エラーあり）' }).waitFor();
+    const rejected = task.getByRole('row').filter({ hasText: 'incomeSegment' });
+    expect(await rejected.count()).toBe(1);
+    expect(await rejected.innerText()).toMatch(/^1\t/);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('met no CSP violation or script error, and the server never logged a token', () => {
+    expect(pageErrors).toEqual([]);
+    expect(server.output()).not.toContain(TEST_INSTITUTION.token);
+    expect(server.output()).not.toContain(ADMIN_TOKEN);
+  });
+});

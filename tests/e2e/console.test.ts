@@ -197,7 +197,8 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await clock.getByText('時計を 2027/5/1 10:30:00（日本時間）で止めました。').waitFor();
     await clock.getByRole('button', { name: '実時間に戻す' }).click();
     await clock.getByText('時計を実時間に戻しました。').waitFor();
-    expect(await frozen.count()).toBe(0);
+    // The banner is redrawn from GET /sandbox/v1/clock after the message: wait for it to go.
+    await frozen.waitFor({ state: 'detached', timeout: 5_000 });
 
     // A fault on the upload: the upload fails with it, the journal lists it with its code.
     const faults = page.getByRole('region', { name: '障害の注入' });

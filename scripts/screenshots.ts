@@ -89,7 +89,23 @@ try {
   const journal = await signIn(ADMIN_TOKEN, 'サンドボックス管理者');
   await journal.enter();
   await journal.getByRole('row').filter({ hasText: '/clinic/v1/eligibility-checks' }).first().waitFor();
+  // The journal sits below the admin tools: bring its heading to the top.
+  await journal.getByRole('heading', { name: 'リクエスト履歴' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await shot(journal, '06-admin-journal');
+  // The admin tools with a fault listed.
+  await fetch(`${server.baseUrl}/sandbox/v1/faults`, {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      match: { method: 'POST', path: '/municipal/v1/registration-tasks' },
+      effect: { status: 503, problemCode: 'pmh_busy' },
+      remaining: 2,
+    }),
+  });
+  await journal.getByRole('button', { name: '障害の一覧を更新' }).click();
+  await journal.getByRole('region', { name: '障害の注入' }).getByText('pmh_busy').first().waitFor();
+  await journal.getByRole('heading', { name: 'テスト用の時計' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await shot(journal, '07-admin-tools');
 } finally {
   await browser.close();
   await server.stop();

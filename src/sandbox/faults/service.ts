@@ -54,6 +54,10 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
   let loading: Promise<void> | undefined;
   let loaded = false;
 
+  // What applies to a request, from the copy in memory: shared by decide() and nothingApplies().
+  const inMaintenance = (req: IncomingRequest, now: Date) => maintenance !== null && isPmhPath(req.path) && maintenanceIsActive(maintenance, now);
+  const applies = (f: Fault, req: IncomingRequest, now: Date) => faultIsActive(f, now) && faultMatches(f.match, req);
+
   const ensureLoaded = () =>
     (loading ??= (async () => {
       faults = await deps.repo.list();
@@ -171,8 +175,7 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
     nothingApplies(req: IncomingRequest): boolean {
       if (!loaded || req.prefer !== undefined) return false;
       const now = deps.clock.now();
-      if (maintenance && isPmhPath(req.path) && maintenanceIsActive(maintenance, now)) return false;
-      return !faults.some((f) => faultIsActive(f, now) && faultMatches(f.match, req));
+      return !inMaintenance(req, now) && !faults.some((f) => applies(f, req, now));
     },
 
     /**
@@ -195,20 +198,18 @@ export function faultsService(deps: { repo: FaultsRepository; settings: SandboxS
 
       await ensureLoaded();
       const now = deps.clock.now();
-      if (maintenance && isPmhPath(req.path) && maintenanceIsActive(maintenance, now)) {
+      if (inMaintenance(req, now)) {
         return {
           kind: 'maintenance',
           status: 503,
           problemCode: MAINTENANCE_PROBLEM_CODE,
-          detail: maintenance.message ?? `PMH is in scheduled maintenance until ${maintenance.until.toISOString()}`,
-          retryAfter: retryAfterSeconds(maintenance, now),
+          detail: maintenance!.message ?? `PMH is in scheduled maintenance until ${maintenance!.until.toISOString()}`,
+          retryAfter: retryAfterSeconds(maintenance!, now),
         };
       }
 
-      const candidates = faults.filter((f) => faultIsActive(f, now) && faultMatches(f.match, req));
-      if (candidates.length === 0) return null;
+      const candidates = faults.filter((f) => applies(f, req, now));
       for (const candidate of candidates) {
-        if (!faultMatches(candidate.match, req)) continue;
         const taken = await deps.repo.take(candidate.id, now);
         if (!taken) {
           // Used up, expired or deleted meanwhile (the copy was stale): reload it and try the next.

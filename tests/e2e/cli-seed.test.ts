@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -7,21 +6,13 @@ import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
 import { TEST_CARDS, TEST_INSTITUTION } from '../../src/sandbox/test-cards.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/app.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { runProcess, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/pmh-sandbox.mjs');
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 /** The real server: well-known test cards after start-up, `pmh-sandbox seed` against it. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { runProcess, startServer, type ServerProcess } from '../helpers/server-process.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { buildService } from '../../scripts/build.mjs';
 
@@ -50,16 +49,8 @@ describe('README quickstart, as written, against the service as npm start runs i
     const ready = performance.now();
     // Only the sandbox's address and admin token come from outside, through the variables the blocks read.
     const script = `set -eo pipefail\n${blocks.join('\n')}`;
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, PMH_SANDBOX_URL: proc!.baseUrl, SANDBOX_ADMIN_TOKEN: adminToken };
-      const child = spawn('bash', ['-c', script], { cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const env: NodeJS.ProcessEnv = { ...process.env, PMH_SANDBOX_URL: proc!.baseUrl, SANDBOX_ADMIN_TOKEN: adminToken };
+    const run = await runProcess('bash', ['-c', script], { cwd: PACKAGE_ROOT, env });
     const answered = performance.now();
     console.log(
       `README quickstart: server ready in ${Math.round(ready - started)} ms, blocks ran in ${Math.round(answered - ready)} ms, ` +

@@ -63,9 +63,8 @@ export async function loadSeedFile(file: string, seed: SeedFile, loader: Sandbox
     const fail = (where: string, err: unknown): never => {
       throw new SeedFileError(file, `${at}${where}`, reason(err));
     };
-    await loader.municipality(m.code).catch((err: unknown) => fail('.code', err));
+    const lg = await loader.municipality(m.code).catch((err: unknown) => fail('.code', err));
     if (m.token) await loader.ensureMunicipalToken(m.code, m.token).catch((err: unknown) => fail('.token', err));
-    const lg = await loader.municipality(m.code);
     const definitions = new Map(m.certificateTypes.map((t) => [t.id, t.definition]));
     for (const g of m.generate) {
       const preset = presetCertificateType(g.preset, lg);

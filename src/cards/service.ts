@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { jstDate } from '../domain/dates.js';
 import { checkMyNumber } from '../domain/numbers.js';
 import { problem } from '../http/problem.js';
-import type { CardsRepository, NewCard } from './repository.js';
+import type { CardsRepository } from './repository.js';
 import type { Card, CreateCardBody, CreateCardByRegistration } from './schemas.js';
 
 /** マイナンバーカード 電子証明書 (利用者証明用) are issued for five years. */
@@ -40,15 +40,9 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
   }
 
   return {
-    /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
-    async ensureCard(card: NewCard) {
-      if (!checkMyNumber(card.myNumber).valid) throw new Error(`test card ${card.certificateSerialNumber}: invalid 個人番号`);
-      await repo.upsert(card);
-    },
-
     /**
      * Issues a simulated card with a random 電子証明書 serial number, or (`certificateSerialNumber`, for seed
-     * files) with that serial, rewriting the card that has it.
+     * files, the well-known test cards) with that serial, rewriting the card that has it.
      */
     async createCard(request: CreateCardBody, opts: { certificateSerialNumber?: string } = {}): Promise<Card> {
       const body = 'myNumber' in request ? request : { ...request, myNumber: await registeredPerson(request) };

@@ -77,15 +77,12 @@ export function sandboxLoader(deps: {
     ensureInstitutionWithToken: (inst: { code: string; name: string; kind: MedicalInstitutionKind }, token: string) =>
       deps.institutions.ensureWithToken(inst, token),
 
-    /** A card with this serial for a registered person (seed files); rewritten if it exists. */
+    /** A card with this serial (seed files, the well-known test cards); rewritten to the given state if it exists. */
     ensureCardWithSerial: (body: Parameters<CardsService['createCard']>[0], certificateSerialNumber: string) =>
       deps.cards.createCard(body, { certificateSerialNumber }),
 
     /** A card with a random serial (POST /sandbox/v1/cards). */
     createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),
-
-    /** A card with a fixed serial (well-known test cards); rewritten to the given state if it exists. */
-    ensureCard: (card: Parameters<CardsService['ensureCard']>[0]) => deps.cards.ensureCard(card),
   };
 }
 

@@ -1,4 +1,4 @@
-import { hash, randomUUID } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { PmhRecord } from '../domain/pmh-record/index.js';
 import type { SandboxLoader } from './loader.js';
 import { TEST_CARDS, TEST_CERTIFICATE_TYPES, TEST_INSTITUTION, testCardMyNumber, testCardRecords } from './test-cards.js';
@@ -26,18 +26,19 @@ export async function seedTestCards(loader: SandboxLoader) {
 
   await loader.ensureInstitutionWithToken({ code: TEST_INSTITUTION.code, name: TEST_INSTITUTION.name, kind: TEST_INSTITUTION.kind }, TEST_INSTITUTION.token);
   for (const card of TEST_CARDS) {
-    await loader.ensureCard({
-      id: randomUUID(),
-      certificateSerialNumber: card.certificateSerialNumber,
-      myNumber: testCardMyNumber(card),
-      name: card.person.name,
-      nameKana: card.person.nameKana,
-      dateOfBirth: card.person.dateOfBirth,
-      sex: card.person.sex,
-      address: '東京都千代田区霞が関一丁目1番1号',
-      status: card.card.status,
-      certificateExpiresOn: card.card.certificateExpiresOn,
-    });
+    await loader.ensureCardWithSerial(
+      {
+        myNumber: testCardMyNumber(card),
+        name: card.person.name,
+        nameKana: card.person.nameKana,
+        dateOfBirth: card.person.dateOfBirth,
+        sex: card.person.sex,
+        address: '東京都千代田区霞が関一丁目1番1号',
+        status: card.card.status,
+        certificateExpiresOn: card.card.certificateExpiresOn,
+      },
+      card.certificateSerialNumber,
+    );
   }
   return { cards: TEST_CARDS.length, institution: TEST_INSTITUTION.code };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemError, problemType, type ProblemFieldError } from './problem.js';
 import { PROBLEMS } from './problems.js';
 
@@ -120,9 +121,14 @@ export function installRequestGuards(app: FastifyInstance) {
   });
 
   // A refusal sent before the body was read (a bad CSV header, a body too large, an auth failure) leaves the rest of the
-  // body on the socket: a keep-alive client's next request would wait behind it. Such a connection is closed instead.
+  // body on the socket: a keep-alive client's next request would wait behind it. Such a connection is closed instead,
+  // lingering: closing a socket with unread bytes sends a reset, which can reach a client still writing before it has
+  // read the answer (EPIPE/ECONNRESET, answer lost).
   app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
-    if (!req.raw.complete) reply.header('connection', 'close');
+    if (!req.raw.complete) {
+      reply.header('connection', 'close');
+      lingerOnClose(req.raw.socket);
+    }
     done(null, payload);
   });
 
@@ -140,4 +146,22 @@ export function installRequestGuards(app: FastifyInstance) {
     res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' });
     res.end(body);
   });
+}
+
+/** How long a closed connection keeps reading (and dropping) what the client still sends. */
+const LINGER_MS = 2_000;
+
+/**
+ * Makes Node's close after the answer (`destroySoon`) a lingering close, as web servers do: the answer and a FIN are
+ * sent, then whatever the client still sends is read and dropped until it closes its side or LINGER_MS pass.
+ */
+function lingerOnClose(socket: Socket | null) {
+  if (!socket || socket.destroyed) return;
+  socket.destroySoon = function lingeringDestroySoon(this: Socket) {
+    if (this.writable) this.end();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS).unref();
+    this.once('end', () => this.destroy());
+    this.once('close', () => clearTimeout(timer));
+    this.resume();
+  };
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { institution } from '../helpers/clinic.js';
@@ -119,5 +119,47 @@ describe('idle timeout and in-flight limits', () => {
     } finally {
       for (const h of held) h.release();
     }
+  });
+});
+
+describe('a refusal sent before the body was read', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const base = await listen(t);
+    port = Number(new URL(base).port);
+  });
+  afterAll(() => t.close());
+
+  it('reaches a client that goes on sending its body after it: the connection lingers, the writes are not reset', async () => {
+    // Unauthenticated: refused 401 from the headers. The client sends 1 MiB first and then goes on writing after the
+    // answer has come, as a client that reads its answer only once its upload is written. A close without lingering
+    // resets the connection under those writes (EPIPE/ECONNRESET) and the answer can be lost.
+    const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const total = 40 * chunk.length;
+    let received = '';
+    let writeError: string | undefined;
+    const answered = new Promise<void>((resolve) =>
+      socket.on('data', (c: Buffer) => ((received += c.toString('latin1')), received.includes('\r\n\r\n') && resolve())),
+    );
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', (e: NodeJS.ErrnoException) => (writeError = e.code ?? e.message));
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    const head = `POST /municipal/v1/registration-tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${total}\r\n\r\n`;
+    socket.write(head);
+    for (let i = 0; i < 16; i++) socket.write(chunk);
+    await answered;
+    for (let i = 16; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      await new Promise<void>((resolve) => socket.write(chunk, () => resolve()));
+    }
+    socket.end();
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 401 /);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(received).toContain('application/problem+json');
+    expect(writeError).toBeUndefined();
   });
 });

@@ -16,7 +16,14 @@ let stopView = () => {};
 function layout(header: HTMLElement | null, ...content: (Node | null)[]) {
   stopView();
   stopView = () => {};
-  app.replaceChildren(header ?? h('header', { class: 'top' }, h('h1', {}, 'PMHサンドボックス コンソール')), ...content.filter((c): c is Node => c !== null));
+  const signedOut = h(
+    'header',
+    { class: 'top' },
+    h('h1', {}, 'PMHサンドボックス コンソール'),
+    h('div', { class: 'who' }, h('span', {}, `サンドボックス: ${location.host}`)),
+    h('a', { href: '/docs', class: 'docs' }, 'APIドキュメント (/docs)'),
+  );
+  app.replaceChildren(header ?? signedOut, ...content.filter((c): c is Node => c !== null));
 }
 
 /** The admin opens a tenant's view with that tenant's token (see session.actAs); `hash` deep-links into it (e.g. `card=<serial>`). */

@@ -168,6 +168,8 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await page.getByRole('button', { name: 'サインアウト' }).click();
     await page.getByLabel('トークン').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.getByRole('link', { name: 'APIドキュメント (/docs)' }).getAttribute('href')).toBe('/docs');
+    expect(await axeSeriousViolations(page)).toEqual([]);
     await page.close();
   });
 

@@ -61,6 +61,14 @@ try {
   await shot(clinic, '03-clinic-no-consent');
   await read(10, '利用する', 'certificate_expired');
   await shot(clinic, '04-clinic-problem');
+  // A batch of pasted serials, and the recent checks below it.
+  const batch = clinic.getByRole('region', { name: '一括確認' });
+  await batch.getByLabel('シリアル番号（1行に1つ、最大1,000件）').fill([1, 3, 5, 10].map((n) => TEST_CARDS[n - 1]!.certificateSerialNumber).join('\n'));
+  await batch.getByRole('button', { name: 'まとめて確認' }).click();
+  await batch.getByText('一括確認の結果:').waitFor();
+  await clinic.getByRole('region', { name: '最近の資格確認' }).getByText('新しい順に 5 件').waitFor();
+  await batch.getByRole('heading', { name: '一括確認', exact: true }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await shot(clinic, '08-clinic-batch-and-recent');
 
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const cred = (await (await fetch(`${server.baseUrl}/sandbox/v1/municipalities/130001/credentials`, { method: 'POST', headers: admin })).json()) as {
@@ -106,6 +114,37 @@ try {
   await journal.getByRole('region', { name: '障害の注入' }).getByText('pmh_busy').first().waitFor();
   await journal.getByRole('heading', { name: 'テスト用の時計' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await shot(journal, '07-admin-tools');
+
+  // Scenarios: what edge-cases made, with a way into each view.
+  const scenarios = journal.getByRole('region', { name: 'シナリオ', exact: true });
+  await scenarios.getByLabel('シナリオ', { exact: true }).selectOption('edge-cases');
+  await scenarios.getByRole('button', { name: 'シナリオを読み込む' }).click();
+  await scenarios.getByRole('region', { name: 'シナリオ edge-cases の結果' }).waitFor({ timeout: 60_000 });
+  await scenarios.getByRole('heading', { name: 'シナリオ', exact: true }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await shot(journal, '09-admin-scenarios');
+
+  // The access log and the explanation of an empty answer (test card 0005, 不開示).
+  const log = journal.getByRole('region', { name: '資格確認のアクセスログ' });
+  await log.getByRole('button', { name: 'アクセスログを更新' }).click();
+  await log.getByRole('row').nth(1).waitFor();
+  // The newest check that returned nothing.
+  for (const row of (await log.getByRole('row').all()).slice(1)) {
+    if (!/\t0\t/.test(await row.innerText())) continue;
+    await row.getByRole('button').click();
+    break;
+  }
+  await log.getByRole('region', { name: '資格確認の説明' }).waitFor();
+  await log.getByRole('region', { name: '資格確認の説明' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await shot(journal, '10-admin-access-log-explanation');
+
+  // A maintenance window: the banner on top of the page.
+  const maintenance = journal.getByRole('region', { name: 'メンテナンス' });
+  await maintenance.getByLabel('終了日時（日本時間）').fill('2027-04-01T12:00:00');
+  await maintenance.getByLabel('案内文（problem の detail）').fill('定期メンテナンスのため停止中です');
+  await maintenance.getByRole('button', { name: 'メンテナンスを設定' }).click();
+  await journal.getByRole('status').filter({ hasText: 'メンテナンス中' }).waitFor();
+  await journal.evaluate(() => window.scrollTo(0, 0));
+  await shot(journal, '11-admin-maintenance');
 } finally {
   await browser.close();
   await server.stop();

@@ -12,11 +12,28 @@ export type Problem = Schemas['Problem'];
 export type Role = 'admin' | 'municipal' | 'institution';
 
 const TOKEN_KEY = 'pmh-console-token';
+/** The admin's own token while the admin acts as a municipality or an institution (actAs). */
+const ADMIN_KEY = 'pmh-console-admin-token';
 
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  signOut: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(ADMIN_KEY);
+  },
+  /** Whether the admin is acting as a tenant (and can go back). */
+  acting: (): boolean => sessionStorage.getItem(ADMIN_KEY) !== null,
+  /** The admin opens a tenant's view with that tenant's token, keeping the admin token to come back to. */
+  actAs: (token: string) => {
+    if (!sessionStorage.getItem(ADMIN_KEY)) sessionStorage.setItem(ADMIN_KEY, session.token() ?? '');
+    sessionStorage.setItem(TOKEN_KEY, token);
+  },
+  backToAdmin: () => {
+    const admin = sessionStorage.getItem(ADMIN_KEY);
+    sessionStorage.removeItem(ADMIN_KEY);
+    if (admin) sessionStorage.setItem(TOKEN_KEY, admin);
+  },
 };
 
 export const api = createClient<paths>({ baseUrl: location.origin });
@@ -40,23 +57,21 @@ export function asProblem(error: unknown, status: number | undefined): Problem {
   };
 }
 
-/** A read-only call of the public API that only a token of this kind may make (the others get 401/403). */
-const PROBES: Record<Role, () => Promise<boolean>> = {
-  admin: async () => (await api.GET('/sandbox/v1/clock')).response.ok,
-  municipal: async () => (await api.GET('/municipal/v1/certificate-types', { params: { query: { limit: 1 } } })).response.ok,
-  // A check that does not exist: 404 for an institution, 401 for anyone else.
-  institution: async () =>
-    (await api.GET('/clinic/v1/eligibility-checks/{checkId}', { params: { path: { checkId: '00000000-0000-4000-8000-000000000000' } } })).response.status ===
-    404,
-};
+export type SandboxSession = Schemas['SandboxSession'];
+const ROLE_OF: Record<SandboxSession['role'], Role> = { admin: 'admin', municipality: 'municipal', institution: 'institution' };
 
 /**
- * Which kind of token this is, by the probes above, the likeliest first from the token's prefix
- * (pmh_ins_…, pmh_mun_…; an admin token may be any string), so that a sign-in usually costs one request.
+ * Who the signed-in token is (GET /sandbox/v1/session, open to any valid token): its role, tenant, the
+ * sandbox clock and maintenance window; null when the token is not one of this sandbox.
  */
-export async function detectRole(token: string): Promise<Role | null> {
-  const first: Role = token.startsWith('pmh_ins_') ? 'institution' : token.startsWith('pmh_mun_') ? 'municipal' : 'admin';
-  const order: Role[] = [first, ...(['admin', 'municipal', 'institution'] as const).filter((r) => r !== first)];
-  for (const role of order) if (await PROBES[role]()) return role;
-  return null;
+export async function loadSession(): Promise<{ role: Role; session: SandboxSession } | null> {
+  const { data, response } = await api.GET('/sandbox/v1/session');
+  if (data) return { role: ROLE_OF[data.role], session: data };
+  if (response.status === 401) return null;
+  throw new Error(`HTTP ${response.status}`);
 }
+
+/** Today (YYYY-MM-DD) in Japan at this instant: the sandbox's default service date when the instant is the sandbox clock's now. */
+export const jstDate = (iso: string) => new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 10);
+/** An instant as a person in Japan reads it. */
+export const jstTime = (iso: string) => new Date(iso).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });

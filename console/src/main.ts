@@ -1,30 +1,36 @@
 /**
  * PMH sandbox console: sign in with a sandbox token, and the token's kind decides the view — the clinic's
- * virtual card reader (institution), the upload (municipality) or the request journal (admin).
+ * virtual card reader (institution), the upload (municipality) or the admin tools and journal (admin). An
+ * admin may open a tenant's view with its token (actAs) and come back.
  */
-import { detectRole, session, type Role } from './api.js';
+import { jstDate, loadSession, session } from './api.js';
 import { h, uid } from './dom.js';
-import { adminView, clockBanner } from './views/admin.js';
+import { adminView } from './views/admin.js';
 import { clinicView } from './views/clinic.js';
+import { frame } from './views/frame.js';
 import { municipalView } from './views/municipal.js';
 
-const ROLE_LABELS: Record<Role, string> = { admin: 'サンドボックス管理者', municipal: '自治体', institution: '医療機関' };
 const app = document.getElementById('app')!;
 let stopView = () => {};
 
-function layout(role: Role | null, ...content: (Node | null)[]) {
+function layout(header: HTMLElement | null, ...content: (Node | null)[]) {
   stopView();
   stopView = () => {};
-  app.replaceChildren(
-    h(
-      'header',
-      { class: 'top' },
-      h('h1', {}, 'PMHサンドボックス コンソール'),
-      role ? h('span', { class: 'role' }, `ロール: ${ROLE_LABELS[role]}`) : null,
-      role ? h('button', { type: 'button', class: 'secondary', onclick: signOut }, 'サインアウト') : null,
-    ),
-    ...content.filter((c): c is Node => c !== null),
+  const signedOut = h(
+    'header',
+    { class: 'top' },
+    h('h1', {}, 'PMHサンドボックス コンソール'),
+    h('div', { class: 'who' }, h('span', {}, `サンドボックス: ${location.host}`)),
+    h('a', { href: '/docs', class: 'docs' }, 'APIドキュメント (/docs)'),
   );
+  app.replaceChildren(header ?? signedOut, ...content.filter((c): c is Node => c !== null));
+}
+
+/** The admin opens a tenant's view with that tenant's token (see session.actAs); `hash` deep-links into it (e.g. `card=<serial>`). */
+function openAs(token: string, hash?: string) {
+  session.actAs(token);
+  history.replaceState(null, '', hash ? `#${hash}` : location.pathname);
+  void start();
 }
 
 function signOut() {
@@ -74,28 +80,48 @@ function signInView(message?: string) {
 async function start() {
   const token = session.token();
   if (!token) return signInView();
-  let role: Role | null;
+  let found: Awaited<ReturnType<typeof loadSession>>;
   try {
-    role = await detectRole(token);
+    found = await loadSession();
   } catch {
     return signInView('サーバーに接続できませんでした。');
   }
-  if (!role) {
+  if (!found) {
     session.signOut();
     return signInView('このトークンは使えません（管理者・自治体・医療機関のどれでもありません）。');
   }
-  if (role === 'institution') return layout(role, h('main', {}, clinicView()));
-  if (role === 'municipal') {
-    const view = municipalView();
-    layout(role, h('main', {}, view.el));
-    stopView = view.stop;
-    return;
-  }
-  const banner = clockBanner();
-  await banner.refresh().catch(() => {});
-  const view = adminView(banner.refresh);
-  layout(role, banner.el, h('main', {}, view.el));
-  stopView = view.stop;
+  const { role } = found;
+  const back = session.acting()
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            session.backToAdmin();
+            void start();
+          },
+        },
+        '管理者に戻る',
+      )
+    : null;
+  const signOutButton = h('button', { type: 'button', class: 'secondary', onclick: signOut }, 'サインアウト');
+  const top = frame(
+    role,
+    found.session,
+    [back, signOutButton].filter((b): b is HTMLButtonElement => b !== null),
+  );
+  const view =
+    role === 'institution'
+      ? { el: clinicView({ today: () => jstDate(top.current().clock.now) }), stop: () => {} }
+      : role === 'municipal'
+        ? municipalView()
+        : adminView(top.refresh, openAs);
+  layout(top.header, top.banners, h('main', {}, view.el));
+  stopView = () => {
+    top.stop();
+    view.stop();
+  };
 }
 
 void start();

@@ -366,6 +366,20 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
       return { ...row, institutionName: inst?.name ?? '' };
     },
 
+    /** One institution's own checks, newest first, with the stored answer (for its patient), those before `before`. */
+    async listOwnChecks(f: { institutionCode: string; before?: { checkedAt: Date; id: string }; limit: number }) {
+      await settled();
+      return db.eligibilityCheck.findMany({
+        where: {
+          institutionCode: f.institutionCode,
+          ...(f.before ? { OR: [{ checkedAt: { lt: f.before.checkedAt } }, { checkedAt: f.before.checkedAt, id: { lt: f.before.id } }] } : {}),
+        },
+        select: { id: true, checkedAt: true, serviceDate: true, consent: true, subsidyCount: true, result: true },
+        orderBy: [{ checkedAt: 'desc' }, { id: 'desc' }],
+        take: f.limit,
+      });
+    },
+
     /** Access log, newest first: (checkedAt, id) descending, those before `before`. */
     async listChecks(f: { institutionCode?: string; before?: { checkedAt: Date; id: string }; limit: number }) {
       await settled();

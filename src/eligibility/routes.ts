@@ -5,6 +5,8 @@ import { institutionSecurity } from '../http/auth.js';
 import { AUTH_PROBLEMS, DATED_VALIDATION, describeProblems, problemCodesList, type ProblemDeclaration } from '../http/problem.js';
 import {
   checkIdParamsSchema,
+  clinicCheckListQuerySchema,
+  clinicCheckPageSchema,
   eligibilityBatchEnvelopeSchema,
   eligibilityBatchRequestSchema,
   eligibilityBatchResponseSchema,
@@ -29,6 +31,7 @@ const checkProblems = describeProblems([DATED_VALIDATION, ...AUTH_PROBLEMS, ...C
 /** A bad item is answered in its place (200): only the envelope and the token fail the whole request. */
 const batchItemProblems = problemCodesList([DATED_VALIDATION, ...CARD_PROBLEMS]);
 const batchProblems = describeProblems([[['validation_failed'], 'not an object with 1–1000 `items`'], ...AUTH_PROBLEMS], 'Problem codes of the whole request');
+const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS]);
 const findProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, [['eligibility_check_not_found'], 'no such check by this institution']]);
 
 /**
@@ -83,6 +86,25 @@ export const clinicEligibilityRoutes: FastifyPluginAsyncZod<{ service: Eligibili
         validatorCompiler({ ...route, schema: route.httpPart === 'body' ? eligibilityBatchEnvelopeSchema : (route.schema as unknown as z.ZodType) }),
     },
     async (req, reply) => sendJsonText(reply, await service.checkBatch(req.institution, req.body.items as unknown[], req.url.split('?')[0]!)),
+  );
+
+  app.get(
+    '/eligibility-checks',
+    {
+      schema: {
+        tags: ['eligibility'],
+        security: institutionSecurity,
+        operationId: 'listOwnEligibilityChecks',
+        summary: 'This institution’s recent checks',
+        description:
+          'The checks this institution made, newest first: when, for which service date, the consent it sent, the patient as the ' +
+          'card says and how many subsidies came back — never the 個人番号, nor any other institution’s checks. Read one whole answer ' +
+          `with \`GET /clinic/v1/eligibility-checks/{checkId}\`. Cursor-paginated. ${listProblems.text}`,
+        querystring: clinicCheckListQuerySchema,
+        response: { 200: clinicCheckPageSchema, ...listProblems.responses },
+      },
+    },
+    async (req) => service.recentChecks(req.institution, req.query),
   );
 
   app.get(

@@ -286,3 +286,31 @@ export const accessLogEntrySchema = z
   });
 
 export const accessLogPageSchema = pageOf(accessLogEntrySchema).meta({ id: 'EligibilityAccessLogPage' });
+
+export const clinicCheckListQuerySchema = paginationQuerySchema;
+
+export const clinicCheckSummarySchema = z
+  .object({
+    checkId: z.uuid().describe('Read the whole answer with GET /clinic/v1/eligibility-checks/{checkId}'),
+    checkedAt: z.iso.datetime({ offset: true }),
+    serviceDate: z.iso.date(),
+    consent: z.boolean().describe('consent.medicalSubsidy as this institution sent it'),
+    patient: patientSchema,
+    subsidyCount: z.int().min(0).describe('Number of medicalSubsidies returned'),
+  })
+  .meta({
+    id: 'EligibilityCheckSummary',
+    description: 'One earlier check by this institution: who (as the card says), when, for which date, how many subsidies came back',
+    example: {
+      checkId: '0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b',
+      checkedAt: '2026-11-23T00:30:00.000Z',
+      serviceDate: '2026-11-23',
+      consent: true,
+      patient: { name: '都庁　太郎', nameKana: 'トチョウ　タロウ', dateOfBirth: '1970-01-01', sex: '1' },
+      subsidyCount: 1,
+    },
+  });
+
+export const clinicCheckPageSchema = pageOf(clinicCheckSummarySchema).meta({ id: 'EligibilityCheckSummaryPage' });
+
+export type ClinicCheckPage = z.infer<typeof clinicCheckPageSchema>;

@@ -7,6 +7,7 @@ import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } f
 import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
+  type ClinicCheckPage,
   type ConsideredRecord,
   type EligibilityCheckRequest,
   type EligibilityCheck,
@@ -222,17 +223,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     },
 
     async accessLog(q: { institutionCode?: string; limit: number; cursor?: string }) {
-      let before: { checkedAt: Date; id: string } | undefined;
-      if (q.cursor !== undefined) {
-        const [at, id] = decodeCursor(q.cursor).split('|');
-        const checkedAt = new Date(at ?? '');
-        if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(checkedAt.getTime())) {
-          throw problem('invalid_cursor', {
-            errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
-          });
-        }
-        before = { checkedAt, id };
-      }
+      const before = checkCursor(q.cursor);
       const rows = await repo.listChecks({ institutionCode: q.institutionCode, before, limit: q.limit + 1 });
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
@@ -247,7 +238,38 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
         nextCursor: rows.length > q.limit && last ? encodeCursor(`${last.checkedAt.toISOString()}|${last.id}`) : null,
       };
     },
+
+    /** The institution's own checks, newest first: what it asked and how many subsidies came back (never the 個人番号). */
+    async recentChecks(asker: Asker, q: { limit: number; cursor?: string }): Promise<ClinicCheckPage> {
+      const rows = await repo.listOwnChecks({ institutionCode: asker.code, before: checkCursor(q.cursor), limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => ({
+          checkId: r.id,
+          checkedAt: r.checkedAt.toISOString(),
+          serviceDate: r.serviceDate.toISOString().slice(0, 10),
+          consent: r.consent,
+          patient: (JSON.parse(r.result) as EligibilityCheck).patient,
+          subsidyCount: r.subsidyCount,
+        })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(`${last.checkedAt.toISOString()}|${last.id}`) : null,
+      };
+    },
   };
+}
+
+/** The position a check list's cursor names ((checkedAt, id) of the previous page's last check); none without one. */
+function checkCursor(cursor: string | undefined): { checkedAt: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const [at, id] = decodeCursor(cursor).split('|');
+  const checkedAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(checkedAt.getTime())) {
+    throw problem('invalid_cursor', {
+      errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'pass the nextCursor of the previous page unchanged' }],
+    });
+  }
+  return { checkedAt, id };
 }
 
 export type EligibilityService = ReturnType<typeof eligibilityService>;

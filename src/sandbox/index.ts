@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../clock/clock.js';
 import { SandboxClock } from '../clock/sandbox-clock.js';
 import { isServerShutdown } from '../db/pool.js';
-import { registerSandboxRoutes } from '../http/auth.js';
+import { registerSandboxRoutes, SANDBOX_PREFIX } from '../http/auth.js';
 import { sandboxAdminAuth } from './admin/service.js';
 import { sandboxClockRoutes } from './clock/routes.js';
 import { sandboxClockService } from './clock/service.js';
@@ -16,6 +16,7 @@ import { sandboxJournalRoutes } from './journal/routes.js';
 import { resetRepository } from './reset/repository.js';
 import { sandboxResetRoutes } from './reset/routes.js';
 import { resetService, type ResetListener } from './reset/service.js';
+import { sandboxSessionRoutes } from './session/routes.js';
 import { sandboxSettingsRepository } from './settings.js';
 
 declare module 'fastify' {
@@ -79,6 +80,8 @@ export const sandboxTooling = fp(
       await sandbox.register(sandboxResetRoutes, { service: reset });
       await sandbox.register(sandboxJournalRoutes, { journal });
     });
+    // Outside the admin scope: any valid token reads who it is and the sandbox clock.
+    await app.register(sandboxSessionRoutes, { prefix: SANDBOX_PREFIX, clock: clockService, faults });
   },
   { name: 'sandbox-tooling', dependencies: ['infrastructure', 'identity'] },
 );

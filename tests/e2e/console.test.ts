@@ -28,7 +28,7 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
   const cleanups: (() => Promise<unknown>)[] = [];
   let server: ServerProcess;
   let context: BrowserContext;
-  /** Script errors and console errors such as Content-Security-Policy refusals: none expected (the role probes' 401/404 answers aside). */
+  /** Script errors and console errors such as Content-Security-Policy refusals: none expected (error answers of the API aside). */
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -59,7 +59,8 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(String(err)));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of 4')) pageErrors.push(msg.text());
+      // Error answers of the API are shown as problems by design; Chromium logs each as a failed resource.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of ')) pageErrors.push(msg.text());
     });
     await page.goto(`${server.baseUrl}/console`);
     await page.getByLabel('トークン').fill(token);
@@ -91,6 +92,12 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const page = await openSignedIn(TEST_INSTITUTION.token, '医療機関');
     const reader = page.getByRole('region', { name: '仮想カードリーダー' });
     await reader.getByText('医療費助成の各種受給者証を利用しますか').waitFor();
+    // Every page: which sandbox, role and tenant, the clock, the docs.
+    const header = page.getByRole('banner');
+    expect(await header.innerText()).toContain(`サンドボックス: ${new URL(server.baseUrl).host}`);
+    expect(await header.innerText()).toContain(`${TEST_INSTITUTION.name}（${TEST_INSTITUTION.code}）`);
+    expect(await header.innerText()).toMatch(/時計: \d{4}\/\d{1,2}\/\d{1,2} /);
+    expect(await header.getByRole('link', { name: 'APIドキュメント (/docs)' }).getAttribute('href')).toBe('/docs');
     expect(await page.getByLabel('診療日').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await axeSeriousViolations(page)).toEqual([]);
 
@@ -120,6 +127,7 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const problem = page.getByRole('alert');
     await problem.getByText('The card’s 電子証明書 has expired').waitFor();
     expect(await problem.innerText()).toContain('certificate_expired');
+    expect(await problem.getByRole('heading').innerText()).toBe('電子証明書の有効期限が切れています');
     expect(await axeSeriousViolations(page)).toEqual([]);
 
     // A typed serial: the list follows it, the answer is the API's problem.
@@ -128,10 +136,40 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await page.getByRole('button', { name: '利用する', exact: true }).click();
     await page.getByRole('alert').getByText('unknown_certificate_serial', { exact: false }).waitFor();
 
+    // The recent checks list them newest first (the unknown serial made none); one re-reads its whole answer.
+    const recent = page.getByRole('region', { name: '最近の資格確認' });
+    await recent.getByText('新しい順に 2 件').waitFor();
+    const recentRows = recent.getByRole('row');
+    expect(await recentRows.nth(1).innerText()).toContain('利用しない');
+    expect(await recentRows.nth(2).innerText()).toMatch(/利用する\t1 件/);
+    await recentRows
+      .nth(2)
+      .getByRole('button', { name: /^結果を表示/ })
+      .click();
+    const earlier = page.getByRole('region', { name: '過去の確認結果' });
+    await earlier.waitFor();
+    expect(await earlier.getByRole('region', { name: /^公費 \d+/ }).count()).toBe(1);
+
+    // A batch of pasted serials: each answered in its place.
+    const batch = page.getByRole('region', { name: '一括確認' });
+    await batch.getByLabel('シリアル番号（1行に1つ、最大1,000件）').fill([card(1), card(3), card(10), UNKNOWN_TEST_SERIAL].join('\n'));
+    await batch.getByRole('button', { name: 'まとめて確認' }).click();
+    const results = batch.getByRole('region', { name: '一括確認の結果' });
+    await results.getByText('一括確認の結果: 4 件中 2 件成功').waitFor();
+    const batchRows = results.getByRole('row');
+    expect(await batchRows.nth(1).innerText()).toContain('特定医療費（指定難病）受給者証（試験用）');
+    expect(await batchRows.nth(2).innerText()).toMatch(/\t200\t/);
+    expect(await batchRows.nth(3).innerText()).toContain('certificate_expired');
+    expect(await batchRows.nth(4).innerText()).toContain('unknown_certificate_serial');
+    await recent.getByText('新しい順に 4 件').waitFor();
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
     // Sign-out forgets the token.
     await page.getByRole('button', { name: 'サインアウト' }).click();
     await page.getByLabel('トークン').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.getByRole('link', { name: 'APIドキュメント (/docs)' }).getAttribute('href')).toBe('/docs');
+    expect(await axeSeriousViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -143,19 +181,20 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const journal = page.getByRole('region', { name: 'リクエスト履歴' });
     const checks = journal.getByRole('row').filter({ hasText: '/clinic/v1/eligibility-checks' }).filter({ hasText: 'POST' });
     await checks.first().waitFor();
-    expect(await checks.count()).toBe(4);
-    expect(await checks.filter({ hasText: `institution:${TEST_INSTITUTION.code}` }).count()).toBe(4);
+    // Four single checks and one batch.
+    expect(await checks.count()).toBe(5);
+    expect(await checks.filter({ hasText: `institution:${TEST_INSTITUTION.code}` }).count()).toBe(5);
     // The console's own files are not journaled.
     expect(await journal.getByRole('row').filter({ hasText: '/console' }).count()).toBe(0);
     expect(await axeSeriousViolations(page)).toEqual([]);
 
     await page.getByLabel('ステータス', { exact: true }).selectOption('4xx');
     await journal.getByRole('row').filter({ hasText: 'certificate_expired' }).waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((tr) => /\t4\d\d\t/.test((tr as HTMLElement).innerText)));
+    await page.waitForFunction(() => [...document.querySelectorAll('table.journal tbody tr')].every((tr) => /\t4\d\d\t/.test((tr as HTMLElement).innerText)));
     await page.getByLabel('パス（* で前方・部分一致）').fill('/clinic/v1/eligibility-checks');
     await page.getByLabel('パス（* で前方・部分一致）').press('Enter');
     await page.getByLabel('パス（* で前方・部分一致）').blur();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+    await page.waitForFunction(() => document.querySelectorAll('table.journal tbody tr').length === 2);
     await fetch(`${server.baseUrl}/sandbox/v1/clock`, { method: 'DELETE', headers: { authorization: admin.authorization } });
     await page.close();
   });
@@ -245,7 +284,7 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await reset.getByRole('button', { name: 'リセット内容を確認' }).click();
     await confirm.waitFor();
     expect(await confirm.innerText()).toContain(
-      '自治体 130001 のデータ（登録タスク（入力と結果を含む）、登録済みの受給者証、制度マスタ、認証情報（発行済みトークン））を削除します',
+      '自治体 130001 のデータ（登録タスク（入力と結果を含む）、登録済みの受給者証、制度マスタ、Webhook、認証情報（発行済みトークン））を削除します',
     );
     expect(await axeSeriousViolations(page)).toEqual([]);
     const stillWorks = await fetch(`${server.baseUrl}/municipal/v1/certificate-types`, { headers: { authorization: `Bearer ${cred.token}` } });
@@ -255,6 +294,106 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     const gone = await fetch(`${server.baseUrl}/municipal/v1/certificate-types`, { headers: { authorization: `Bearer ${cred.token}` } });
     expect(gone.status).toBe(401);
     expect(await axeSeriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('as the admin: a maintenance window is a banner on every page, and the clinic meets pmh_maintenance', async () => {
+    const page = await openSignedIn(ADMIN_TOKEN, 'サンドボックス管理者');
+    const maintenance = page.getByRole('region', { name: 'メンテナンス' });
+    await maintenance.getByText('メンテナンスは設定されていません。').waitFor();
+    await maintenance.getByLabel('終了日時（日本時間）').fill('2099-01-01T09:00:00');
+    await maintenance.getByLabel('案内文（problem の detail）').fill('定期メンテナンスのため停止中です');
+    await maintenance.getByRole('button', { name: 'メンテナンスを設定' }).press('Enter');
+    await maintenance.getByText('メンテナンスを設定しました。').waitFor();
+    const banner = page.getByRole('status').filter({ hasText: 'メンテナンス中' });
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('2099/1/1 9:00:00');
+    expect(await banner.innerText()).toContain('定期メンテナンスのため停止中です');
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    const clinic = await openSignedIn(TEST_INSTITUTION.token, '医療機関');
+    await clinic.getByRole('status').filter({ hasText: 'メンテナンス中' }).waitFor();
+    await clinic.getByRole('button', { name: '利用する', exact: true }).click();
+    const problem = clinic.getByRole('region', { name: '仮想カードリーダー' }).locator('..').getByRole('alert').first();
+    await problem.getByRole('heading', { name: 'PMHはメンテナンス中です' }).waitFor();
+    expect(await problem.innerText()).toContain('定期メンテナンスのため停止中です');
+    expect(await problem.innerText()).toContain('HTTP 503 ・ code: pmh_maintenance');
+    await clinic.close();
+
+    await maintenance.getByRole('button', { name: 'メンテナンスを解除' }).click();
+    await maintenance.getByText('メンテナンスを解除しました。').waitFor();
+    await banner.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.close();
+  });
+
+  it('as the admin: loads a scenario, opens its views from its tasks and cards, explains a check, resets the institution', async () => {
+    const page = await openSignedIn(ADMIN_TOKEN, 'サンドボックス管理者');
+    const load = async () => {
+      const scenarios = page.getByRole('region', { name: 'シナリオ', exact: true });
+      await scenarios.getByLabel('シナリオ', { exact: true }).selectOption('edge-cases');
+      await scenarios.getByRole('button', { name: 'シナリオを読み込む' }).click();
+      const loaded = scenarios.getByRole('region', { name: 'シナリオ edge-cases の結果' });
+      await loaded.waitFor({ timeout: 60_000 });
+      return loaded;
+    };
+    let loaded = await load();
+    const text = await loaded.innerText();
+    expect(text).toMatch(/pmh_mun_\S+/);
+    expect(text).toMatch(/pmh_ins_\S+/);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    // A task opens the municipality's view (its token, never in the URL).
+    const task = loaded.getByRole('row').filter({ hasText: '東京都（130001）' }).filter({ hasText: 'succeeded' }).first();
+    const taskId = /[0-9a-f-]{36}/.exec(await task.innerText())![0];
+    await task.getByRole('button', { name: `タスクを開く: ${taskId}（東京都）` }).click();
+    await page.getByText('ロール: 自治体').waitFor();
+    expect(await page.getByRole('banner').innerText()).toContain('東京都（130001）');
+    expect(page.url()).toContain(`#task=${taskId}`);
+    expect(page.url()).not.toContain('pmh_');
+    await page.getByRole('button', { name: '管理者に戻る' }).click();
+    await page.getByText('ロール: サンドボックス管理者').waitFor();
+
+    // A card opens the scenario institution's card reader with that card; its empty answer is explained.
+    loaded = await load();
+    const institutionRow = loaded.getByRole('row').filter({ hasText: /pmh_ins_/ });
+    const institutionCode = (await institutionRow.innerText()).split('\t')[0]!;
+    const hidden = loaded.getByRole('row').filter({ hasText: 'A valid 難病 record with isNotDisclosed true' });
+    const serial = (await hidden.innerText()).split('\t')[0]!;
+    await hidden.getByRole('button', { name: `カードリーダーで開く: ${serial}` }).click();
+    await page.getByText('ロール: 医療機関').waitFor();
+    expect(await page.getByLabel('電子証明書シリアル番号').inputValue()).toBe(serial);
+    await page.getByRole('button', { name: '利用する', exact: true }).click();
+    await page.getByRole('region', { name: '確認結果' }).getByText('利用できる医療費助成の受給者証はありません', { exact: false }).waitFor();
+    await page.getByRole('button', { name: '管理者に戻る' }).click();
+    await page.getByText('ロール: サンドボックス管理者').waitFor();
+
+    const log = page.getByRole('region', { name: '資格確認のアクセスログ' });
+    const newest = log.getByRole('row').nth(1);
+    expect(await newest.innerText()).toContain(institutionCode);
+    await newest.getByRole('button', { name: /^説明を見る/ }).click();
+    const why = log.getByRole('region', { name: '資格確認の説明' });
+    await why.waitFor();
+    const whyText = await why.innerText();
+    expect(whyText).toContain('不開示（診療日に有効な受給者証はすべて不開示です） — all_not_disclosed');
+    expect(whyText).toContain('Every record valid on the service date is 不開示');
+    const considered = why.getByRole('row').filter({ hasText: 'SCNNANBYO54' });
+    expect(await considered.count()).toBeGreaterThanOrEqual(1);
+    expect(await considered.first().innerText()).toMatch(/\tはい\t不開示$/);
+    expect(await axeSeriousViolations(page)).toEqual([]);
+
+    // Reset that institution only, after a confirmation naming what goes.
+    const reset = page.getByRole('region', { name: 'データのリセット' });
+    await reset.getByLabel('医療機関コード（10桁）').fill(institutionCode);
+    expect(await reset.getByLabel('1つの医療機関').isChecked()).toBe(true);
+    await reset.getByRole('button', { name: 'リセット内容を確認' }).click();
+    const confirm = reset.getByRole('group', { name: 'リセットの確認' });
+    expect(await confirm.innerText()).toContain(
+      `医療機関 ${institutionCode} のデータ（資格確認の記録（アクセスログ）、認証情報（発行済みトークン）、医療機関の登録）を削除します`,
+    );
+    await confirm.getByRole('button', { name: '削除する' }).click();
+    await reset.getByText(`医療機関 ${institutionCode} のデータを削除しました。`).waitFor();
+    await log.getByRole('button', { name: 'アクセスログを更新' }).click();
+    await page.waitForFunction((code) => ![...document.querySelectorAll('table.access-log td')].some((td) => td.textContent?.includes(code)), institutionCode);
     await page.close();
   });
 

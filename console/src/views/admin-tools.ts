@@ -1,16 +1,19 @@
 /**
  * The sandbox admin's tools, each a form over one public operation: the test clock (PUT/DELETE
- * /sandbox/v1/clock), faults (POST/GET/DELETE /sandbox/v1/faults) and reset (POST /sandbox/v1/reset, all or
- * ?municipality=, after a confirmation that names what will be deleted).
+ * /sandbox/v1/clock), the maintenance window (GET/PUT/DELETE /sandbox/v1/maintenance), faults
+ * (POST/GET/DELETE /sandbox/v1/faults) and reset (POST /sandbox/v1/reset, all, ?municipality= or
+ * ?institution=, after a confirmation that names what will be deleted).
  */
-import { api, asProblem, type Schemas } from '../api.js';
+import { api, asProblem, jstTime, type Schemas } from '../api.js';
 import { h, uid } from '../dom.js';
 import { problemView } from './problem.js';
 
-const time = (iso: string) => new Date(iso).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });
+const time = jstTime;
 const field = (id: string, label: string, control: HTMLElement, hint?: string) =>
   h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { class: 'muted', id: `${id}-hint` }, hint) : null);
 const done = (text: string) => h('p', { class: 'ok' }, text);
+/** A datetime-local value (JST wall time) as an ISO instant with the +09:00 offset. */
+const jstInstant = (v: string) => `${v.length === 16 ? `${v}:00` : v}+09:00`;
 
 /** Test clock: freeze at a JST instant from a datetime-local input, or back to real time; onChange redraws the banner. */
 export function clockTool(onChange: () => Promise<void>): HTMLElement {
@@ -38,7 +41,7 @@ export function clockTool(onChange: () => Promise<void>): HTMLElement {
         ev.preventDefault();
         const v = at.value;
         if (!v) return void result.replaceChildren(h('p', { role: 'alert' }, '日時を入力してください。'));
-        const now = `${v.length === 16 ? `${v}:00` : v}+09:00`;
+        const now = jstInstant(v);
         void send(() => api.PUT('/sandbox/v1/clock', { body: { now } }));
       },
     },
@@ -46,7 +49,7 @@ export function clockTool(onChange: () => Promise<void>): HTMLElement {
   );
   return h(
     'section',
-    { class: 'card', 'aria-label': 'テスト用の時計' },
+    { class: 'card', 'aria-label': 'テスト用の時計', id: 'clock' },
     h('h2', {}, 'テスト用の時計'),
     h(
       'p',
@@ -55,6 +58,84 @@ export function clockTool(onChange: () => Promise<void>): HTMLElement {
     ),
     form,
     h('button', { type: 'button', class: 'secondary', onclick: () => void send(() => api.DELETE('/sandbox/v1/clock')) }, '実時間に戻す'),
+    result,
+  );
+}
+
+/** Maintenance window: schedule (from/until in JST, a message) or cancel it; onChange redraws the banners. */
+export function maintenanceTool(onChange: () => Promise<void>): HTMLElement {
+  const ids = { from: uid('mw-from'), until: uid('mw-until'), message: uid('mw-message') };
+  const from = h('input', { id: ids.from, type: 'datetime-local', step: 1, 'aria-describedby': `${ids.from}-hint` });
+  const until = h('input', { id: ids.until, type: 'datetime-local', step: 1, required: true });
+  const message = h('input', { id: ids.message, type: 'text', maxlength: 500, placeholder: '定期メンテナンスのため停止中です' });
+  const state = h('div', {});
+  const result = h('div', { 'aria-live': 'polite' });
+
+  const show = (m: Schemas['SandboxMaintenance']) =>
+    state.replaceChildren(
+      m.window
+        ? h(
+            'p',
+            {},
+            `${m.active ? 'メンテナンス中' : 'メンテナンス予定'}: ${m.window.from ? time(m.window.from) : '設定時'} 〜 ${time(m.window.until)}（日本時間）`,
+            m.window.message ? `・案内「${m.window.message}」` : '',
+            m.retryAfterSeconds !== null ? `・Retry-After ${m.retryAfterSeconds} 秒` : '',
+          )
+        : h('p', { class: 'empty' }, 'メンテナンスは設定されていません。'),
+    );
+  async function send(call: () => Promise<{ data?: Schemas['SandboxMaintenance']; error?: unknown; response: Response }>, ok: string) {
+    try {
+      const { data, error, response } = await call();
+      if (data) show(data);
+      result.replaceChildren(data ? done(ok) : problemView(asProblem(error, response.status)));
+    } catch (err) {
+      result.replaceChildren(problemView(asProblem(err, undefined)));
+    }
+    await onChange().catch(() => {});
+  }
+  void (async () => {
+    const { data } = await api.GET('/sandbox/v1/maintenance').catch(() => ({ data: undefined }));
+    if (data) show(data);
+  })();
+  const form = h(
+    'form',
+    {
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        if (!until.value) return void result.replaceChildren(h('p', { role: 'alert' }, '終了日時を入力してください。'));
+        const body: Schemas['SetSandboxMaintenanceInput'] = {
+          until: jstInstant(until.value),
+          ...(from.value ? { from: jstInstant(from.value) } : {}),
+          ...(message.value.trim() ? { message: message.value.trim() } : {}),
+        };
+        void send(() => api.PUT('/sandbox/v1/maintenance', { body }), 'メンテナンスを設定しました。');
+      },
+    },
+    h(
+      'div',
+      { class: 'row' },
+      field(ids.from, '開始日時（日本時間）', from, '空なら今すぐ'),
+      field(ids.until, '終了日時（日本時間）', until),
+      field(ids.message, '案内文（problem の detail）', message),
+      h('div', { class: 'field' }, h('button', { type: 'submit' }, 'メンテナンスを設定')),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card', 'aria-label': 'メンテナンス', id: 'maintenance' },
+    h('h2', {}, 'メンテナンス'),
+    h(
+      'p',
+      { class: 'muted' },
+      'PMHの計画停止を模擬します。期間中（サンドボックスの時計で判定）は自治体・医療機関のAPIが 503 pmh_maintenance と Retry-After で応答します。',
+    ),
+    state,
+    form,
+    h(
+      'button',
+      { type: 'button', class: 'secondary', onclick: () => void send(() => api.DELETE('/sandbox/v1/maintenance'), 'メンテナンスを解除しました。') },
+      'メンテナンスを解除',
+    ),
     result,
   );
 }
@@ -187,7 +268,7 @@ export function faultsTool(): { el: HTMLElement; refresh: () => Promise<void> } 
   );
   const el = h(
     'section',
-    { class: 'card', 'aria-label': '障害の注入' },
+    { class: 'card', 'aria-label': '障害の注入', id: 'faults' },
     h('h2', {}, '障害の注入'),
     h('p', { class: 'muted' }, '条件に合うリクエストを処理せず、指定したステータスと問題コードのエラーで応答します（/sandbox/v1/… には効きません）。'),
     form,
@@ -199,46 +280,68 @@ export function faultsTool(): { el: HTMLElement; refresh: () => Promise<void> } 
   return { el, refresh };
 }
 
-const MUNICIPALITY_DATA = '登録タスク（入力と結果を含む）、登録済みの受給者証、制度マスタ、認証情報（発行済みトークン）';
+const MUNICIPALITY_DATA = '登録タスク（入力と結果を含む）、登録済みの受給者証、制度マスタ、Webhook、認証情報（発行済みトークン）';
+const INSTITUTION_DATA = '資格確認の記録（アクセスログ）、認証情報（発行済みトークン）、医療機関の登録';
 
-/** Reset: everything or one municipality, after a confirmation step naming what will be deleted. */
+type Scope = { kind: 'all' } | { kind: 'municipality'; code: string } | { kind: 'institution'; code: string };
+
+/** What a reset of this scope deletes, in the words of its confirmation. */
+function resetText(scope: Scope): string {
+  if (scope.kind === 'municipality') return `自治体 ${scope.code} のデータ（${MUNICIPALITY_DATA}）を削除します。ほかの自治体・医療機関のデータは残ります。`;
+  if (scope.kind === 'institution') return `医療機関 ${scope.code} のデータ（${INSTITUTION_DATA}）を削除します。ほかの医療機関・自治体のデータは残ります。`;
+  return `すべての自治体のデータ（${MUNICIPALITY_DATA}）、すべての医療機関（${INSTITUTION_DATA}）と模擬カードを削除します。`;
+}
+
+/** Reset: everything, one municipality or one institution, after a confirmation step naming what will be deleted. */
 export function resetTool(onDone: () => Promise<void>): HTMLElement {
   const name = uid('reset-scope');
-  const codeId = uid('reset-code');
-  const allId = uid('reset-all');
-  const oneId = uid('reset-one');
-  const all = h('input', { id: allId, type: 'radio', name, value: 'all', checked: true });
-  const one = h('input', { id: oneId, type: 'radio', name, value: 'municipality' });
+  const ids = { all: uid('reset-all'), one: uid('reset-one'), inst: uid('reset-inst'), code: uid('reset-code'), instCode: uid('reset-inst-code') };
+  const all = h('input', { id: ids.all, type: 'radio', name, value: 'all', checked: true });
+  const one = h('input', { id: ids.one, type: 'radio', name, value: 'municipality' });
+  const inst = h('input', { id: ids.inst, type: 'radio', name, value: 'institution' });
   const code = h('input', {
-    id: codeId,
+    id: ids.code,
     type: 'text',
     inputmode: 'numeric',
     pattern: '[0-9]{6}',
     maxlength: 6,
     autocomplete: 'off',
     placeholder: '130001',
-    'aria-describedby': `${codeId}-hint`,
+    'aria-describedby': `${ids.code}-hint`,
+  });
+  const instCode = h('input', {
+    id: ids.instCode,
+    type: 'text',
+    inputmode: 'numeric',
+    pattern: '[0-9]{10}',
+    maxlength: 10,
+    autocomplete: 'off',
+    placeholder: '1319990011',
+    'aria-describedby': `${ids.instCode}-hint`,
   });
   const confirmation = h('div', {});
   const result = h('div', { 'aria-live': 'polite' });
   code.addEventListener('input', () => (one.checked = true));
+  instCode.addEventListener('input', () => (inst.checked = true));
 
   function ask() {
     result.replaceChildren();
-    const municipality = one.checked ? code.value.trim() : null;
-    if (municipality !== null && !/^[0-9]{6}$/.test(municipality))
+    const scope: Scope = one.checked
+      ? { kind: 'municipality', code: code.value.trim() }
+      : inst.checked
+        ? { kind: 'institution', code: instCode.value.trim() }
+        : { kind: 'all' };
+    if (scope.kind === 'municipality' && !/^[0-9]{6}$/.test(scope.code))
       return void confirmation.replaceChildren(h('p', { role: 'alert' }, '地方公共団体コードは6桁の数字で入力してください。'));
-    const text =
-      municipality !== null
-        ? `自治体 ${municipality} のデータ（${MUNICIPALITY_DATA}）を削除します。ほかの自治体・医療機関のデータは残ります。`
-        : `すべての自治体のデータ（${MUNICIPALITY_DATA}）、すべての医療機関（認証情報と資格確認の記録を含む）と模擬カードを削除します。`;
+    if (scope.kind === 'institution' && !/^[0-9]{10}$/.test(scope.code))
+      return void confirmation.replaceChildren(h('p', { role: 'alert' }, '医療機関コードは10桁の数字で入力してください。'));
     const cancel = h('button', { type: 'button', class: 'secondary', onclick: () => confirmation.replaceChildren() }, 'キャンセル');
-    const go = h('button', { type: 'button', class: 'danger', onclick: () => void send(municipality) }, '削除する');
+    const go = h('button', { type: 'button', class: 'danger', onclick: () => void send(scope) }, '削除する');
     confirmation.replaceChildren(
       h(
         'div',
         { class: 'confirm', role: 'group', 'aria-label': 'リセットの確認' },
-        h('p', {}, text),
+        h('p', {}, resetText(scope)),
         h('p', { class: 'muted' }, '時計・障害・メンテナンス・リクエスト履歴は残ります。元に戻せません。'),
         go,
         ' ',
@@ -247,13 +350,16 @@ export function resetTool(onDone: () => Promise<void>): HTMLElement {
     );
     cancel.focus();
   }
-  async function send(municipality: string | null) {
+  async function send(scope: Scope) {
     confirmation.replaceChildren();
     try {
-      const { data, error, response } = await api.POST('/sandbox/v1/reset', { params: { query: municipality ? { municipality } : {} } });
+      const query = scope.kind === 'municipality' ? { municipality: scope.code } : scope.kind === 'institution' ? { institution: scope.code } : {};
+      const { data, error, response } = await api.POST('/sandbox/v1/reset', { params: { query } });
       if (!data) return void result.replaceChildren(problemView(asProblem(error, response.status)));
       const rows = data.tables.map((t) => h('li', {}, `${t.table}: ${t.rows === null ? 'すべて' : `${t.rows} 行`}`));
-      result.replaceChildren(done(data.code ? `自治体 ${data.code} のデータを削除しました。` : 'すべてのデータを削除しました。'), h('ul', {}, ...rows));
+      const what =
+        data.scope === 'municipality' ? `自治体 ${data.code} のデータ` : data.scope === 'institution' ? `医療機関 ${data.code} のデータ` : 'すべてのデータ';
+      result.replaceChildren(done(`${what}を削除しました。`), h('ul', {}, ...rows));
     } catch (err) {
       result.replaceChildren(problemView(asProblem(err, undefined)));
     }
@@ -262,7 +368,7 @@ export function resetTool(onDone: () => Promise<void>): HTMLElement {
 
   return h(
     'section',
-    { class: 'card', 'aria-label': 'データのリセット' },
+    { class: 'card', 'aria-label': 'データのリセット', id: 'reset' },
     h('h2', {}, 'データのリセット'),
     h(
       'form',
@@ -276,9 +382,15 @@ export function resetTool(onDone: () => Promise<void>): HTMLElement {
         'fieldset',
         {},
         h('legend', {}, 'リセットする範囲'),
-        h('div', {}, all, ' ', h('label', { for: allId, class: 'inline' }, 'すべて')),
-        h('div', {}, one, ' ', h('label', { for: oneId, class: 'inline' }, '1つの自治体')),
-        field(codeId, '地方公共団体コード（6桁）', code, '「1つの自治体」のときに入力します'),
+        h('div', {}, all, ' ', h('label', { for: ids.all, class: 'inline' }, 'すべて')),
+        h('div', {}, one, ' ', h('label', { for: ids.one, class: 'inline' }, '1つの自治体')),
+        h('div', {}, inst, ' ', h('label', { for: ids.inst, class: 'inline' }, '1つの医療機関')),
+        h(
+          'div',
+          { class: 'row' },
+          field(ids.code, '地方公共団体コード（6桁）', code, '「1つの自治体」のときに入力します'),
+          field(ids.instCode, '医療機関コード（10桁）', instCode, '「1つの医療機関」のときに入力します'),
+        ),
       ),
       h('button', { type: 'submit' }, 'リセット内容を確認'),
     ),

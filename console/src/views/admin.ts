@@ -1,11 +1,14 @@
 /**
- * The sandbox admin's request journal (GET /sandbox/v1/requests, polled) with a path filter (the API's glob)
- * and a status filter (applied here: the API has none), the clock banner when the clock is frozen, and above
- * the journal the tools of admin-tools.ts (test clock, faults, reset).
+ * The sandbox admin's page: the tools of admin-tools.ts (test clock, maintenance, faults, reset), scenarios and
+ * opening a tenant's view (admin-scenarios.ts), the eligibility access log with explanations
+ * (admin-eligibility.ts), and the request journal (GET /sandbox/v1/requests, polled) with a path filter (the
+ * API's glob) and a status filter (applied here: the API has none).
  */
-import { api, asProblem, type Schemas } from '../api.js';
+import { api, asProblem, jstTime, type Schemas } from '../api.js';
 import { h, uid } from '../dom.js';
-import { clockTool, faultsTool, resetTool } from './admin-tools.js';
+import { accessLogTool } from './admin-eligibility.js';
+import { openViewTool, scenariosTool } from './admin-scenarios.js';
+import { clockTool, faultsTool, maintenanceTool, resetTool } from './admin-tools.js';
 import { problemView } from './problem.js';
 
 const POLL_MS = 2000;
@@ -24,21 +27,7 @@ const STATUS_LABELS: Record<string, string> = {
   errors: 'エラーのみ (4xx/5xx)',
 };
 
-const time = (iso: string) => new Date(iso).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });
-
-/** Where the banner goes, shown above every admin page while the sandbox clock is frozen; refresh() redraws it. */
-export function clockBanner(): { el: HTMLElement; refresh: () => Promise<void> } {
-  const el = h('div', {});
-  async function refresh() {
-    const { data } = await api.GET('/sandbox/v1/clock');
-    el.replaceChildren(
-      data && !data.real
-        ? h('div', { class: 'banner', role: 'status' }, `サンドボックスの時計は ${time(data.now)}（日本時間）で止まっています。実時間: ${time(data.realNow)}`)
-        : '',
-    );
-  }
-  return { el, refresh };
-}
+const time = jstTime;
 
 function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
   if (items.length === 0) return h('p', { class: 'empty' }, '該当するリクエストはありません。');
@@ -67,8 +56,22 @@ function journalTable(items: Schemas['SandboxRequestLogEntry'][]): HTMLElement {
   );
 }
 
-/** The admin view: the tools, then the journal; the returned stop() ends its polling. */
-export function adminView(refreshBanner: () => Promise<void>): { el: HTMLElement; stop: () => void } {
+const SECTIONS: [string, string][] = [
+  ['clock', 'テスト用の時計'],
+  ['maintenance', 'メンテナンス'],
+  ['faults', '障害の注入'],
+  ['reset', 'データのリセット'],
+  ['scenarios', 'シナリオ'],
+  ['open-view', '自治体・医療機関の画面'],
+  ['access-log', '資格確認のアクセスログ'],
+  ['journal', 'リクエスト履歴'],
+];
+
+/**
+ * The admin view: the tools, then the logs; refreshBanner redraws the page's clock and banners, openAs opens a
+ * tenant's view with its token. The returned stop() ends its polling.
+ */
+export function adminView(refreshBanner: () => Promise<void>, openAs: (token: string, hash?: string) => void): { el: HTMLElement; stop: () => void } {
   const pathId = uid('path');
   const statusId = uid('status');
   const list = h('div', { 'aria-live': 'off' });
@@ -97,7 +100,7 @@ export function adminView(refreshBanner: () => Promise<void>): { el: HTMLElement
   const faults = faultsTool();
   const journal = h(
     'section',
-    { class: 'card', 'aria-label': 'リクエスト履歴' },
+    { class: 'card', 'aria-label': 'リクエスト履歴', id: 'journal' },
     h('h2', {}, 'リクエスト履歴'),
     h('p', { class: 'muted' }, `サンドボックスが受け取ったリクエスト（${POLL_MS / 1000}秒ごとに更新）。本文・クエリ・ヘッダーは記録されません。`),
     h(
@@ -109,15 +112,24 @@ export function adminView(refreshBanner: () => Promise<void>): { el: HTMLElement
     ),
     list,
   );
+  const accessLog = accessLogTool();
   const el = h(
     'div',
     {},
+    h('nav', { 'aria-label': '管理者メニュー', class: 'toc' }, h('ul', {}, ...SECTIONS.map(([id, label]) => h('li', {}, h('a', { href: `#${id}` }, label))))),
     clockTool(async () => {
       await refreshBanner();
       await faults.refresh();
     }),
+    maintenanceTool(refreshBanner),
     faults.el,
-    resetTool(() => refresh()),
+    resetTool(async () => {
+      await refresh();
+      await accessLog.refresh();
+    }),
+    scenariosTool(openAs),
+    openViewTool(openAs),
+    accessLog.el,
     journal,
   );
   return {

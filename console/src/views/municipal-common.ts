@@ -123,9 +123,12 @@ export function card(title: string, ...children: (Node | string | null | false |
 }
 
 /** A table with a header row; `rows` are arrays of cells. */
-export function table(headers: (string | Node)[], rows: HTMLTableRowElement[], attrs: Record<string, string> = {}): HTMLTableElement {
-  return h('table', attrs, h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows));
+export function table(headers: (string | Node)[], rows: HTMLTableRowElement[], attrs: Record<string, string> = {}): HTMLElement {
+  return wideTable(attrs, h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows));
 }
+
+/** A table in a box that scrolls sideways by itself when the table is wider than the page, not the page. */
+export const wideTable = (attrs: Record<string, string>, ...children: Node[]) => h('div', { class: 'table-wrap' }, h('table', attrs, ...children));
 
 /** Saves text as a file the browser downloads (built here, from data the API gave). */
 export function download(name: string, type: string, text: string) {

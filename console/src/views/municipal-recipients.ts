@@ -6,7 +6,7 @@
 import { api, type Schemas } from '../api.js';
 import type { paths } from '../generated/openapi.js';
 import { h } from '../dom.js';
-import { card, failure, field, jst, labelText, ok, select } from './municipal-common.js';
+import { card, failure, field, jst, labelText, ok, select, wideTable } from './municipal-common.js';
 
 type Row = Schemas['RecipientCertificateSummary'];
 type RecipientsQuery = NonNullable<paths['/municipal/v1/recipients']['get']['parameters']['query']>;
@@ -94,8 +94,7 @@ export function recipientsView(): { el: HTMLElement; stop: () => void } {
         card(
           title,
           h('p', { class: 'muted' }, `履歴 ${same.length} 行を左から履歴キー順に並べています（差のある項目は強調）。`),
-          h(
-            'table',
+          wideTable(
             { class: 'history' },
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '項目'), ...same.map((x) => h('th', { scope: 'col' }, `履歴 ${x.historyKey}`)))),
             h(
@@ -115,6 +114,7 @@ export function recipientsView(): { el: HTMLElement; stop: () => void } {
           ),
         ),
       );
+      history.scrollIntoView({ block: 'start' });
     } catch (err) {
       history.replaceChildren(failure(err));
     }
@@ -128,12 +128,10 @@ export function recipientsView(): { el: HTMLElement; stop: () => void } {
       h('td', {}, h('code', {}, r.myNumberMasked)),
       h('td', {}, r.certificationSubKey ?? '—'),
       h('td', {}, r.historyKey),
-      h('td', {}, `${r.validFrom} 〜 ${r.validTo}`),
+      h('td', { class: 'dates' }, `${r.validFrom} 〜`, h('br'), r.validTo),
       h('td', {}, r.medicalSubsidyInsurerNumber ?? '—'),
       h('td', {}, r.medicalSubsidyRecipientNumber ?? '—'),
-      h('td', {}, r.certificationName),
-      h('td', {}, r.isNotDisclosed ? '不開示' : ''),
-      h('td', {}, jst(r.updatedAt)),
+      h('td', {}, r.certificationName, r.isNotDisclosed ? h('span', { class: 'badge' }, '不開示') : null),
       h(
         'td',
         {},
@@ -184,9 +182,7 @@ export function recipientsView(): { el: HTMLElement; stop: () => void } {
     ['有効期間', 'validFrom〜validTo'],
     ['公費負担者番号', 'medicalSubsidyInsurerNumber'],
     ['受給者番号', 'medicalSubsidyRecipientNumber'],
-    ['受給者証名', 'certificationName'],
-    ['不開示', 'isNotDisclosed'],
-    ['更新日時', 'updatedAt'],
+    ['受給者証名（不開示）', 'certificationName'],
   ];
   const el = h(
     'div',
@@ -210,8 +206,7 @@ export function recipientsView(): { el: HTMLElement; stop: () => void } {
         h('div', { class: 'field' }, h('button', { type: 'submit' }, '検索')),
       ),
       status,
-      h(
-        'table',
+      wideTable(
         { class: 'recipients' },
         h(
           'thead',

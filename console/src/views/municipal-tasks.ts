@@ -20,6 +20,7 @@ import {
   STATUS_LABELS,
   table,
   type Task,
+  wideTable,
 } from './municipal-common.js';
 
 type Result = Schemas['RegistrationTaskResult'];
@@ -50,7 +51,7 @@ async function rejectedResults(taskId: string): Promise<Result[]> {
   return all;
 }
 
-export function countsTable(task: Task): HTMLTableElement {
+export function countsTable(task: Task): HTMLElement {
   const c = task.counts;
   const counts: [string, string, number][] = [
     ['受付', 'received', c.received],
@@ -124,8 +125,7 @@ function rejectedView(task: Task, results: Result[]): HTMLElement {
       h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: csv }, 'CSVでダウンロード')),
     ),
     summary,
-    h(
-      'table',
+    wideTable(
       { class: 'rejected-table' },
       h(
         'thead',
@@ -154,7 +154,7 @@ export function taskDetail(task: Task): HTMLElement {
   const body = h('div', { 'aria-live': 'polite' });
   const el = h(
     'section',
-    { class: 'card', 'aria-label': '登録タスク' },
+    { class: 'card', 'aria-label': '登録タスク', 'data-task': task.id },
     h('h2', {}, `登録タスク: ${STATUS_LABELS[task.status]}`),
     h(
       'p',
@@ -191,7 +191,9 @@ export function tasksView(initialTaskId?: string): { el: HTMLElement; stop: () =
     try {
       const task = await ok(api.GET('/municipal/v1/registration-tasks/{id}', { params: { path: { id } } }));
       if (stopped) return;
+      const fresh = !detail.querySelector(`[data-task="${id}"]`);
       detail.replaceChildren(taskDetail(task));
+      if (fresh) detail.scrollIntoView({ block: 'start' });
       // A running task is followed until it finishes.
       if (!isFinished(task)) timer = setTimeout(() => void showTask(id), 1000);
     } catch (err) {
@@ -257,8 +259,7 @@ export function tasksView(initialTaskId?: string): { el: HTMLElement; stop: () =
         h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, '一覧を更新')),
       ),
       message,
-      h(
-        'table',
+      wideTable(
         { class: 'tasks' },
         h(
           'thead',

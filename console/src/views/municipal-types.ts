@@ -147,7 +147,7 @@ export function certificateTypesView(): { el: HTMLElement; stop: () => void } {
   const lawCode = h('input', { type: 'text', autocomplete: 'off', list: 'law-codes', inputmode: 'numeric' });
   const lawCodes = h('datalist', { id: 'law-codes' });
   const localCategory = select(LOCAL_CATEGORIES, 'children');
-  const name = h('input', { type: 'text', autocomplete: 'off' });
+  const name = h('input', { type: 'text', autocomplete: 'off', class: 'wide' });
   const insurerNumbers = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false' });
   const incomeSegments = listEditor(
     'incomeSegments',

@@ -119,6 +119,10 @@ describe.skipIf(missing)('the municipality’s pages of the console', { timeout:
     const task = page.getByRole('region', { name: '登録タスク', exact: true });
     await task.getByRole('heading', { name: '登録タスク: 完了（エラーあり）' }).waitFor();
     taskId = /タスクID (\S+)/.exec(await task.innerText())![1]!;
+    // The bytes sent, as XMLHttpRequest reported them: all of them.
+    const sent = page.getByLabel('送信の進み具合');
+    expect(await sent.evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([Buffer.byteLength(csvOf(records)), Buffer.byteLength(csvOf(records))]);
+    await page.getByText('送信完了', { exact: false }).waitFor();
     const counts = task.getByRole('table').first();
     expect((await counts.getByRole('row').nth(1).innerText()).split('\t')).toEqual(['5', '5', '3', '0', '0', '0', '2']);
 

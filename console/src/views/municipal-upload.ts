@@ -66,6 +66,7 @@ export function uploadView(): { el: HTMLElement; stop: () => void } {
     ['replace', '置換（replace）：含まれない行を削除'],
   ]);
   const replaceType = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: 50 });
+  const sending = h('div', { 'aria-live': 'polite' });
   const chosen = h('p', { class: 'muted', 'aria-live': 'polite' }, 'ファイルが選ばれていません。');
   const uploadButton = h('button', { type: 'button', onclick: () => void upload() }, 'アップロード');
   let dropped: File | null = null;
@@ -110,9 +111,8 @@ export function uploadView(): { el: HTMLElement; stop: () => void } {
     const barId = uid('sent');
     const bar = h('progress', { id: barId, max: Math.max(f.size, 1), value: 0 });
     const sentText = h('span', { class: 'muted' }, ` 0 / ${kb(f.size)}`);
-    result.replaceChildren(
-      h('section', { class: 'card', 'aria-label': '送信' }, h('div', { class: 'progress' }, h('label', { for: barId }, '送信の進み具合'), bar, sentText)),
-    );
+    sending.replaceChildren(h('div', { class: 'progress' }, h('label', { for: barId }, '送信の進み具合'), bar, sentText));
+    result.replaceChildren();
     uploadButton.disabled = true;
     try {
       const sent = await send(`/municipal/v1/registration-tasks?${query}`, f, contentType, (loaded, total) => {
@@ -121,6 +121,8 @@ export function uploadView(): { el: HTMLElement; stop: () => void } {
         sentText.textContent = ` ${kb(loaded)} / ${kb(total)}`;
       });
       if (!sent.task) return void result.replaceChildren(problemView(sent.problem!));
+      bar.value = bar.max;
+      sentText.textContent = ` 送信完了（${kb(f.size)}）`;
       let task = sent.task;
       result.replaceChildren(taskDetail(task));
       while (!stopped && !isFinished(task)) {
@@ -152,6 +154,7 @@ export function uploadView(): { el: HTMLElement; stop: () => void } {
       h('div', { class: 'row' }, field(labelText('登録方法', 'mode'), mode), field(labelText('置換する制度ID', 'orgSpecificCertificateTypeId'), replaceType)),
       chosen,
       uploadButton,
+      sending,
     ),
     result,
   );

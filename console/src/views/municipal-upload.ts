@@ -1,14 +1,14 @@
 /**
  * A municipality's upload: a file (JSON, NDJSON or CSV, dropped or picked) sent as is to
  * POST /municipal/v1/registration-tasks with its content type — a CSV in Shift_JIS labelled
- * `charset=shift_jis` — with a progress bar of the bytes sent (XMLHttpRequest: fetch reports no upload
- * progress), then the task polled, its processing progress shown live, until it finishes.
+ * `charset=shift_jis` — with a progress bar of the bytes sent, then the task polled, its processing
+ * progress shown live, until it finishes. XMLHttpRequest, because fetch reports no upload progress and
+ * Chromium streams a request body (`duplex: 'half'`) only over HTTP/2, which the sandbox does not speak.
  */
-import { asProblem, session, type Problem } from '../api.js';
+import { api, asProblem, session, type Problem } from '../api.js';
 import { h, uid } from '../dom.js';
-import { card, field, isFinished, labelText, ok, select, failure, type Task } from './municipal-common.js';
+import { card, failure, field, isFinished, labelText, ok, select, type Task } from './municipal-common.js';
 import { taskDetail } from './municipal-tasks.js';
-import { api } from '../api.js';
 import { problemView } from './problem.js';
 
 type Format = 'application/json' | 'application/x-ndjson' | 'text/csv';

@@ -1,6 +1,8 @@
 // `npm run screenshots`: PNGs of each console view at 1280×800 into docs/screenshots/, from a real server
 // (the bundle of scripts/build.mjs, an embedded PostgreSQL in a temporary directory) and the system Chromium.
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -46,6 +48,77 @@ const signIn = async (token: string, role: string) => {
     },
   });
 };
+/** The municipality's other pages: 制度マスタ with a field error, the tasks, the rows and a history, webhooks with a delivery. */
+async function municipalShots(page: Page, token: string) {
+  const menu = (name: string) => page.getByRole('navigation', { name: '自治体のメニュー' }).getByRole('button', { name, exact: true });
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  try {
+    const upload = (records: unknown[]) =>
+      fetch(`${server.baseUrl}/municipal/v1/registration-tasks?wait=10`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+        body: records.map((r) => JSON.stringify(r)).join('\n'),
+      });
+    await upload([
+      nanbyoRecord(1, { historyKey: 'H2', validFrom: '2027-04-01', validTo: '2028-03-31', incomeSegment: 'JOUI', maxCopaymentAmount: { monthly: 30000 } }),
+    ]);
+
+    await menu('制度マスタ').click();
+    await page.getByRole('row').filter({ hasText: 'NANBYO54' }).waitFor();
+    await page.getByRole('button', { name: 'NANBYO54 を編集' }).click();
+    await page.getByLabel('公費負担者番号（1行に1つ）').fill('54130018\n5427001');
+    await page.getByRole('button', { name: '制度マスタを保存' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('heading', { name: '制度マスタの作成・編集' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, '05b-municipal-certificate-types');
+
+    await menu('登録タスク').click();
+    await page
+      .getByRole('button', { name: /の詳細$/ })
+      .first()
+      .waitFor();
+    const withErrors = page
+      .getByRole('row')
+      .filter({ hasText: '完了（エラーあり）' })
+      .getByRole('button', { name: /の詳細$/ });
+    await withErrors.click();
+    await page.getByRole('heading', { name: '却下されたレコード' }).waitFor();
+    await shot(page, '05c-municipal-tasks');
+
+    await menu('受給者証').click();
+    const masked = page.getByRole('button', { name: /履歴 H1 の履歴を比較$/ }).first();
+    await masked.waitFor();
+    await masked.click();
+    await page.getByRole('region', { name: /^受給者証の履歴/ }).waitFor();
+    await page.locator('table.recipients').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, '05d-municipal-recipients');
+
+    await menu('Webhook').click();
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/pmh/webhooks`;
+    await page.getByLabel('送信先 URL').fill(url);
+    await page.getByLabel('説明').fill('受給者証一括登録の完了通知');
+    await page.getByRole('button', { name: 'エンドポイントを追加' }).click();
+    await page.getByRole('row').filter({ hasText: url }).waitFor();
+    await upload([nanbyoRecord(2)]);
+    // Again from the fragment (#webhooks), without the secret's box.
+    await page.reload();
+    await page.getByRole('button', { name: `${url} の配信履歴` }).click();
+    const delivered = page.getByRole('row').filter({ hasText: '成功' });
+    for (let i = 0; i < 50 && (await delivered.count()) === 0; i++) {
+      await page.waitForTimeout(200);
+      await page.getByRole('button', { name: '配信履歴を更新' }).click();
+    }
+    await page.getByRole('heading', { name: /^配信履歴/ }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, '05e-municipal-webhooks');
+  } finally {
+    receiver.close();
+  }
+}
+
 try {
   const clinic = await signIn(TEST_INSTITUTION.token, '医療機関');
   await shot(clinic, '01-sign-in');
@@ -88,6 +161,7 @@ try {
   await municipal.getByRole('button', { name: 'アップロード' }).click();
   await municipal.getByText('却下されたレコード').waitFor();
   await shot(municipal, '05-municipal-upload');
+  await municipalShots(municipal, cred.token);
 
   await fetch(`${server.baseUrl}/sandbox/v1/clock`, {
     method: 'PUT',

@@ -112,6 +112,20 @@ function taskStatements(db: Db) {
   return {
     findTask: (municipalityCode: string, id: string) => db.registrationTask.findFirst({ where: { id, municipalityCode } }).then(toTaskRowOrNull),
 
+    /** A page of the municipality's tasks, newest first (created_at, then id, descending), after the cursor's task. */
+    listTasks: async (municipalityCode: string, f: { limit: number; after?: { createdAt: Date; id: string }; status?: TaskStatus }) =>
+      (
+        await db.registrationTask.findMany({
+          where: {
+            municipalityCode,
+            ...(f.status ? { status: f.status } : {}),
+            ...(f.after ? { OR: [{ createdAt: { lt: f.after.createdAt } }, { createdAt: f.after.createdAt, id: { lt: f.after.id } }] } : {}),
+          },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: f.limit,
+        })
+      ).map(toTaskRow),
+
     findTaskById: (id: string) => db.registrationTask.findUnique({ where: { id } }).then(toTaskRowOrNull),
 
     findTaskByIdempotencyKey: (municipalityCode: string, idempotencyKey: string) =>

@@ -6,7 +6,15 @@ import { municipalSecurity } from '../http/auth.js';
 import { contentTypeCharset } from '../http/guards.js';
 import { AUTH_PROBLEMS, describeProblems, problem, unsupportedMediaType } from '../http/problem.js';
 import { CSV_SHIFT_JIS_CHARSETS } from './ingest.js';
-import { createTaskQuerySchema, registrationTaskSchema, resultsQuerySchema, taskParamsSchema, taskResultPageSchema } from './schemas.js';
+import {
+  createTaskQuerySchema,
+  registrationTaskPageSchema,
+  registrationTaskSchema,
+  resultsQuerySchema,
+  taskParamsSchema,
+  taskResultPageSchema,
+  tasksQuerySchema,
+} from './schemas.js';
 import type { RegistrationsService, UploadBody } from './service.js';
 
 const tags = ['registration'];
@@ -38,6 +46,7 @@ const uploadProblems = describeProblems([
   [['uploads_busy'], 'UPLOAD_MAX_IN_FLIGHT uploads in progress; with Retry-After'],
 ]);
 const taskProblems = describeProblems(['validation_failed', ...AUTH_PROBLEMS, [['task_not_found'], 'also for other municipalities’ tasks']]);
+const listProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS]);
 const resultsProblems = describeProblems(['validation_failed', 'invalid_cursor', ...AUTH_PROBLEMS, 'task_not_found']);
 
 const SEMANTICS = `
@@ -188,6 +197,25 @@ export const registrationRoutes: FastifyPluginAsyncZod<{ service: RegistrationsS
       }
       return reply.status(202).send(task);
     },
+  );
+
+  app.get(
+    '/registration-tasks',
+    {
+      schema: {
+        tags,
+        security: municipalSecurity,
+        operationId: 'listRegistrationTasks',
+        summary: 'List registration tasks',
+        description:
+          'The calling municipality’s registration tasks, newest first, with their status and counts (as GET /municipal/v1/registration-tasks/{id}), ' +
+          'paginated; `status` keeps only tasks with that status. Tasks the sandbox made for the municipality (the well-known test cards of ' +
+          `東京都 and 八王子市, scenarios, seed files) are listed too; tasks of other municipalities never are. ${listProblems.text}`,
+        querystring: tasksQuerySchema,
+        response: { 200: registrationTaskPageSchema, ...listProblems.responses },
+      },
+    },
+    async (req) => service.listTasks(req.municipality.code, req.query),
   );
 
   app.get(

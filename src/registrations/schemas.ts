@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PMH_RECORD_TABLE, type PmhField } from '../domain/pmh-record/index.js';
-import { paginationQuerySchema } from '../http/schemas.js';
+import { pageOf, paginationQuerySchema } from '../http/schemas.js';
 
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'completed_with_errors', 'failed'] as const;
 export const OUTCOMES = ['created', 'updated', 'unchanged', 'deleted', 'rejected'] as const;
@@ -56,6 +56,15 @@ export type RegistrationTask = z.infer<typeof registrationTaskSchema>;
 export type TaskStatus = RegistrationTask['status'];
 export type TaskMode = RegistrationTask['mode'];
 export type TaskFormat = RegistrationTask['format'];
+
+export const registrationTaskPageSchema = pageOf(registrationTaskSchema).meta({
+  id: 'RegistrationTaskPage',
+  description: 'Registration tasks of the municipality, newest first',
+});
+
+export const tasksQuerySchema = paginationQuerySchema.extend({
+  status: z.enum(TASK_STATUSES).optional().describe('Only tasks with this status'),
+});
 
 export const recordErrorSchema = z
   .object({ field: z.string(), code: z.string(), message: z.string() })

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { csvUpload, jsonArrayUpload, ndjsonUpload, type CsvEncoding, type Upload, type UploadLimits, type UploadValidation } from './ingest.js';
 import type { PreparePool } from './prepare-pool.js';
 import type { RegistrationsRepository, TaskOrigin, TaskRow } from './repository.js';
-import type { Outcome, TaskMode } from './schemas.js';
+import type { Outcome, TaskMode, TaskStatus } from './schemas.js';
 
 export type UploadBody =
   { format: 'json'; records: unknown[]; bytes: Buffer } | { format: 'ndjson'; stream: Readable } | { format: 'csv'; stream: Readable; encoding: CsvEncoding };
@@ -66,6 +66,8 @@ export function taskView(t: TaskRow) {
   };
 }
 export type TaskView = ReturnType<typeof taskView>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const FINISHED = new Set(['succeeded', 'completed_with_errors', 'failed']);
 
@@ -179,6 +181,22 @@ export function registrationsService(deps: RegistrationsServiceDeps) {
     },
 
     getTask: async (municipalityCode: string, id: string) => taskView(await getTask(municipalityCode, id)),
+
+    /** The municipality's tasks, newest first; the cursor is the last task's creation time and id. */
+    async listTasks(municipalityCode: string, q: { limit: number; cursor?: string; status?: TaskStatus }) {
+      let after: { createdAt: Date; id: string } | undefined;
+      if (q.cursor !== undefined) {
+        const [at, id] = decodeCursor(q.cursor).split('|');
+        const createdAt = new Date(at ?? '');
+        if (!id || !UUID.test(id) || Number.isNaN(createdAt.getTime()))
+          throw problem('invalid_cursor', { detail: 'Pass nextCursor from a previous page unchanged' });
+        after = { createdAt, id };
+      }
+      const rows = await repo.listTasks(municipalityCode, { limit: q.limit + 1, after, status: q.status });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return { items: page.map(taskView), nextCursor: rows.length > q.limit && last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+    },
 
     /** Polls until the task is finished or `seconds` pass. */
     async waitForTask(municipalityCode: string, id: string, seconds: number): Promise<TaskView> {

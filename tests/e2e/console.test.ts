@@ -348,7 +348,8 @@ describe.skipIf(missing)('the console in a real browser', { timeout: 120_000 }, 
     await task.getByRole('button', { name: `タスクを開く: ${taskId}（東京都）` }).click();
     await page.getByText('ロール: 自治体').waitFor();
     expect(await page.getByRole('banner').innerText()).toContain('東京都（130001）');
-    expect(page.url()).toContain(`#task=${taskId}`);
+    expect(page.url()).toContain(`#tasks/${taskId}`);
+    await page.getByRole('region', { name: '登録タスク' }).getByRole('heading', { name: '登録タスク: 完了' }).waitFor();
     expect(page.url()).not.toContain('pmh_');
     await page.getByRole('button', { name: '管理者に戻る' }).click();
     await page.getByText('ロール: サンドボックス管理者').waitFor();

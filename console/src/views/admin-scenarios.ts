@@ -3,7 +3,7 @@
  * tokens, cards and tasks it made, each with a button that opens the matching view with that token; or open
  * any municipality's view (POST /sandbox/v1/municipalities/{lgCode}/credentials) or institution's view
  * (POST /sandbox/v1/medical-institutions, which issues one more token). Deep links go in the URL hash
- * (`#card=<serial>`, `#task=<taskId>`), never a token.
+ * (`#card=<serial>`, `#tasks/<taskId>`), never a token.
  */
 import { api, asProblem, type Schemas } from '../api.js';
 import { h, uid } from '../dom.js';
@@ -142,7 +142,7 @@ function scenarioResult(r: Schemas['ScenarioResult'], openAs: OpenAs): HTMLEleme
                           type: 'button',
                           class: 'secondary',
                           'aria-label': `タスクを開く: ${t.taskId}（${m.name}）`,
-                          onclick: () => openAs(m.token, `task=${t.taskId}`),
+                          onclick: () => openAs(m.token, `tasks/${t.taskId}`),
                         },
                         'タスクを開く',
                       )

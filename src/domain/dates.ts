@@ -1,9 +1,18 @@
 /** PMH dates are calendar dates in Japan (JST, UTC+9, no daylight saving). */
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The JST day of the last call (its instants [from, to)): every check asks for today's date. */
+let lastDay = { from: 0, to: 0, date: '' };
+
 /** The JST calendar date (YYYY-MM-DD) of an instant. */
 export function jstDate(instant: Date): string {
-  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+  const t = instant.getTime();
+  if (t >= lastDay.from && t < lastDay.to) return lastDay.date;
+  const date = new Date(t + JST_OFFSET_MS).toISOString().slice(0, 10);
+  const from = Math.floor((t + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
+  lastDay = { from, to: from + DAY_MS, date };
+  return date;
 }
 
 /**

@@ -48,7 +48,8 @@ export interface CheckWrite {
   id: string;
   institutionCode: string;
   cardId: string;
-  checkedAt: Date;
+  /** ISO 8601 instant (as in the answer) */
+  checkedAt: string;
   serviceDate: string;
   consent: boolean;
   subsidyCount: number;
@@ -127,7 +128,7 @@ const reasonOf = (err: unknown): { code: string | null; reason: string } => {
 
 /** One check as a line of COPY text (the answers' JSON texts stored as they are). */
 const checkLine = (c: CheckWrite) =>
-  `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt.toISOString()}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
+  `${c.id}\t${c.institutionCode}\t${c.cardId}\t${c.checkedAt}\t${c.serviceDate}\t${c.consent ? 't' : 'f'}\t` +
   `${c.subsidyCount}\t${copyField(c.outcome)}\t${copyField(c.result)}\t${copyField(c.explanation)}\n`;
 
 /**
@@ -242,7 +243,8 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   // Concurrent lookups share round trips (src/db/batcher.ts); each caller gets the whole map.
   const loadCoalesced = batcher<string[], Lookup>(
     async (lists) => {
-      const map = await queryCards([...new Set(lists.flat())]);
+      const serials = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
+      const map = await queryCards(serials);
       return lists.map(() => map);
     },
     { maxInFlight: LOOKUPS_IN_FLIGHT },

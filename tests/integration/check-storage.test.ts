@@ -100,7 +100,7 @@ describe('a check write that fails loses only its own checks', () => {
       id: randomUUID(),
       institutionCode: clinicA.code,
       cardId,
-      checkedAt: new Date(),
+      checkedAt: new Date().toISOString(),
       serviceDate,
       consent: true,
       subsidyCount: 0,

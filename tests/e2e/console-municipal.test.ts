@@ -89,7 +89,7 @@ describe.skipIf(missing)('the municipality’s pages of the console', { timeout:
     // A rule of the 制度マスタ (422): another prefecture's 公費負担者番号, named at its line.
     await insurer.fill('54130018\n54270013');
     await form.getByRole('button', { name: '制度マスタを保存' }).click();
-    await problem.getByText('insurer_number_wrong_prefecture', { exact: false }).waitFor();
+    await problem.getByText('HTTP 422 ・ code: insurer_number_wrong_prefecture').waitFor();
     expect(await description('公費負担者番号（1行に1つ）')).toContain('insurerNumbers.1:');
 
     await insurer.fill('54130018');

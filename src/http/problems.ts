@@ -112,6 +112,11 @@ export const PROBLEMS = {
   insurer_number_wrong_law_code: { status: 422, title: 'A 公費負担者番号 has another 法別番号', meaning: 'a 公費負担者番号 of another program' },
   insurer_number_invalid: { status: 422, title: 'A 公費負担者番号 has a wrong check digit', meaning: 'a 公費負担者番号 fails its check digit' },
   duplicate_code: { status: 422, title: 'A code is defined twice', meaning: 'a code of the type is defined twice' },
+  invalid_copayment_rules: {
+    status: 422,
+    title: 'The charging rules contradict themselves or the type',
+    meaning: 'a copaymentRules row has ageMin above ageMax or names a 所得区分 the type does not define',
+  },
 
   // Registrations.
   not_an_array: { status: 400, title: 'The body must be a JSON array of records', meaning: 'a JSON upload that is not an array' },

@@ -1,5 +1,6 @@
 // Co-pay rules (窓口負担・上限額管理): pure, provisional. Facts: /work/shared/domain/copay.md; design: docs/copay.md.
 export { calculateCopay } from './calculate.js';
+export { effectiveCopaymentRules, type EffectiveRules, type RecordChargingInputs, type TypeChargingInputs } from './effective.js';
 export { HIGH_COST_LONG_TERM_SEGMENTS, isHighCostLongTermCandidate, isMildHighCostCandidate } from './history.js';
 export {
   ageOn,

@@ -7,6 +7,7 @@ import { catalogueFeature } from './catalogue/index.js';
 import { certificateTypesFeature } from './certificate-types/index.js';
 import type { Clock } from './clock/clock.js';
 import { consoleFeature } from './console/index.js';
+import { copaymentsFeature } from './copayments/index.js';
 import { credentialsFeature } from './credentials/index.js';
 import { eligibilityFeature } from './eligibility/index.js';
 import { healthFeature } from './health/index.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(webhooksFeature);
   await app.register(cardsFeature);
   await app.register(institutionsFeature);
+  await app.register(copaymentsFeature);
   await app.register(eligibilityFeature);
   await app.register(scenariosFeature);
   // The web console: static files of a client of the routes above, no routes of its own.

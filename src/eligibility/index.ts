@@ -14,6 +14,7 @@ export const eligibilityFeature = fp(
   async (app) => {
     const service = eligibilityService(eligibilityRepository(app.db, app.pool), {
       now: () => app.clock.now(),
+      ledger: app.copayments,
       onWriteError: (err, checkIds) => app.log.error({ err, checkIds }, 'eligibility checks answered but not stored'),
     });
     // Answers are sent before their access-log write commits: those writes finish before its pool closes.
@@ -23,5 +24,5 @@ export const eligibilityFeature = fp(
     await registerSandboxRoutes(app, (sandbox) => sandbox.register(eligibilitySandboxRoutes, { service }));
     await registerClinicRoutes(app, (clinic) => clinic.register(clinicEligibilityRoutes, { service }));
   },
-  { name: 'eligibility', dependencies: ['infrastructure', 'sandbox-tooling', 'institutions'] },
+  { name: 'eligibility', dependencies: ['infrastructure', 'sandbox-tooling', 'institutions', 'copayments'] },
 );

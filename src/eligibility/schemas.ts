@@ -6,6 +6,7 @@ import { LOCAL_CATEGORIES } from '../certificate-types/schemas.js';
 import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 import { problemSchema } from '../http/problem.js';
 import { PROBLEMS } from '../http/problems.js';
+import { copaymentLimitSchema, PROVISIONAL } from '../copayments/schemas.js';
 
 export const SUBSIDY_ORDER_RULE =
   'national programs (法別番号 of a national 公費) before local ones (地単公費), then by medicalSubsidyInsurerNumber ' +
@@ -84,6 +85,18 @@ export const medicalSubsidySchema = z
       .describe('Whether the asking institution is one of the record’s 指定医療機関: true / false; null when the record lists none'),
     certificationDetail: z.array(certificationDetailItemSchema).describe('受給者証券面項目'),
     registeringMunicipality: registeringMunicipalitySchema,
+    subsidyRef: z
+      .string()
+      .nullable()
+      .describe(
+        `${PROVISIONAL} Opaque reference of this 受給者証 for POST /clinic/v1/copayment-records and quotes: the same in every check of ` +
+          'every institution, random, never derived from the 個人番号 or the 受給者番号; null only in answers stored before the ledger existed',
+      ),
+    copaymentLimit: copaymentLimitSchema
+      .nullable()
+      .describe(
+        `${PROVISIONAL} The service date’s month of 上限額管理 across every institution, at the time of the check; null when the program has no monthly cap`,
+      ),
   })
   .meta({ id: 'MedicalSubsidy', description: 'One subsidy record valid on the service date' });
 
@@ -125,6 +138,16 @@ export const eligibilityCheckSchema = z
           designatedHere: true,
           certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
           registeringMunicipality: { code: '130001', name: '東京都' },
+          subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA',
+          copaymentLimit: {
+            yearMonth: '2026-11',
+            monthlyCap: 10000,
+            accumulated: 9000,
+            remaining: 1000,
+            capReached: false,
+            capReachedOn: null,
+            capReachedAt: null,
+          },
         },
       ],
     },

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CheckLedger, CheckSubsidy } from '../copayments/service.js';
+import { serviceMonth } from '../domain/copay/index.js';
 import { jstDate } from '../domain/dates.js';
 import { certificateState, decideEligibility, designatedHere, parseAdditionalConditions, type EligibilityOutcome } from '../domain/eligibility.js';
 import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
@@ -27,7 +29,23 @@ const SUMMARIES: Record<EligibilityOutcome, string> = {
   all_not_disclosed: 'Every record valid on the service date is 不開示 (isNotDisclosed), so none was returned.',
 };
 
-function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy {
+/** What the ledger needs of a returned record (no 個人番号: the card stands for its holder). */
+function ledgerKey(cardId: string, r: RegisteredRecord, institutionCode: string, serviceDate: string): CheckSubsidy {
+  return {
+    cardId,
+    municipalityCode: r.municipalityCode,
+    certificateTypeId: r.certificateTypeId,
+    certificationSubKey: r.certificationSubKey,
+    institutionCode,
+    yearMonth: serviceMonth(serviceDate),
+    programKind: r.programKind,
+    lawCode: r.lawCode,
+    incomeSegment: r.record.incomeSegment ?? null,
+    maxCopaymentAmount: r.record.maxCopaymentAmount ?? null,
+  };
+}
+
+function toSubsidy(r: RegisteredRecord, institutionCode: string, ledger: CheckLedger | undefined): MedicalSubsidy {
   const rec = r.record;
   return {
     medicalSubsidyInsurerNumber: r.insurerNumber,
@@ -50,6 +68,8 @@ function toSubsidy(r: RegisteredRecord, institutionCode: string): MedicalSubsidy
     designatedHere: designatedHere(rec.designatedMedicalInstitutions, institutionCode),
     certificationDetail: rec.certificationDetail ?? [],
     registeringMunicipality: { code: r.municipalityCode, name: r.municipalityName },
+    subsidyRef: ledger?.subsidyRef ?? null,
+    copaymentLimit: ledger?.copaymentLimit ?? null,
   };
 }
 
@@ -98,6 +118,8 @@ export interface EligibilityServiceDeps {
   now: () => Date;
   /** Called when storing answered checks failed after they were sent (see checkMany). */
   onWriteError: (err: unknown, checkIds: string[]) => void;
+  /** 上限額管理 (src/copayments/): subsidyRefs and month totals of returned subsidies; without it both are null. */
+  ledger?: { forCheck(subsidies: CheckSubsidy[], checkedAt: Date): Promise<CheckLedger[]> };
 }
 
 export function eligibilityService(repo: EligibilityRepository, deps: EligibilityServiceDeps) {
@@ -110,21 +132,42 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     type Cards = Awaited<ReturnType<EligibilityRepository['loadCards']>>;
     const cards: Cards = serials.length > 0 ? await repo.loadCards(serials) : (new Map() as Cards);
     const writes: CheckWrite[] = [];
-    const outcomes = requests.map((req): ItemOutcome => {
+    type Decided = {
+      req: EligibilityCheckRequest;
+      found: NonNullable<ReturnType<Cards['get']>>;
+      serviceDate: string;
+      decision: ReturnType<typeof decideEligibility<RegisteredRecord>>;
+    };
+    const decided = requests.map((req): ItemOutcome | Decided => {
       if (!('certificateSerialNumber' in req)) return req;
       const found = cards.get(req.certificateSerialNumber);
       if (!found) return { ok: false, problem: problemBody(CARD_PROBLEMS.unknown, { detail: 'Check the serial number the card reader returned' }) };
       const state = certificateState(found.card, today);
       if (state !== 'valid') return { ok: false, problem: problemBody(CARD_PROBLEMS[state], { detail: 'Ask the patient to renew the card’s 電子証明書' }) };
       const serviceDate = req.serviceDate ?? today;
-      const decision = decideEligibility({ serviceDate, consent: req.consent.medicalSubsidy, records: found.records });
+      return { req, found, serviceDate, decision: decideEligibility({ serviceDate, consent: req.consent.medicalSubsidy, records: found.records }) };
+    });
+    // The 上限額管理 of every returned subsidy (consented checks only: nothing is returned otherwise), in one call.
+    const returned = decided.flatMap((d) => ('decision' in d ? d.decision.returned.map((r) => ({ d, r })) : []));
+    const ledger =
+      returned.length > 0 && deps.ledger
+        ? await deps.ledger.forCheck(
+            returned.map(({ d, r }) => ledgerKey(d.found.card.cardId, r, asker.code, d.serviceDate)),
+            checkedAt,
+          )
+        : [];
+    const ledgerOf = new Map<Decided, CheckLedger[]>();
+    returned.forEach(({ d }, i) => ledgerOf.set(d, [...(ledgerOf.get(d) ?? []), ledger[i]!]));
+    const outcomes = decided.map((d): ItemOutcome => {
+      if (!('decision' in d)) return d;
+      const { req, found, serviceDate, decision } = d;
       const { card } = found;
       const check: EligibilityCheck = {
         checkId: randomUUID(),
         checkedAt: checkedAt.toISOString(),
         serviceDate,
         patient: { name: card.name, nameKana: card.nameKana, dateOfBirth: card.dateOfBirth, sex: card.sex as EligibilityCheck['patient']['sex'] },
-        medicalSubsidies: decision.returned.map((r) => toSubsidy(r, asker.code)),
+        medicalSubsidies: decision.returned.map((r, i) => toSubsidy(r, asker.code, ledgerOf.get(d)?.[i])),
       };
       const explanation: StoredExplanation = {
         consent: req.consent.medicalSubsidy,

@@ -176,6 +176,43 @@ export const PROBLEMS = {
 
   eligibility_check_not_found: { status: 404, title: 'No eligibility check has this checkId', meaning: 'no check (of this institution) has this checkId' },
 
+  // 上限額管理 (provisional).
+  subsidy_ref_not_found: {
+    status: 404,
+    title: 'No subsidy with this subsidyRef was returned to this institution',
+    meaning: 'no consented eligibility check of this institution returned this subsidyRef',
+  },
+  subsidy_not_valid_on_service_date: {
+    status: 422,
+    title: 'The subsidy is not valid on the service date',
+    meaning: 'the certificate has no disclosed record valid on serviceDate',
+  },
+  institution_not_designated: {
+    status: 403,
+    title: 'This institution is not one of the record’s 指定医療機関',
+    meaning: 'the record lists 指定医療機関 and the institution is not one of them',
+  },
+  copayment_record_conflict: {
+    status: 409,
+    title: 'This visitId was already recorded with a different body',
+    meaning: 'the same visitId and subsidyRef were recorded with another body; correct the line with PUT',
+  },
+  copayment_cap_exceeded: {
+    status: 409,
+    title: 'The charge exceeds what is left of the monthly cap',
+    meaning: 'the line would take the month’s accumulated amount above the 自己負担上限額 (another line took it first)',
+  },
+  copayment_record_not_found: {
+    status: 404,
+    title: 'No line has this visitId',
+    meaning: 'the institution recorded no line with this visitId (and subsidyRef)',
+  },
+  copayment_record_ambiguous: {
+    status: 409,
+    title: 'This visitId has lines under several subsidyRefs',
+    meaning: 'the visit has lines under more than one subsidyRef; pass subsidyRef',
+  },
+
   // Webhooks.
   webhook_endpoint_not_found: { status: 404, title: 'No webhook endpoint with this id', meaning: 'the municipality has no endpoint with this id' },
   webhook_delivery_not_found: { status: 404, title: 'No delivery with this id for this endpoint', meaning: 'the endpoint has no delivery with this id' },

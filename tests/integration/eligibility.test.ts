@@ -127,6 +127,16 @@ describe('POST /clinic/v1/eligibility-checks', () => {
       designatedHere: true,
       certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
       registeringMunicipality: { code: '130001', name: '東京都' },
+      subsidyRef: expect.stringMatching(/^sr_[A-Z2-7]{20}$/),
+      copaymentLimit: {
+        yearMonth: '2026-06',
+        monthlyCap: 10000,
+        accumulated: 0,
+        remaining: 10000,
+        capReached: false,
+        capReachedOn: null,
+        capReachedAt: null,
+      },
     });
     expect(seishin).toMatchObject({ program: { kind: 'national', lawCode: '21' }, designatedHere: null, incomeSegment: null, additionalConditionPairs: [] });
     expect(kodomo).toMatchObject({

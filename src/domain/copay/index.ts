@@ -27,3 +27,14 @@ export {
 export { applyShare, remaining, sharePermille } from './rounding.js';
 export * from './types.js';
 export { monthToDate, priceVisits, recordVisit, type LedgerEntry, type MonthLedger, type MonthVisit } from './month.js';
+export {
+  EMPTY_MONTH,
+  changeLine,
+  copaymentLimitOf,
+  ledgerMonthlyCap,
+  type CopaymentLimit,
+  type LedgerCapInputs,
+  type LineAmounts,
+  type LineChange,
+  type MonthTotals,
+} from './ledger.js';

@@ -1,0 +1,514 @@
+import pg from 'pg';
+import { batcher } from '../db/batcher.js';
+import { inTransaction } from '../db/pool.js';
+import { EMPTY_MONTH, type MonthTotals } from '../domain/copay/index.js';
+import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
+
+/** A subsidy returned by a consented check, as the eligibility answer knows it (no 個人番号: the card's id stands for it). */
+export interface CheckSubsidyKey {
+  /** The checked card (simulated_card.id): its holder's 個人番号 is joined on inside PostgreSQL, never selected. */
+  cardId: string;
+  municipalityCode: string;
+  certificateTypeId: string;
+  /** "" when the record has none */
+  certificationSubKey: string;
+  /** The institution that checked: it may record lines against the subsidyRef from now on. */
+  institutionCode: string;
+  /** YYYY-MM of the check's service date */
+  yearMonth: string;
+}
+
+export interface CheckLedgerRow {
+  subsidyRef: string;
+  month: MonthTotals;
+  /** The certificate type's 所得区分 with their caps */
+  incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+}
+
+/** What the ledger needs of the certificate behind a subsidyRef on one service date. */
+export interface SubsidyOnDate {
+  subsidyRef: string;
+  municipalityCode: string;
+  /** Whether the institution received this subsidyRef in a consented check */
+  received: boolean;
+  programKind: 'national' | 'local';
+  lawCode: string | null;
+  incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+  /** The history row valid on the date (not 不開示), or null */
+  record: {
+    incomeSegment?: string;
+    designatedMedicalInstitutions?: string;
+    maxCopaymentAmount?: MaxCopaymentAmount;
+  } | null;
+}
+
+/** One stored version of a line. */
+export interface LineRow {
+  institutionCode: string;
+  subsidyRef: string;
+  visitId: string;
+  version: number;
+  current: boolean;
+  serviceDate: string;
+  yearMonth: string;
+  setting: string;
+  totalMedicalCost: number;
+  copaymentCharged: number;
+  foodCost: number | null;
+  cancelled: boolean;
+  accumulatedAfter: number;
+  capReached: boolean;
+  createdAt: Date;
+}
+
+export interface VisitKey {
+  institutionCode: string;
+  subsidyRef: string;
+  visitId: string;
+}
+
+const LINE_COLUMNS = `institution_code AS "institutionCode", subsidy_ref AS "subsidyRef", visit_id AS "visitId", version, current,
+  service_date::text AS "serviceDate", year_month AS "yearMonth", setting, total_medical_cost AS "totalMedicalCost",
+  copayment_charged AS "copaymentCharged", food_cost AS "foodCost", cancelled, accumulated_after AS "accumulatedAfter",
+  cap_reached AS "capReached", created_at AS "createdAt"`;
+
+const MONTH_COLUMNS = `accumulated, total_medical_cost AS "totalMedicalCost", line_count AS "lineCount", cap_reached_on::text AS "capReachedOn",
+  to_char(cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "capReachedAt", cap_reached_by AS "capReachedBy"`;
+
+/**
+ * The refs of the subsidies of checks (created the first time), the institutions' receipts and each ref's month,
+ * in one statement. $1…$7 are parallel arrays (one element per subsidy); $8 the check time. A key first seen by two
+ * statements at once gets its ref from one of them: the other's row is missing here and is asked again.
+ */
+const FOR_CHECK_SQL = `
+  WITH input AS (
+    SELECT i.n, i.municipality_code, i.certificate_type_id, i.certification_sub_key, i.institution_code, i.year_month, i.candidate, c.my_number
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+           AS i(card_id, municipality_code, certificate_type_id, certification_sub_key, institution_code, year_month, candidate, n)
+      JOIN simulated_card c ON c.id = i.card_id
+  ),
+  found AS (
+    SELECT i.n, s.ref FROM input i
+      JOIN subsidy_ref s ON s.municipality_code = i.municipality_code AND s.certificate_type_id = i.certificate_type_id
+                        AND s.my_number = i.my_number AND s.certification_sub_key = i.certification_sub_key
+  ),
+  created AS (
+    INSERT INTO subsidy_ref (ref, municipality_code, certificate_type_id, my_number, certification_sub_key, created_at)
+    SELECT DISTINCT ON (municipality_code, certificate_type_id, my_number, certification_sub_key)
+           candidate, municipality_code, certificate_type_id, my_number, certification_sub_key, $8
+      FROM input i WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.n = i.n)
+     ORDER BY municipality_code, certificate_type_id, my_number, certification_sub_key, n
+    ON CONFLICT DO NOTHING
+    RETURNING ref, municipality_code, certificate_type_id, my_number, certification_sub_key
+  ),
+  refs AS (
+    SELECT n, ref FROM found
+    UNION ALL
+    SELECT i.n, c.ref FROM input i
+      JOIN created c ON c.municipality_code = i.municipality_code AND c.certificate_type_id = i.certificate_type_id
+                    AND c.my_number = i.my_number AND c.certification_sub_key = i.certification_sub_key
+  ),
+  receipts AS (
+    INSERT INTO subsidy_ref_receipt (subsidy_ref, institution_code, first_checked_at)
+    SELECT DISTINCT r.ref, i.institution_code, $8::timestamptz FROM refs r JOIN input i USING (n)
+     ORDER BY 1, 2
+    ON CONFLICT DO NOTHING
+  )
+  SELECT i.n::int AS n, r.ref, t.accumulated, t.total_medical_cost, t.line_count, t.cap_reached_on::text AS cap_reached_on,
+         to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by,
+         ct.definition->'incomeSegments' AS income_segments
+    FROM input i
+    JOIN refs r USING (n)
+    LEFT JOIN copayment_month_total t ON t.subsidy_ref = r.ref AND t.year_month = i.year_month
+    LEFT JOIN certificate_type ct ON ct.municipality_code = i.municipality_code AND ct.id = i.certificate_type_id`;
+
+interface ForCheckRow {
+  n: number;
+  ref: string;
+  accumulated: number | null;
+  total_medical_cost: number | null;
+  line_count: number | null;
+  cap_reached_on: string | null;
+  cap_reached_at: string | null;
+  cap_reached_by: string | null;
+  income_segments: CheckLedgerRow['incomeSegments'] | null;
+}
+
+/** The certificate behind a ref, the history row valid on $3 (not 不開示) and whether institution $2 received the ref. */
+const SUBSIDY_ON_DATE_SQL = `
+  SELECT s.ref, s.municipality_code,
+         EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = s.ref AND x.institution_code = $2) AS received,
+         ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments,
+         r.record - '{myNumber,basicFiveInfo}'::text[] AS record
+    FROM subsidy_ref s
+    LEFT JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id
+    LEFT JOIN LATERAL (
+      SELECT record FROM recipient_certificate r
+       WHERE r.municipality_code = s.municipality_code AND r.certificate_type_id = s.certificate_type_id
+         AND r.my_number = s.my_number AND r.certification_sub_key = s.certification_sub_key
+         AND r.valid_from <= $3::date AND $3::date <= r.valid_to AND NOT r.is_not_disclosed
+       ORDER BY r.valid_from DESC, r.history_key DESC LIMIT 1) r ON true
+   WHERE s.ref = $1`;
+
+type Queryable = pg.Pool | pg.ClientBase;
+
+async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: string, serviceDate: string): Promise<SubsidyOnDate | null> {
+  const { rows } = await q.query<{
+    ref: string;
+    municipality_code: string;
+    received: boolean;
+    program_kind: string | null;
+    law_code: string | null;
+    income_segments: SubsidyOnDate['incomeSegments'] | null;
+    record: SubsidyOnDate['record'];
+  }>(SUBSIDY_ON_DATE_SQL, [subsidyRef, institutionCode, serviceDate]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    subsidyRef: r.ref,
+    municipalityCode: r.municipality_code,
+    received: r.received,
+    programKind: r.program_kind === 'national' ? 'national' : 'local',
+    lawCode: r.law_code,
+    incomeSegments: r.income_segments ?? [],
+    record: r.record,
+  };
+}
+
+/** What a unit of work on one visit's line can do; the visit is locked for the whole transaction. */
+export interface VisitWork {
+  /** The line's latest version, or null when the visit was never recorded. */
+  current(): Promise<LineRow | null>;
+  /** The certificate behind the visit's subsidyRef on a service date (for the cap of another month). */
+  subsidyOn(serviceDate: string): Promise<SubsidyOnDate | null>;
+  /** Locks these months' totals (in order, so two visits never deadlock), creating missing ones from the lines. */
+  lockMonths(yearMonths: string[]): Promise<Map<string, MonthTotals>>;
+  saveMonth(yearMonth: string, month: MonthTotals): Promise<void>;
+  /** Adds a version (the previous one stops being current). */
+  addVersion(line: Omit<LineRow, 'current' | 'createdAt'>, createdAt: Date): Promise<LineRow>;
+}
+
+/** A month's totals rebuilt from the current versions of its lines (when its row is missing, e.g. after a reset). */
+const MONTH_FROM_LINES_SQL = `
+  INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, updated_at)
+  SELECT $1, $2,
+         coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
+         coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
+         count(*) FILTER (WHERE NOT cancelled), now()
+    FROM copayment_line WHERE subsidy_ref = $1 AND year_month = $2 AND current
+  ON CONFLICT DO NOTHING`;
+
+/** Municipal ledger: one subsidy's month with what identifies it (never the 個人番号). */
+export interface LedgerMonthRow {
+  subsidyRef: string;
+  certificateTypeId: string;
+  insurerNumber: string | null;
+  recipientNumber: string | null;
+  incomeSegment: string | null;
+  programKind: 'national' | 'local';
+  lawCode: string | null;
+  incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+  maxCopaymentAmount: MaxCopaymentAmount | null;
+  month: MonthTotals;
+}
+
+/**
+ * Data access of the 上限額管理 ledger (provisional). The check path (forCheck) has its own connections with
+ * asynchronous commits, like the eligibility check's (src/eligibility/repository.ts): a receipt written there is
+ * visible at once, and losing one to a crash right after the answer only means the clinic checks again.
+ */
+export function copaymentsRepository(pool: pg.Pool) {
+  const checkPool = new pg.Pool({ ...pool.options, max: 2, options: '-c synchronous_commit=off' });
+  checkPool.on('error', () => undefined);
+
+  async function forCheckOnce(items: CheckSubsidyKey[], candidates: string[], now: Date): Promise<Map<number, CheckLedgerRow>> {
+    const { rows } = await checkPool.query<ForCheckRow>({
+      name: 'copayments_for_check',
+      text: FOR_CHECK_SQL,
+      values: [
+        items.map((i) => i.cardId),
+        items.map((i) => i.municipalityCode),
+        items.map((i) => i.certificateTypeId),
+        items.map((i) => i.certificationSubKey),
+        items.map((i) => i.institutionCode),
+        items.map((i) => i.yearMonth),
+        candidates,
+        now,
+      ],
+    });
+    const out = new Map<number, CheckLedgerRow>();
+    for (const r of rows) {
+      out.set(r.n - 1, {
+        subsidyRef: r.ref,
+        incomeSegments: r.income_segments ?? [],
+        month:
+          r.accumulated === null
+            ? EMPTY_MONTH
+            : {
+                accumulated: r.accumulated,
+                totalMedicalCost: r.total_medical_cost ?? 0,
+                lineCount: r.line_count ?? 0,
+                capReachedOn: r.cap_reached_on,
+                capReachedAt: r.cap_reached_at,
+                capReachedBy: r.cap_reached_by,
+              },
+      });
+    }
+    return out;
+  }
+
+  /** Items of concurrent checks in one statement (src/db/batcher.ts). */
+  const forCheckCoalesced = batcher<{ item: CheckSubsidyKey; candidate: string; now: Date }, CheckLedgerRow | undefined>(
+    async (batch) => {
+      const rows = await forCheckOnce(
+        batch.map((b) => b.item),
+        batch.map((b) => b.candidate),
+        batch[0]!.now,
+      );
+      return batch.map((_, i) => rows.get(i));
+    },
+    { maxInFlight: 1 },
+  );
+
+  return {
+    /**
+     * The subsidyRef (assigned now if new) and the month's totals of each subsidy of consented checks, and the
+     * receipt of each by the institution that checked. `candidates` are fresh random refs, one per item, used for
+     * certificates seen for the first time. Items missing from the answer (a race with another process) are asked again.
+     */
+    async forCheck(items: CheckSubsidyKey[], candidates: () => string, now: Date): Promise<CheckLedgerRow[]> {
+      const out: (CheckLedgerRow | undefined)[] = await Promise.all(items.map((item) => forCheckCoalesced({ item, candidate: candidates(), now })));
+      for (let attempt = 0; attempt < 3 && out.some((r) => r === undefined); attempt++) {
+        const missing = out.flatMap((r, i) => (r === undefined ? [i] : []));
+        const again = await Promise.all(missing.map((i) => forCheckCoalesced({ item: items[i]!, candidate: candidates(), now })));
+        missing.forEach((i, k) => (out[i] = again[k]));
+      }
+      return out.map((r) => {
+        if (!r) throw new Error('no subsidyRef for a returned subsidy');
+        return r;
+      });
+    },
+
+    subsidyOn: (subsidyRef: string, institutionCode: string, serviceDate: string) => subsidyOn(pool, subsidyRef, institutionCode, serviceDate),
+
+    /** Runs `fn` in one transaction holding the visit's lock (same institution, subsidyRef and visitId). */
+    inVisit<T>(key: VisitKey, fn: (work: VisitWork) => Promise<T>): Promise<T> {
+      return inTransaction(pool, async (c) => {
+        await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 20261204))`, [`${key.institutionCode}|${key.subsidyRef}|${key.visitId}`]);
+        const work: VisitWork = {
+          async current() {
+            const { rows } = await c.query<LineRow>(
+              `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1`,
+              [key.institutionCode, key.subsidyRef, key.visitId],
+            );
+            return rows[0] ?? null;
+          },
+          subsidyOn: (serviceDate) => subsidyOn(c, key.subsidyRef, key.institutionCode, serviceDate),
+          async lockMonths(yearMonths) {
+            const months = new Map<string, MonthTotals>();
+            for (const ym of [...new Set(yearMonths)].sort()) {
+              const lock = () =>
+                c.query<MonthTotals>(`SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2 FOR UPDATE`, [
+                  key.subsidyRef,
+                  ym,
+                ]);
+              let { rows } = await lock();
+              if (rows.length === 0) {
+                await c.query(MONTH_FROM_LINES_SQL, [key.subsidyRef, ym]);
+                ({ rows } = await lock());
+              }
+              months.set(ym, rows[0] ?? EMPTY_MONTH);
+            }
+            return months;
+          },
+          async saveMonth(ym, m) {
+            await c.query(
+              `UPDATE copayment_month_total SET accumulated = $3, total_medical_cost = $4, line_count = $5, cap_reached_on = $6::date,
+                      cap_reached_at = $7::timestamptz, cap_reached_by = $8, updated_at = now()
+                WHERE subsidy_ref = $1 AND year_month = $2`,
+              [key.subsidyRef, ym, m.accumulated, m.totalMedicalCost, m.lineCount, m.capReachedOn, m.capReachedAt, m.capReachedBy],
+            );
+          },
+          async addVersion(l, createdAt) {
+            await c.query(`UPDATE copayment_line SET current = false WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 AND current`, [
+              key.institutionCode,
+              key.subsidyRef,
+              key.visitId,
+            ]);
+            const { rows } = await c.query<LineRow>(
+              `INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
+                      total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
+               VALUES ($1, $2, $3, $4, true, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+               RETURNING ${LINE_COLUMNS}`,
+              [
+                key.institutionCode,
+                key.subsidyRef,
+                key.visitId,
+                l.version,
+                l.serviceDate,
+                l.yearMonth,
+                l.setting,
+                l.totalMedicalCost,
+                l.copaymentCharged,
+                l.foodCost,
+                l.cancelled,
+                l.accumulatedAfter,
+                l.capReached,
+                createdAt,
+              ],
+            );
+            return rows[0]!;
+          },
+        };
+        return fn(work);
+      });
+    },
+
+    /** Every version of one visit's line, oldest first. */
+    async versions(key: VisitKey): Promise<LineRow[]> {
+      const { rows } = await pool.query<LineRow>(
+        `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version`,
+        [key.institutionCode, key.subsidyRef, key.visitId],
+      );
+      return rows;
+    },
+
+    /** The subsidyRefs under which this institution recorded this visitId. */
+    async refsOfVisit(institutionCode: string, visitId: string): Promise<string[]> {
+      const { rows } = await pool.query<{ ref: string }>(
+        `SELECT DISTINCT subsidy_ref AS ref FROM copayment_line WHERE institution_code = $1 AND visit_id = $2 ORDER BY 1`,
+        [institutionCode, visitId],
+      );
+      return rows.map((r) => r.ref);
+    },
+
+    /** Current versions of lines, filtered; ordered by service date, visitId, subsidyRef. At most `limit`, after `after`. */
+    async lines(f: {
+      institutionCode?: string;
+      subsidyRefs?: string[];
+      yearMonth?: string;
+      limit: number;
+      after?: [string, string, string];
+    }): Promise<LineRow[]> {
+      const { rows } = await pool.query<LineRow>(
+        `SELECT ${LINE_COLUMNS} FROM copayment_line
+          WHERE current AND ($1::text IS NULL OR institution_code = $1) AND ($2::text[] IS NULL OR subsidy_ref = ANY($2))
+            AND ($3::text IS NULL OR year_month = $3)
+            AND ($4::text IS NULL OR (service_date::text, visit_id, subsidy_ref) > ($4, $5, $6))
+          ORDER BY service_date, visit_id, subsidy_ref LIMIT $7`,
+        [f.institutionCode ?? null, f.subsidyRefs ?? null, f.yearMonth ?? null, f.after?.[0] ?? null, f.after?.[1] ?? null, f.after?.[2] ?? null, f.limit],
+      );
+      return rows;
+    },
+
+    /** The month's totals of a subsidyRef (zeros when nothing was recorded). */
+    async month(subsidyRef: string, yearMonth: string): Promise<MonthTotals> {
+      const { rows } = await pool.query<MonthTotals>(`SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2`, [
+        subsidyRef,
+        yearMonth,
+      ]);
+      return rows[0] ?? EMPTY_MONTH;
+    },
+
+    /** Whether the institution received the subsidyRef in a consented check. */
+    async received(subsidyRef: string, institutionCode: string): Promise<boolean> {
+      const { rows } = await pool.query(`SELECT 1 FROM subsidy_ref_receipt WHERE subsidy_ref = $1 AND institution_code = $2`, [subsidyRef, institutionCode]);
+      return rows.length > 0;
+    },
+
+    /** The subsidyRefs of a card holder's certificates (assigned so far), without the 個人番号. */
+    async refsOfCard(cardId: string): Promise<{ subsidyRef: string; municipalityCode: string; certificateTypeId: string; certificationSubKey: string }[]> {
+      const { rows } = await pool.query<{ subsidyRef: string; municipalityCode: string; certificateTypeId: string; certificationSubKey: string }>(
+        `SELECT s.ref AS "subsidyRef", s.municipality_code AS "municipalityCode", s.certificate_type_id AS "certificateTypeId",
+                s.certification_sub_key AS "certificationSubKey"
+           FROM simulated_card c JOIN subsidy_ref s ON s.my_number = c.my_number WHERE c.id = $1 ORDER BY s.ref`,
+        [cardId],
+      );
+      return rows;
+    },
+
+    /**
+     * The municipality's subsidies with lines in the month, by subsidyRef, with their latest history row's numbers
+     * (never the 個人番号). At most `limit`, after the subsidyRef `after`.
+     */
+    async ledgerMonths(f: { municipalityCode: string; yearMonth: string; recipientNumber?: string; subsidyRef?: string; limit: number; after?: string }) {
+      const { rows } = await pool.query<{
+        ref: string;
+        certificate_type_id: string;
+        insurer_number: string | null;
+        recipient_number: string | null;
+        income_segment: string | null;
+        max_copayment_amount: MaxCopaymentAmount | null;
+        program_kind: string | null;
+        law_code: string | null;
+        income_segments: LedgerMonthRow['incomeSegments'] | null;
+        month: MonthTotals;
+      }>(
+        `SELECT s.ref, s.certificate_type_id, r.insurer_number, r.recipient_number, r.record->>'incomeSegment' AS income_segment,
+                r.record->'maxCopaymentAmount' AS max_copayment_amount,
+                ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments,
+                json_build_object('accumulated', t.accumulated, 'totalMedicalCost', t.total_medical_cost, 'lineCount', t.line_count,
+                  'capReachedOn', t.cap_reached_on::text,
+                  'capReachedAt', to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'capReachedBy', t.cap_reached_by) AS month
+           FROM copayment_month_total t
+           JOIN subsidy_ref s ON s.ref = t.subsidy_ref
+           LEFT JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id
+           LEFT JOIN LATERAL (
+             SELECT insurer_number, recipient_number, record FROM recipient_certificate r
+              WHERE r.municipality_code = s.municipality_code AND r.certificate_type_id = s.certificate_type_id
+                AND r.my_number = s.my_number AND r.certification_sub_key = s.certification_sub_key
+                AND r.valid_from <= (t.year_month || '-01')::date + interval '1 month' - interval '1 day'
+              ORDER BY r.valid_from DESC, r.history_key DESC LIMIT 1) r ON true
+          WHERE s.municipality_code = $1 AND t.year_month = $2 AND (t.line_count > 0 OR t.accumulated > 0)
+            AND ($3::text IS NULL OR r.recipient_number = $3) AND ($4::text IS NULL OR s.ref = $4) AND ($5::text IS NULL OR s.ref > $5)
+          ORDER BY s.ref LIMIT $6`,
+        [f.municipalityCode, f.yearMonth, f.recipientNumber ?? null, f.subsidyRef ?? null, f.after ?? null, f.limit],
+      );
+      return rows.map((r): LedgerMonthRow => ({
+        subsidyRef: r.ref,
+        certificateTypeId: r.certificate_type_id,
+        insurerNumber: r.insurer_number,
+        recipientNumber: r.recipient_number,
+        incomeSegment: r.income_segment,
+        maxCopaymentAmount: r.max_copayment_amount,
+        programKind: r.program_kind === 'national' ? 'national' : 'local',
+        lawCode: r.law_code,
+        incomeSegments: r.income_segments ?? [],
+        month: r.month,
+      }));
+    },
+
+    /** 医療費総額 per month of these subsidyRefs over the months `from`..`to` (YYYY-MM, inclusive). */
+    async medicalCostHistory(subsidyRefs: string[], from: string, to: string): Promise<{ subsidyRef: string; yearMonth: string; totalMedicalCost: number }[]> {
+      if (subsidyRefs.length === 0) return [];
+      const { rows } = await pool.query<{ subsidyRef: string; yearMonth: string; totalMedicalCost: number }>(
+        `SELECT subsidy_ref AS "subsidyRef", year_month AS "yearMonth", total_medical_cost AS "totalMedicalCost"
+           FROM copayment_month_total WHERE subsidy_ref = ANY($1) AND year_month BETWEEN $2 AND $3`,
+        [subsidyRefs, from, to],
+      );
+      return rows;
+    },
+
+    /**
+     * Rebuilds the totals of every month that has lines but no totals row (a one-tenant reset deletes an
+     * institution's lines and the totals they were part of: the other institutions' lines count again).
+     */
+    async rebuildMissingMonths(): Promise<void> {
+      await pool.query(
+        `INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, updated_at)
+         SELECT subsidy_ref, year_month,
+                coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
+                coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
+                count(*) FILTER (WHERE NOT cancelled), now()
+           FROM copayment_line l
+          WHERE current AND NOT EXISTS (SELECT 1 FROM copayment_month_total t WHERE t.subsidy_ref = l.subsidy_ref AND t.year_month = l.year_month)
+          GROUP BY subsidy_ref, year_month
+         ON CONFLICT DO NOTHING`,
+      );
+    },
+
+    close: () => checkPool.end(),
+  };
+}
+
+export type CopaymentsRepository = ReturnType<typeof copaymentsRepository>;

@@ -91,6 +91,13 @@ export const openApiOptions = (publicUrl?: string): FastifyDynamicSwaggerOptions
       { name: 'certificate-types', description: 'Municipal API: 制度マスタ, the certificate types a municipality registers' },
       { name: 'registration', description: 'Municipal API: batch registration of 受給者証 records (PMH postRegistrationTasks) and read-back' },
       { name: 'eligibility', description: 'Clinic API: オンライン資格確認 of medical subsidies with a マイナンバーカード, for a date of service' },
+      {
+        name: 'copayment (provisional)',
+        description:
+          'Provisional, our design: PMH has not published an API for 自己負担上限額管理 (MHLW and the Digital Agency plan one). ' +
+          'The monthly cap ledger across institutions (the electronic 上限額管理票): subsidyRef and copaymentLimit in eligibility ' +
+          'answers, each visit’s line, and the municipal view. Expect it to change when PMH publishes something.',
+      },
       { name: 'webhooks', description: 'Municipal API, sandbox only (PMH has none): signed callbacks when a registration task finishes, and their deliveries' },
       { name: 'sandbox', description: 'Sandbox-only operations that do not exist in PMH: credentials, test tooling' },
     ],

@@ -26,7 +26,7 @@ export {
 } from './national.js';
 export { applyShare, remaining, sharePermille } from './rounding.js';
 export * from './types.js';
-export { monthToDate, priceVisits, recordVisit, type LedgerEntry, type MonthLedger, type MonthVisit } from './month.js';
+export { ledgerEntry, monthToDate, priceVisits, recordVisit, type LedgerEntry, type MonthLedger, type MonthVisit } from './month.js';
 export {
   EMPTY_MONTH,
   changeLine,

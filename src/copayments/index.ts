@@ -1,5 +1,8 @@
 import fp from 'fastify-plugin';
+import { registerMunicipalRoutes } from '../credentials/index.js';
+import { registerClinicRoutes } from '../institutions/index.js';
 import { copaymentsRepository } from './repository.js';
+import { clinicCopaymentRoutes, municipalCopaymentRoutes } from './routes.js';
 import { copaymentsService, type CopaymentsService } from './service.js';
 
 declare module 'fastify' {
@@ -22,6 +25,8 @@ export const copaymentsFeature = fp(
     app.onSandboxReset(async ({ scope }) => {
       if (scope === 'institution') await service.rebuildMissingMonths();
     });
+    await registerClinicRoutes(app, (clinic) => clinic.register(clinicCopaymentRoutes, { service }));
+    await registerMunicipalRoutes(app, (municipal) => municipal.register(municipalCopaymentRoutes, { service }));
   },
   { name: 'copayments', dependencies: ['infrastructure', 'sandbox-tooling', 'institutions', 'credentials'] },
 );

@@ -191,7 +191,7 @@ export interface VisitWork {
 /** A month's totals rebuilt from the current versions of its lines (when its row is missing, e.g. after a reset). */
 const MONTH_FROM_LINES_SQL = `
   INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, updated_at)
-  SELECT $1, $2,
+  SELECT $1::varchar, $2::char(7),
          coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
          coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
          count(*) FILTER (WHERE NOT cancelled), now()

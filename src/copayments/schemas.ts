@@ -11,7 +11,7 @@ export const subsidyRefSchema = z
   .describe(
     `${PROVISIONAL} Opaque reference of one 受給者証 of one patient, the same in every check of every institution; random, never derived from the 個人番号 or the 受給者番号`,
   )
-  .meta({ example: 'sr_K7Q2M4X9TB3RZ5WH6JNA' });
+  .meta({ example: 'sr_K7Q2M4X6TB3RZ5WH6JNA' });
 
 export const yearMonthSchema = z
   .string()
@@ -72,7 +72,7 @@ export const copaymentRecordRequestSchema = copaymentLineInputSchema
     id: 'CopaymentRecordRequest',
     description: `${PROVISIONAL} One visit’s line of the 上限額管理票`,
     example: {
-      subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA',
+      subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
       visitId: 'V-2026-11-23-0042',
       serviceDate: '2026-11-23',
       setting: 'outpatient',
@@ -87,7 +87,7 @@ export const copaymentCorrectionRequestSchema = copaymentLineInputSchema
   .meta({
     id: 'CopaymentCorrectionRequest',
     description: `${PROVISIONAL} The corrected line (返戻, a wrong amount or date): the whole body again`,
-    example: { subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA', serviceDate: '2026-11-23', setting: 'outpatient', totalMedicalCost: 18000, copaymentCharged: 1000 },
+    example: { subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA', serviceDate: '2026-11-23', setting: 'outpatient', totalMedicalCost: 18000, copaymentCharged: 1000 },
   });
 
 export const copaymentRecordVersionSchema = z
@@ -117,7 +117,7 @@ export const copaymentLineSchema = copaymentRecordVersionSchema
 export type CopaymentLine = z.infer<typeof copaymentLineSchema>;
 
 const LINE_EXAMPLE = {
-  subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA',
+  subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
   visitId: 'V-2026-11-23-0042',
   institutionCode: '1311234566',
   version: 1,
@@ -229,4 +229,34 @@ export const copaymentLedgerQuerySchema = paginationQuerySchema.extend({
 export const copaymentLedgerPageSchema = pageOf(copaymentLedgerMonthSchema).meta({
   id: 'CopaymentLedgerPage',
   description: `${PROVISIONAL} The municipality’s recipients’ months with lines, by subsidyRef`,
+  example: {
+    items: [
+      {
+        subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
+        orgSpecificCertificateTypeId: 'NANBYO54',
+        medicalSubsidyInsurerNumber: '54130018',
+        medicalSubsidyRecipientNumber: '0000018',
+        incomeSegment: 'IPPAN1',
+        yearMonth: '2026-11',
+        monthlyCap: 10000,
+        accumulated: 10000,
+        totalMedicalCost: 65000,
+        lineCount: 2,
+        capReached: true,
+        capReachedOn: '2026-11-23',
+        capReachedAt: '2026-11-23T01:30:00.000Z',
+        capReachedBy: '1311234566',
+        lines: [{ ...LINE_EXAMPLE, serviceDate: '2026-11-23', copaymentCharged: 1000, accumulatedAfter: 10000 }],
+        candidates: {
+          months: ['2025-12', ...Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)].map((yearMonth) => ({
+            yearMonth,
+            totalMedicalCost: yearMonth === '2026-11' ? 65000 : 20000,
+          })),
+          highCostLongTerm: false,
+          mildHighCost: false,
+        },
+      },
+    ],
+    nextCursor: null,
+  },
 });

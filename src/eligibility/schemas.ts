@@ -138,7 +138,7 @@ export const eligibilityCheckSchema = z
           designatedHere: true,
           certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
           registeringMunicipality: { code: '130001', name: '東京都' },
-          subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA',
+          subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
           copaymentLimit: {
             yearMonth: '2026-11',
             monthlyCap: 10000,

@@ -21,6 +21,7 @@ export interface TenantTable {
   lockFirst?: boolean;
 }
 
+const REFS_OF_MUNICIPALITY = 'subsidy_ref IN (SELECT ref FROM subsidy_ref WHERE municipality_code = $1)';
 const TASKS_OF_MUNICIPALITY = 'task_id IN (SELECT id FROM registration_task WHERE municipality_code = $1)';
 
 export const TENANT_TABLES: TenantTable[] = [
@@ -33,6 +34,17 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: 'webhook_event', municipality: 'municipality_code = $1' },
   { table: 'webhook_endpoint', municipality: 'municipality_code = $1' },
   { table: 'municipal_credential', municipality: 'municipality_code = $1', credential: true },
+  // 上限額管理 (src/copayments/): a municipality's certificates' refs and all that hangs off them; an
+  // institution's own lines and receipts, and the month totals they were part of (rebuilt from the other
+  // institutions' lines after the reset). Totals before lines: their condition reads the lines.
+  {
+    table: 'copayment_month_total',
+    municipality: REFS_OF_MUNICIPALITY,
+    institution: 'subsidy_ref IN (SELECT subsidy_ref FROM copayment_line WHERE institution_code = $1)',
+  },
+  { table: 'copayment_line', municipality: REFS_OF_MUNICIPALITY, institution: 'institution_code = $1' },
+  { table: 'subsidy_ref_receipt', municipality: REFS_OF_MUNICIPALITY, institution: 'institution_code = $1' },
+  { table: 'subsidy_ref', municipality: 'municipality_code = $1' },
   // Clinic eligibility. An institution is its credential's owner (deleting it cascades to its tokens), so
   // keep=credentials keeps both. Simulated cards belong to no tenant: only a full reset removes them.
   { table: 'eligibility_check', institution: 'institution_code = $1' },

@@ -109,7 +109,7 @@ export const myPortalResponseSchema = z
           certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
           isNotDisclosed: false,
           copaymentLimitManageFormCode: '54',
-          subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA',
+          subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
           copaymentLimit: {
             yearMonth: '2026-11',
             monthlyCap: 10000,

@@ -75,7 +75,7 @@ export const copaymentQuoteSchema = z
       patientPaysMedical: 1000,
       patientPaysFood: 0,
       insurancePays: 14000,
-      subsidies: [{ subsidyRef: 'sr_K7Q2M4X9TB3RZ5WH6JNA', pays: 5000, applied: true, copaymentCharged: 1000, capReached: true, monthToDate: 9000 }],
+      subsidies: [{ subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA', pays: 5000, applied: true, copaymentCharged: 1000, capReached: true, monthToDate: 9000 }],
       trace: [
         { step: 'insurance', rule: '医療保険: patient share 0.3 of 20000, round10', before: 20000, after: 6000, source: 'copay.md §5 (保険 first)' },
         { step: 'high_cost', rule: '高額療養費: not modelled', before: 6000, after: 6000, source: 'copay.md §5 [I]' },

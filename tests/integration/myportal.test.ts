@@ -1,11 +1,15 @@
 // マイナポータル (simulated): the holder's own view, signed in with card and PIN, on registrations made through the municipal API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeMedicalInstitutionCode } from '../../src/domain/numbers.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
 import { card, institution, recordResponses } from '../helpers/clinic.js';
 import { expectMatchesOpenApi } from '../helpers/contract.js';
 import { municipality, myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
 
 const PORTAL = '/myportal/v1/medical-subsidies';
+/** The 指定医療機関 of the 難病 record: a clinic and a pharmacy. */
+const PHARMACY = completeMedicalInstitutionCode('134999401');
+const DESIGNATED = `1311234566;${PHARMACY}`;
 let t: TestApp;
 let responses: string[];
 
@@ -31,7 +35,7 @@ beforeAll(async () => {
   ).toBe(201);
   const nanbyo = await tokyo.upload(
     [
-      nanbyoRecord(401, { designatedMedicalInstitutions: '1311234566' }),
+      nanbyoRecord(401, { designatedMedicalInstitutions: DESIGNATED }),
       // The same certificate's earlier period, 不開示.
       nanbyoRecord(401, { historyKey: 'H0', validFrom: '2025-04-01', validTo: '2026-03-31', isNotDisclosed: true }),
       nanbyoRecord(402),
@@ -81,7 +85,7 @@ describe('POST /myportal/v1/medical-subsidies', () => {
       validToday: true,
       incomeSegment: 'IPPAN1',
       maxCopaymentAmount: { monthly: 10000 },
-      designatedMedicalInstitutions: '1311234566',
+      designatedMedicalInstitutions: DESIGNATED,
       isNotDisclosed: false,
       copaymentLimitManageFormCode: '54',
       // No clinic has checked the card yet: no subsidyRef, nothing recorded this month.
@@ -121,6 +125,58 @@ describe('POST /myportal/v1/medical-subsidies', () => {
     const own = (await portal({ certificateSerialNumber: nanbyoSerial, pin: '1234' })).json();
     const current = own.medicalSubsidies.find((s: { validToday: boolean; program: { lawCode: string } }) => s.validToday && s.program.lawCode === '54');
     expect(current.subsidyRef).toBe(ref);
+  });
+
+  it('shows this month’s lines of every institution and the totals, not last month’s nor cancelled ones', async () => {
+    const clinic = await institution(t.app, { code: '1311234566', name: '指定医院' });
+    const pharmacy = await institution(t.app, { code: PHARMACY, kind: 'pharmacy' });
+    const refOf = async (inst: Awaited<ReturnType<typeof institution>>, serviceDate: string) => {
+      const res = await inst.check({ certificateSerialNumber: nanbyoSerial, serviceDate, consent: { medicalSubsidy: true } });
+      return res.json().medicalSubsidies.find((s: { program: { lawCode: string } }) => s.program.lawCode === '54').subsidyRef as string;
+    };
+    const ref = await refOf(clinic, '2026-06-03');
+    expect(await refOf(pharmacy, '2026-06-03')).toBe(ref);
+    const record = (inst: Awaited<ReturnType<typeof institution>>, visitId: string, body: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/clinic/v1/copayment-records',
+        headers: inst.headers,
+        payload: { subsidyRef: ref, visitId, setting: 'outpatient', ...body },
+      });
+    for (const [inst, visitId, body] of [
+      [clinic, 'C1', { serviceDate: '2026-06-03', totalMedicalCost: 45000, copaymentCharged: 9000 }],
+      [pharmacy, 'P1', { serviceDate: '2026-06-03', setting: 'pharmacy', totalMedicalCost: 8000, copaymentCharged: 1000 }],
+      [clinic, 'C0', { serviceDate: '2026-05-20', totalMedicalCost: 10000, copaymentCharged: 2000 }],
+      [clinic, 'C2', { serviceDate: '2026-06-10', totalMedicalCost: 5000, copaymentCharged: 0 }],
+    ] as const) {
+      const res = await record(inst, visitId, body);
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const cancelled = await t.app.inject({ method: 'DELETE', url: '/clinic/v1/copayment-records/C2?subsidyRef=' + ref, headers: clinic.headers });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+
+    const res = await portal({ certificateSerialNumber: nanbyoSerial, pin: '1234' });
+    expectMatchesOpenApi(res, 'POST', PORTAL);
+    const current = res.json().medicalSubsidies.find((s: { validToday: boolean; program: { lawCode: string } }) => s.validToday && s.program.lawCode === '54');
+    expect(current.copaymentLimit).toMatchObject({
+      yearMonth: '2026-06',
+      monthlyCap: 10000,
+      accumulated: 10000,
+      remaining: 0,
+      capReached: true,
+      capReachedOn: '2026-06-03',
+    });
+    expect(current.lines).toEqual([
+      expect.objectContaining({
+        institutionCode: '1311234566',
+        institutionName: '指定医院',
+        serviceDate: '2026-06-03',
+        totalMedicalCost: 45000,
+        copaymentCharged: 9000,
+      }),
+      expect.objectContaining({ institutionCode: pharmacy.code, setting: 'pharmacy', copaymentCharged: 1000, accumulatedAfter: 10000, capReached: true }),
+    ]);
+    expect(current.lines[0]).not.toHaveProperty('visitId');
   });
 
   it('a holder with no registration sees an empty list', async () => {

@@ -87,15 +87,18 @@ export const medicalSubsidySchema = z
     registeringMunicipality: registeringMunicipalitySchema,
     subsidyRef: z
       .string()
-      .nullable()
       .describe(
         `${PROVISIONAL} Opaque reference of this 受給者証 for POST /clinic/v1/copayment-records and quotes: the same in every check of ` +
-          'every institution, random, never derived from the 個人番号 or the 受給者番号; null only in answers stored before the ledger existed',
-      ),
+          'every institution, random, never derived from the 個人番号 or the 受給者番号. Absent only from answers stored before the ' +
+          'ledger existed (read again by checkId)',
+      )
+      .optional(),
     copaymentLimit: copaymentLimitSchema
       .nullable()
+      .optional()
       .describe(
-        `${PROVISIONAL} The service date’s month of 上限額管理 across every institution, at the time of the check; null when the program has no monthly cap`,
+        `${PROVISIONAL} The service date’s month of 上限額管理 across every institution, at the time of the check; null when the ` +
+          'program has no monthly cap. Absent only from answers stored before the ledger existed',
       ),
   })
   .meta({ id: 'MedicalSubsidy', description: 'One subsidy record valid on the service date' });

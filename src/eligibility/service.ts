@@ -45,7 +45,7 @@ function ledgerKey(cardId: string, r: RegisteredRecord, institutionCode: string,
   };
 }
 
-function toSubsidy(r: RegisteredRecord, institutionCode: string, ledger: CheckLedger | undefined): MedicalSubsidy {
+function toSubsidy(r: RegisteredRecord, institutionCode: string, ledger: CheckLedger): MedicalSubsidy {
   const rec = r.record;
   return {
     medicalSubsidyInsurerNumber: r.insurerNumber,
@@ -68,8 +68,8 @@ function toSubsidy(r: RegisteredRecord, institutionCode: string, ledger: CheckLe
     designatedHere: designatedHere(rec.designatedMedicalInstitutions, institutionCode),
     certificationDetail: rec.certificationDetail ?? [],
     registeringMunicipality: { code: r.municipalityCode, name: r.municipalityName },
-    subsidyRef: ledger?.subsidyRef ?? null,
-    copaymentLimit: ledger?.copaymentLimit ?? null,
+    subsidyRef: ledger.subsidyRef,
+    copaymentLimit: ledger.copaymentLimit,
   };
 }
 
@@ -118,8 +118,8 @@ export interface EligibilityServiceDeps {
   now: () => Date;
   /** Called when storing answered checks failed after they were sent (see checkMany). */
   onWriteError: (err: unknown, checkIds: string[]) => void;
-  /** 上限額管理 (src/copayments/): subsidyRefs and month totals of returned subsidies; without it both are null. */
-  ledger?: { forCheck(subsidies: CheckSubsidy[], checkedAt: Date): Promise<CheckLedger[]> };
+  /** 上限額管理 (src/copayments/): subsidyRefs and month totals of returned subsidies. */
+  ledger: { forCheck(subsidies: CheckSubsidy[], checkedAt: Date): Promise<CheckLedger[]> };
 }
 
 export function eligibilityService(repo: EligibilityRepository, deps: EligibilityServiceDeps) {
@@ -167,7 +167,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
         checkedAt: checkedAt.toISOString(),
         serviceDate,
         patient: { name: card.name, nameKana: card.nameKana, dateOfBirth: card.dateOfBirth, sex: card.sex as EligibilityCheck['patient']['sex'] },
-        medicalSubsidies: decision.returned.map((r, i) => toSubsidy(r, asker.code, ledgerOf.get(d)?.[i])),
+        medicalSubsidies: decision.returned.map((r, i) => toSubsidy(r, asker.code, ledgerOf.get(d)![i]!)),
       };
       const explanation: StoredExplanation = {
         consent: req.consent.medicalSubsidy,

@@ -172,6 +172,21 @@ async function play(s: Scenario, today: string) {
   // The cap reached mid-visit shows in the next check's copaymentLimit, at any institution.
   const capped = await check(byKind.B, cardOf('#1 cap reached mid-visit').certificateSerialNumber, d.today);
   expect(capped.subsidy.copaymentLimit).toMatchObject({ monthlyCap: 10000, accumulated: 10000, remaining: 0, capReached: true });
+  // The holder's own view (default PIN 1234): the scenario's line at B, the vendor's at A and at the pharmacy.
+  const portal = await t.app.inject({
+    method: 'POST',
+    url: '/myportal/v1/medical-subsidies',
+    payload: { certificateSerialNumber: cardOf('#1 cap reached mid-visit').certificateSerialNumber, pin: '1234' },
+  });
+  expect(portal.statusCode, portal.body).toBe(200);
+  const own = portal.json().medicalSubsidies[0];
+  expect(own.lines.map((l: { institutionCode: string; copaymentCharged: number }) => [l.institutionCode, l.copaymentCharged]).sort()).toEqual(
+    [
+      [byKind.B.code, 9000],
+      [byKind.A.code, 1000],
+      [byKind.P.code, 0],
+    ].sort(),
+  );
 
   // The correction: PUT the wrong line, and the month's accumulated amount (and so the next visit's charge) follows.
   const corr = cardOf('correction (PUT) changes the accumulated amount');

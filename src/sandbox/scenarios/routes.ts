@@ -34,7 +34,7 @@ export const sandboxScenarioRoutes: FastifyPluginAsyncZod<{ service: ScenariosSe
           '大阪府 (270008: SCNCOPAY54, SCNCOPAY52, SCNCOPAY21 with copaymentRules) and 大阪市 (271004: SCNOSAKAHITORI81, SCNOSAKAJUDO84 with rule rows); ' +
           'clinic A, hospital B and pharmacy P with their tokens (`institutions`, in that order). The earlier visits a case needs are recorded through ' +
           'the eligibility check and the ledger like any institution’s; each card’s `expected` says what a quote and a record give at which ' +
-          'institution. Loading it again cancels the other lines of its certificates in this and the previous month and restores its own, so every ' +
+          'institution; the cards have the default PIN 1234 for POST /myportal/v1/medical-subsidies. Loading it again cancels the other lines of its certificates in this and the previous month and restores its own, so every ' +
           'case starts again (record with new visitIds).\n' +
           `- \`load:<count>\`: \`count\` generated 難病 records of 東京都 (deterministic generator, seed \`load:<count>\`), registered in tasks of up to 100000 records; ` +
           `up to ${LOAD_WAIT_LIMIT} records the answer waits for them (200), larger loads answer 202 with the task ids at once (poll GET /municipal/v1/registration-tasks/{id} with the token).\n\n` +

@@ -54,6 +54,8 @@ interface Step {
   quote: Record<string, unknown> & { patientPays: number };
   /** The subsidy's part of the quote */
   subsidy?: Record<string, unknown>;
+  /** The check's copaymentLimit before the visit (null: no monthly cap on the record) */
+  limit?: Record<string, unknown> | null;
   accumulatedAfter: number;
   capReached: boolean;
 }
@@ -76,10 +78,17 @@ function casesOf(d: ReturnType<typeof datesOf>): Record<string, Step[]> {
         ...step('A', d.today, 'outpatient', 20000, 1000, 10000, true),
         quote: { patientPays: 1000, insurancePays: 14000 },
         subsidy: { pays: 5000, copaymentCharged: 1000, monthToDate: 9000, capReached: true },
+        limit: { monthlyCap: 10000, accumulated: 9000, remaining: 1000, capReached: false },
       },
       { ...step('P', d.today, 'pharmacy', 8000, 0, 10000, true), subsidy: { copaymentCharged: 0, monthToDate: 10000 } },
     ],
-    '#2 pharmacy after the cap': [{ ...step('P', d.today, 'pharmacy', 8000, 0, 10000, true), subsidy: { copaymentCharged: 0, monthToDate: 10000 } }],
+    '#2 pharmacy after the cap': [
+      {
+        ...step('P', d.today, 'pharmacy', 8000, 0, 10000, true),
+        subsidy: { copaymentCharged: 0, monthToDate: 10000 },
+        limit: { accumulated: 10000, remaining: 0, capReached: true },
+      },
+    ],
     '#4 52 inpatient with food': [
       {
         ...step('A', d.today, 'inpatient', 30000, 11000, 5000, true),
@@ -98,13 +107,13 @@ function casesOf(d: ReturnType<typeof datesOf>): Record<string, Step[]> {
       { ...step('A', d.prevLast, 'outpatient', 20000, 0, 10000, true), subsidy: { monthToDate: 10000 } },
     ],
     '#9 ひとり親 500 a day, 2 days, then free': [
-      step('A', d.prev(5), 'outpatient', 5000, 500, 500, false),
+      { ...step('A', d.prev(5), 'outpatient', 5000, 500, 500, false), limit: null },
       step('A', d.prev(12), 'outpatient', 5000, 500, 1000, false),
       step('A', d.prev(19), 'outpatient', 5000, 0, 1000, false),
       step('P', d.prev(5), 'pharmacy', 3000, 0, 1000, false),
     ],
     '#10 重度障がい across two institutions': [
-      { ...step('B', d.prev(18), 'outpatient', 5000, 500, 2800, false), subsidy: { monthToDate: 2300 } },
+      { ...step('B', d.prev(18), 'outpatient', 5000, 500, 2800, false), subsidy: { monthToDate: 2300 }, limit: { monthlyCap: 3000, accumulated: 2300 } },
       { ...step('A', d.prev(23), 'outpatient', 5000, 200, 3000, true), subsidy: { capReached: true } },
       step('B', d.prevLast, 'outpatient', 5000, 0, 3000, true),
     ],
@@ -152,6 +161,8 @@ async function play(s: Scenario, today: string) {
       const at = byKind[st.at];
       const where = `${name} step ${n + 1} at ${st.at}`;
       const { checkId, subsidy } = await check(at, card.certificateSerialNumber, st.serviceDate);
+      if (st.limit === null) expect(subsidy.copaymentLimit, where).toBeNull();
+      else if (st.limit) expect(subsidy.copaymentLimit, where).toMatchObject(st.limit);
       const visit = { serviceDate: st.serviceDate, setting: st.setting, totalMedicalCost: st.totalMedicalCost };
       const q = await quote(at, { checkId, ...visit, insuranceShare: 0.3, ...(st.foodCost ? { foodCost: st.foodCost } : {}) });
       expect(q, where).toMatchObject(st.quote);

@@ -18,6 +18,8 @@ import { openApiOptions } from './http/openapi.js';
 import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { infrastructure, type Infrastructure } from './infrastructure.js';
 import { institutionsFeature } from './institutions/index.js';
+import { myPortalFeature } from './myportal/index.js';
+import { quotesFeature } from './quotes/index.js';
 import { accessLogOnlyController, lazyChildLoggerFactory, loggerOptions } from './logger.js';
 import { recipientsFeature } from './recipients/index.js';
 import { registrationsFeature } from './registrations/index.js';
@@ -84,6 +86,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(institutionsFeature);
   await app.register(copaymentsFeature);
   await app.register(eligibilityFeature);
+  await app.register(myPortalFeature);
+  await app.register(quotesFeature);
   await app.register(scenariosFeature);
   // The web console: static files of a client of the routes above, no routes of its own.
   await app.register(consoleFeature);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ADMIN_AUTH_PROBLEMS, DATED_VALIDATION, describeProblems } from '../http/problem.js';
 import { adminSecurity } from '../http/auth.js';
-import { cardSchema, createCardBodySchema } from './schemas.js';
+import { cardPinStateSchema, cardSchema, cardSerialParamsSchema, createCardBodySchema, DEFAULT_PIN, PIN_TRIES, pinResetBodySchema } from './schemas.js';
 import type { CardsService } from './service.js';
 
 const issueProblems = describeProblems([
@@ -11,6 +11,7 @@ const issueProblems = describeProblems([
   'registered_person_ambiguous',
   ...ADMIN_AUTH_PROBLEMS,
 ]);
+const pinResetProblems = describeProblems(['validation_failed', ...ADMIN_AUTH_PROBLEMS, 'card_not_found']);
 
 /** Sandbox: simulated マイナンバーカード. Mounted under /sandbox/v1. */
 export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = async (app, { service }) => {
@@ -29,11 +30,34 @@ export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = asyn
           'which is what a card reader hands to the clinic system: pass it to `POST /clinic/v1/eligibility-checks`. Face data ' +
           '(券面) not given is taken from the person’s most recently registered record, or generated. `status` and ' +
           '`certificateExpiresOn` let you simulate expired and revoked certificates. The 個人番号 is never returned. ' +
+          `The card’s PIN (\`pin\`, default ${DEFAULT_PIN}) is asked by POST /myportal/v1/medical-subsidies; ${PIN_TRIES} wrong ` +
+          'PINs in a row lock it until POST /sandbox/v1/cards/{certificateSerialNumber}/pin-reset. ' +
           issueProblems.text,
         body: createCardBodySchema,
         response: { 201: cardSchema, ...issueProblems.responses },
       },
     },
     async (req, reply) => reply.status(201).send(await service.createCard(req.body)),
+  );
+
+  app.post(
+    '/cards/:certificateSerialNumber/pin-reset',
+    {
+      schema: {
+        tags: ['sandbox'],
+        security: adminSecurity,
+        operationId: 'resetCardPin',
+        summary: 'Unlock a simulated card’s PIN (暗証番号の初期化)',
+        description:
+          `Sandbox only. Clears the card’s count of wrong PINs, so a card locked by ${PIN_TRIES} wrong PINs in a row takes its PIN ` +
+          'again, and sets a new PIN when `pin` is given (else the card keeps its PIN). For a real card this is done at the ' +
+          'municipality’s window. The well-known test cards get their PIN back, unlocked, at every start and reset. ' +
+          pinResetProblems.text,
+        params: cardSerialParamsSchema,
+        body: pinResetBodySchema,
+        response: { 200: cardPinStateSchema, ...pinResetProblems.responses },
+      },
+    },
+    async (req) => service.resetPin(req.params.certificateSerialNumber, req.body.pin),
   );
 };

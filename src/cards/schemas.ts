@@ -5,6 +5,17 @@ import { dateInputSchema } from '../http/schemas.js';
 
 export const CARD_STATUSES = ['active', 'expired', 'revoked'] as const;
 
+/** The PIN of every card not given one, the well-known test cards' included. A sandbox PIN, not a secret. */
+export const DEFAULT_PIN = '1234';
+/** Wrong PINs in a row that lock a 利用者証明用電子証明書. */
+export const PIN_TRIES = 3;
+
+/** 利用者証明用電子証明書 暗証番号: 4 digits. */
+export const pinSchema = z
+  .string()
+  .regex(/^[0-9]{4}$/, 'must be exactly 4 half-width digits')
+  .describe('4-digit PIN (暗証番号) of the card’s 利用者証明用電子証明書');
+
 const freeText = (max: number) =>
   z
     .string()
@@ -33,6 +44,12 @@ const cardFields = {
   address: freeText(200).optional().describe('券面 address; default as for name'),
   status: z.enum(CARD_STATUSES).default('active').describe('State of the 電子証明書: active, expired or revoked (失効)'),
   certificateExpiresOn: dateInputSchema('Last day the 電子証明書 is valid (YYYY-MM-DD); default: five years from today by the sandbox clock').optional(),
+  pin: pinSchema
+    .optional()
+    .describe(
+      `4-digit PIN (暗証番号) of the 利用者証明用電子証明書, asked by POST /myportal/v1/medical-subsidies; default ${DEFAULT_PIN} ` +
+        `(also the PIN of the well-known test cards). ${PIN_TRIES} wrong PINs in a row lock it, as on a real card. Never returned.`,
+    ),
 };
 
 export const createCardByMyNumberSchema = z
@@ -97,6 +114,7 @@ export const cardSchema = z
     faceDataSource: z
       .enum(['request', 'registration', 'generated'])
       .describe('Where the face data came from: all given in the request; else the latest registration of the person; else generated'),
+    pinTriesRemaining: z.int().min(0).max(PIN_TRIES).describe('Wrong PINs the card still takes before it locks (0 = locked)'),
     createdAt: z.iso.datetime({ offset: true }),
   })
   .meta({
@@ -113,8 +131,26 @@ export const cardSchema = z
       status: 'active',
       certificateExpiresOn: '2031-11-23',
       faceDataSource: 'registration',
+      pinTriesRemaining: 3,
       createdAt: '2026-11-23T09:00:00.000Z',
     },
   });
 
 export type Card = z.infer<typeof cardSchema>;
+
+export const cardSerialParamsSchema = z.object({ certificateSerialNumber: certificateSerialNumberSchema });
+
+export const pinResetBodySchema = z
+  .strictObject({ pin: pinSchema.optional().describe('The new PIN; default: the card keeps its PIN') })
+  .meta({ id: 'CardPinReset', description: 'A PIN reset (暗証番号の初期化, done at the municipality’s window for a real card)', example: { pin: '4321' } });
+
+export const cardPinStateSchema = z
+  .object({
+    certificateSerialNumber: certificateSerialNumberSchema,
+    pinTriesRemaining: z.int().min(0).max(PIN_TRIES).describe('Wrong PINs the card still takes before it locks (0 = locked)'),
+  })
+  .meta({
+    id: 'CardPinState',
+    description: 'The PIN state of a simulated card',
+    example: { certificateSerialNumber: '3F9A0C1D7E2B5A4C8D10', pinTriesRemaining: 3 },
+  });

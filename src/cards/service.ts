@@ -3,7 +3,8 @@ import { jstDate } from '../domain/dates.js';
 import { checkMyNumber } from '../domain/numbers.js';
 import { problem } from '../http/problem.js';
 import type { CardsRepository } from './repository.js';
-import type { Card, CreateCardBody, CreateCardByRegistration } from './schemas.js';
+import { certificateState } from '../domain/eligibility.js';
+import { DEFAULT_PIN, PIN_TRIES, type Card, type CreateCardBody, type CreateCardByRegistration } from './schemas.js';
 
 /** マイナンバーカード 電子証明書 (利用者証明用) are issued for five years. */
 const CERTIFICATE_YEARS = 5;
@@ -72,10 +73,48 @@ export function cardsService(repo: CardsRepository, now: () => Date) {
         address: given.address ?? defaults.address!,
         status: body.status,
         certificateExpiresOn: body.certificateExpiresOn ?? addYears(jstDate(now()), CERTIFICATE_YEARS),
+        pin: body.pin ?? DEFAULT_PIN,
       };
       const createdAt = opts.certificateSerialNumber ? await repo.upsert(card) : await repo.create(card);
-      const { id, myNumber: _omitted, ...face } = card;
-      return { cardId: id, ...face, sex: face.sex as Card['sex'], faceDataSource: source, createdAt: createdAt.toISOString() };
+      const { id, myNumber: _omitted, pin: _secret, ...face } = card;
+      return {
+        cardId: id,
+        ...face,
+        sex: face.sex as Card['sex'],
+        faceDataSource: source,
+        pinTriesRemaining: PIN_TRIES,
+        createdAt: createdAt.toISOString(),
+      };
+    },
+
+    /**
+     * The card holder's sign-in with card and PIN (利用者証明用電子証明書, as マイナポータル asks): the card id when the PIN
+     * is right and the certificate valid today. Problems: unknown_certificate_serial, card_locked (also on the wrong
+     * try that locks it, and for a right PIN once locked), pin_incorrect with the tries left, certificate_expired/revoked.
+     */
+    async signIn(serial: string, pin: string): Promise<{ cardId: string }> {
+      const tried = await repo.tryPin(serial, pin, PIN_TRIES);
+      if (!tried) throw problem('unknown_certificate_serial', { detail: 'Check the serial number the card reader returned' });
+      const unlock = 'a PIN reset unlocks it (POST /sandbox/v1/cards/{certificateSerialNumber}/pin-reset; for a real card, at the municipality)';
+      if (tried.pinFailures >= PIN_TRIES) {
+        throw problem('card_locked', { detail: `${PIN_TRIES} wrong PINs in a row locked the card’s 利用者証明用電子証明書: ${unlock}` });
+      }
+      if (!tried.matched) {
+        const left = PIN_TRIES - tried.pinFailures;
+        const message = `wrong PIN: ${left} ${left === 1 ? 'try' : 'tries'} left before the card locks`;
+        throw problem('pin_incorrect', { detail: message, errors: [{ field: 'pin', code: 'pin_incorrect', message }] });
+      }
+      const state = certificateState(tried, jstDate(now()));
+      if (state === 'expired') throw problem('certificate_expired', { detail: 'Renew the card’s 電子証明書' });
+      if (state === 'revoked') throw problem('certificate_revoked', { detail: 'Renew the card’s 電子証明書' });
+      return { cardId: tried.cardId };
+    },
+
+    /** Unlocks a card (clears its wrong-PIN count), with a new PIN when given. */
+    async resetPin(serial: string, pin: string | undefined): Promise<{ certificateSerialNumber: string; pinTriesRemaining: number }> {
+      const done = await repo.resetPin(serial, pin);
+      if (!done) throw problem('card_not_found', { detail: 'No simulated card has this 電子証明書 serial number' });
+      return { certificateSerialNumber: serial, pinTriesRemaining: PIN_TRIES - done.pinFailures };
     },
   };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { FOOD_RULES, ROUNDINGS, SETTINGS, type LocalRuleRow, type NationalRules } from '../domain/copay/index.js';
 
-// Provisional, not wired into routes or the database yet: the `copaymentRules` of a certificate type (制度マスタ).
-// The domain types in src/domain/copay are the shape; the checks at the end keep this schema identical to them.
+// Provisional: the `copaymentRules` of a certificate type (制度マスタ), accepted by PUT /municipal/v1/certificate-types/{id}
+// and stored in certificate_type.copayment_rules. The domain types in src/domain/copay are the shape; the checks at the
+// end keep this schema identical to them.
 
 const yen = z.int().min(0).max(100_000_000);
 const share = z.number().min(0).max(1);

@@ -4,6 +4,7 @@ import type { StoredDefinition } from './schemas.js';
 
 export interface CertificateTypeRow {
   id: string;
+  /** The definition with its copaymentRules (a column of its own) put back in, when the type has them. */
   definition: StoredDefinition;
   createdAt: Date;
   updatedAt: Date;
@@ -25,21 +26,24 @@ export function rulesOf(id: string, d: StoredDefinition): CertificateTypeRules {
 
 /** Prisma access to certificate_type (制度マスタ). */
 export function certificateTypesRepository(db: Db) {
-  const toRow = (r: { id: string; definition: unknown; createdAt: Date; updatedAt: Date }): CertificateTypeRow => ({
+  type Raw = { id: string; definition: unknown; copaymentRules: unknown; createdAt: Date; updatedAt: Date };
+  const toRow = (r: Raw): CertificateTypeRow => ({
     id: r.id,
-    definition: r.definition as StoredDefinition,
+    definition: (r.copaymentRules == null ? r.definition : { ...(r.definition as object), copaymentRules: r.copaymentRules }) as StoredDefinition,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   });
 
   return {
     /** Creates or replaces a type in one statement; `created` tells which (so concurrent PUTs agree). */
-    async upsert(municipalityCode: string, id: string, definition: StoredDefinition): Promise<{ row: CertificateTypeRow; created: boolean }> {
-      const rows = await db.$queryRaw<{ id: string; definition: unknown; createdAt: Date; updatedAt: Date; created: boolean }[]>`
-        INSERT INTO certificate_type (municipality_code, id, definition, created_at, updated_at)
-        VALUES (${municipalityCode}, ${id}, ${JSON.stringify(definition)}::jsonb, now(), now())
-        ON CONFLICT (municipality_code, id) DO UPDATE SET definition = EXCLUDED.definition, updated_at = now()
-        RETURNING id, definition, created_at AS "createdAt", updated_at AS "updatedAt", (xmax = 0) AS created`;
+    async upsert(municipalityCode: string, id: string, stored: StoredDefinition): Promise<{ row: CertificateTypeRow; created: boolean }> {
+      const { copaymentRules, ...definition } = stored;
+      const rules = copaymentRules === undefined ? null : JSON.stringify(copaymentRules);
+      const rows = await db.$queryRaw<(Raw & { created: boolean })[]>`
+        INSERT INTO certificate_type (municipality_code, id, definition, copayment_rules, created_at, updated_at)
+        VALUES (${municipalityCode}, ${id}, ${JSON.stringify(definition)}::jsonb, ${rules}::jsonb, now(), now())
+        ON CONFLICT (municipality_code, id) DO UPDATE SET definition = EXCLUDED.definition, copayment_rules = EXCLUDED.copayment_rules, updated_at = now()
+        RETURNING id, definition, copayment_rules AS "copaymentRules", created_at AS "createdAt", updated_at AS "updatedAt", (xmax = 0) AS created`;
       const r = rows[0];
       if (!r) throw new Error('certificate_type upsert returned no row');
       return { row: toRow(r), created: r.created };

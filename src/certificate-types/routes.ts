@@ -26,6 +26,7 @@ const putProblems = describeProblems([
       'insurer_number_wrong_law_code',
       'insurer_number_invalid',
       'duplicate_code',
+      'invalid_copayment_rules',
     ],
     'the rules above',
   ],
@@ -60,7 +61,11 @@ export const certificateTypeRoutes: FastifyPluginAsyncZod<{ service: Certificate
           '`insurer_number_wrong_prefecture` — a 公費負担者番号 of another prefecture; ' +
           '`insurer_number_wrong_law_code` — for a national type, a 公費負担者番号 whose 法別番号 is not `lawCode`; ' +
           '`insurer_number_invalid` — wrong 検証番号 (not checked when `checkDigitValidation` is `lenient`); ' +
-          '`duplicate_code` — a code or insurer number given twice in one list.\n\n' +
+          '`duplicate_code` — a code or insurer number given twice in one list; ' +
+          '`invalid_copayment_rules` — a `copaymentRules` row with `ageMin` above `ageMax`, or naming a 所得区分 the type does not define.\n\n' +
+          '`copaymentRules` (provisional: PMH has not published charging rules; our design, see docs/copay.md) are the type’s ' +
+          'charging rules (窓口負担) for `POST /clinic/v1/copayment-quotes`: for a national type, overrides of the law defaults; for ' +
+          'a local (地単) type, rule rows. Omitted: answered as `null`, and the defaults apply.\n\n' +
           putProblems.text,
         params: certificateTypeParamsSchema,
         body: certificateTypeDefinitionSchema,

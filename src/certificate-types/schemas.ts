@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { includeTestDataSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
+import { localCopaymentRulesSchema, nationalCopaymentRulesSchema } from './copay-rules-schema.js';
 
 /** orgSpecificCertificateTypeId (機関別受給者証種別ID): PMH allows ≤ 50 半角英数. */
 export const certificateTypeIdSchema = z
@@ -91,6 +92,25 @@ const localFields = {
   localCategory: z.enum(LOCAL_CATEGORIES).describe('children こども, disability 障害者, single_parent ひとり親, other その他'),
 };
 
+const PROVISIONAL_RULES =
+  'Provisional (PMH has not published 上限額管理 or charging rules; this field is our design, see docs/copay.md): ' +
+  'the charging rules (窓口負担) that `POST /clinic/v1/copayment-quotes` applies to subsidies of this type.';
+
+/** copaymentRules of a national type: overrides of the law defaults (54/52 2割, 15/16/21 1割, caps from 所得区分). */
+const nationalRulesField = nationalCopaymentRulesSchema.describe(
+  `${PROVISIONAL_RULES} For a national type: overrides of the law defaults of 54, 52, 15, 16 and 21 (54 and 52: 2割, 1割 ` +
+    'stays 1割; 15/16/21: 1割; food 54 全額, 52 1/2). The monthly cap comes from the record’s `maxCopaymentAmount.monthly`, ' +
+    'else the type’s `incomeSegments[].monthlyCap` of the record’s 所得区分, else `monthlyCap` here. Another 法別 gets rules only ' +
+    'when `share` is given here.',
+);
+
+/** copaymentRules of a local type: its rule rows. */
+const localRulesField = localCopaymentRulesSchema.describe(
+  `${PROVISIONAL_RULES} For a local (地単) type: rule rows after the 地単公費マスター / ORCA local-公費 fields; the first row whose ` +
+    'conditions (age band, setting, 所得区分) hold applies, and the record’s `maxCopaymentAmount` replaces the row’s caps. ' +
+    'Without rows, one row is derived from `copay` (rate or fixed amount, its caps, across institutions, pharmacy as others).',
+);
+
 const NATIONAL_EXAMPLE = {
   kind: 'national',
   lawCode: '54',
@@ -105,6 +125,7 @@ const NATIONAL_EXAMPLE = {
   copay: { rate: 0.2 },
   requiresDesignatedInstitutions: true,
   checkDigitValidation: 'strict',
+  copaymentRules: { rounding: 'round10' },
 } as const;
 
 const LOCAL_EXAMPLE = {
@@ -118,11 +139,28 @@ const LOCAL_EXAMPLE = {
   copay: { rate: 0, inpatientOutpatientCombined: false },
   requiresDesignatedInstitutions: false,
   checkDigitValidation: 'strict',
+  copaymentRules: {
+    rows: [
+      {
+        kind: 'local',
+        label: '未就学児 外来・入院',
+        conditions: { ageMax: 5 },
+        copay: { kind: 'free' },
+        grouping: { inpatientOutpatient: 'separate', dental: 'separate' },
+        pharmacy: 'free',
+        food: 'free',
+        rounding: 'round10',
+      },
+    ],
+  },
 } as const;
 
 /** Body of PUT /municipal/v1/certificate-types/{id}. Unknown fields are rejected so typos are not silently dropped. */
 export const certificateTypeDefinitionSchema = z
-  .discriminatedUnion('kind', [z.strictObject({ ...nationalFields, ...commonFields }), z.strictObject({ ...localFields, ...commonFields })])
+  .discriminatedUnion('kind', [
+    z.strictObject({ ...nationalFields, ...commonFields, copaymentRules: nationalRulesField.optional() }),
+    z.strictObject({ ...localFields, ...commonFields, copaymentRules: localRulesField.optional() }),
+  ])
   .meta({
     id: 'CertificateTypeDefinition',
     description:
@@ -142,8 +180,8 @@ const idField = { orgSpecificCertificateTypeId: certificateTypeIdSchema };
 /** A stored certificate type, as every read answers it. */
 export const certificateTypeSchema = z
   .discriminatedUnion('kind', [
-    z.object({ ...idField, ...nationalFields, ...commonFields, ...storedFields }),
-    z.object({ ...idField, ...localFields, ...commonFields, ...storedFields }),
+    z.object({ ...idField, ...nationalFields, ...commonFields, copaymentRules: nationalRulesField.nullable(), ...storedFields }),
+    z.object({ ...idField, ...localFields, ...commonFields, copaymentRules: localRulesField.nullable(), ...storedFields }),
   ])
   .meta({
     id: 'CertificateType',

@@ -25,7 +25,8 @@ type RuleCode =
   | 'insurer_number_wrong_prefecture'
   | 'insurer_number_wrong_law_code'
   | 'insurer_number_invalid'
-  | 'duplicate_code';
+  | 'duplicate_code'
+  | 'invalid_copayment_rules';
 
 type RuleViolation = ProblemFieldError & { code: RuleCode };
 
@@ -123,17 +124,43 @@ export function definitionViolations(def: CertificateTypeDefinition, lg: Municip
     ...def.additionalConditionItems.flatMap((item, j) =>
       duplicates(item.conditionCodes, (i) => `additionalConditionItems.${j}.conditionCodes.${i}`, `条件コード of item ${item.itemCode}`),
     ),
+    ...copaymentRuleViolations(def),
   );
   return errors;
 }
 
+/** Local rule rows that can never match, or name a 所得区分 the type does not define. */
+function copaymentRuleViolations(def: CertificateTypeDefinition): RuleViolation[] {
+  if (def.kind !== 'local' || !def.copaymentRules) return [];
+  const segments = new Set(def.incomeSegments.map((s) => s.code));
+  return def.copaymentRules.rows.flatMap((row, i): RuleViolation[] => {
+    const at = `copaymentRules.rows.${i}.conditions`;
+    const c = row.conditions;
+    const errors: RuleViolation[] = [];
+    if (c.ageMin !== undefined && c.ageMax !== undefined && c.ageMin > c.ageMax) {
+      errors.push({ field: `${at}.ageMax`, code: 'invalid_copayment_rules', message: `ageMax ${c.ageMax} is below ageMin ${c.ageMin}: the row never applies` });
+    }
+    (c.incomeSegments ?? []).forEach((code, j) => {
+      if (!segments.has(code)) {
+        errors.push({
+          field: `${at}.incomeSegments.${j}`,
+          code: 'invalid_copayment_rules',
+          message: `所得区分 "${code}" is not one of this type's incomeSegments`,
+        });
+      }
+    });
+    return errors;
+  });
+}
+
 function toCertificateType(row: CertificateTypeRow): CertificateType {
-  return {
-    orgSpecificCertificateTypeId: row.id,
-    ...row.definition,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  const d = row.definition;
+  const id = row.id;
+  const at = { createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  // Narrowed per kind so each gets its own copaymentRules shape; null when the type has none.
+  return d.kind === 'national'
+    ? { orgSpecificCertificateTypeId: id, ...d, copaymentRules: d.copaymentRules ?? null, ...at }
+    : { orgSpecificCertificateTypeId: id, ...d, copaymentRules: d.copaymentRules ?? null, ...at };
 }
 
 const notFound = (id: string) => problem('certificate_type_not_found', { detail: `This municipality has no certificate type "${id}"` });

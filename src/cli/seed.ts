@@ -9,7 +9,7 @@ and prints its answer: the credentials issued, the cards and what each is meant
 to show, the registration tasks.
 
 Options:
-  -s, --scenario <name>     pilot-municipalities, edge-cases or load:<count>
+  -s, --scenario <name>     pilot-municipalities, edge-cases, copayment-cases or load:<count>
       --url <url>           the sandbox (default $PMH_SANDBOX_URL, else
                             http://127.0.0.1:3000)
       --admin-token <token> sandbox admin token (default $SANDBOX_ADMIN_TOKEN)
@@ -20,7 +20,7 @@ Examples:
   pmh-sandbox seed --scenario load:100000 --url http://127.0.0.1:3000 --admin-token "$ADMIN"
 `;
 
-const SCENARIO = /^(pilot-municipalities|edge-cases|load:[1-9][0-9]{0,6})$/;
+const SCENARIO = /^(pilot-municipalities|edge-cases|copayment-cases|load:[1-9][0-9]{0,6})$/;
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -36,9 +36,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(usage);
     return 0;
   }
-  if (!values.scenario) throw new UsageError('--scenario is required (pilot-municipalities, edge-cases or load:<count>)');
+  if (!values.scenario) throw new UsageError('--scenario is required (pilot-municipalities, edge-cases, copayment-cases or load:<count>)');
   if (!SCENARIO.test(values.scenario))
-    throw new UsageError(`--scenario must be pilot-municipalities, edge-cases or load:<count>, got ${JSON.stringify(values.scenario)}`);
+    throw new UsageError(`--scenario must be pilot-municipalities, edge-cases, copayment-cases or load:<count>, got ${JSON.stringify(values.scenario)}`);
   const base = baseUrl(values, io.env);
   const token = adminToken(values, io.env);
 

@@ -4,7 +4,14 @@ import { registerClinicRoutes } from '../institutions/index.js';
 import { eligibilityRepository } from './repository.js';
 import { clinicEligibilityRoutes } from './routes.js';
 import { eligibilitySandboxRoutes } from './sandbox-routes.js';
-import { eligibilityService } from './service.js';
+import { eligibilityService, type EligibilityService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The check path; other features read stored checks through it (findCheck waits for their writes). */
+    eligibility: EligibilityService;
+  }
+}
 
 /**
  * オンライン資格確認 of medical subsidies: checks under /clinic/v1, the access log and explanations
@@ -17,6 +24,7 @@ export const eligibilityFeature = fp(
       ledger: app.copayments,
       onWriteError: (err, checkIds) => app.log.error({ err, checkIds }, 'eligibility checks answered but not stored'),
     });
+    app.decorate('eligibility', service);
     // Answers are sent before their access-log write commits: those writes finish before its pool closes.
     app.addHook('onClose', () => service.close());
     // A reset must not be followed by the late write of a check answered before it.

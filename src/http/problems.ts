@@ -112,6 +112,11 @@ export const PROBLEMS = {
   insurer_number_wrong_law_code: { status: 422, title: 'A 公費負担者番号 has another 法別番号', meaning: 'a 公費負担者番号 of another program' },
   insurer_number_invalid: { status: 422, title: 'A 公費負担者番号 has a wrong check digit', meaning: 'a 公費負担者番号 fails its check digit' },
   duplicate_code: { status: 422, title: 'A code is defined twice', meaning: 'a code of the type is defined twice' },
+  invalid_copayment_rules: {
+    status: 422,
+    title: 'The charging rules contradict themselves or the type',
+    meaning: 'a copaymentRules row has ageMin above ageMax or names a 所得区分 the type does not define',
+  },
 
   // Registrations.
   not_an_array: { status: 400, title: 'The body must be a JSON array of records', meaning: 'a JSON upload that is not an array' },
@@ -155,6 +160,20 @@ export const PROBLEMS = {
   unknown_certificate_serial: { status: 422, title: 'No card has this 電子証明書 serial number', meaning: 'no card has this serial number' },
   certificate_expired: { status: 422, title: 'The card’s 電子証明書 has expired', meaning: 'the card’s certificate has expired' },
   certificate_revoked: { status: 422, title: 'The card’s 電子証明書 has been revoked (失効)', meaning: 'the card’s certificate has been revoked' },
+
+  // Simulated cards and their PIN (マイナポータル).
+  card_not_found: { status: 404, title: 'No simulated card has this serial number', meaning: 'no card has this 電子証明書 serial number' },
+  pin_incorrect: {
+    status: 401,
+    title: 'The PIN is wrong',
+    meaning: 'the card’s PIN (暗証番号) is not the one given; detail and errors[0] say how many tries are left before the card locks',
+  },
+  card_locked: {
+    status: 423,
+    title: 'The card’s 利用者証明用電子証明書 is locked',
+    meaning: '3 wrong PINs in a row locked it (the try that locks it included); a PIN reset unlocks it',
+  },
+
   eligibility_check_not_found: { status: 404, title: 'No eligibility check has this checkId', meaning: 'no check (of this institution) has this checkId' },
 
   // 上限額管理 (provisional).

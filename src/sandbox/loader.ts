@@ -3,9 +3,14 @@ import type { CardsService } from '../cards/service.js';
 import type { Card } from '../cards/schemas.js';
 import type { CertificateTypeDefinition } from '../certificate-types/schemas.js';
 import type { CertificateTypesService } from '../certificate-types/service.js';
+import type { CopaymentsService } from '../copayments/service.js';
+import type { CopaymentLine, CopaymentLineInput, CopaymentRecord } from '../copayments/schemas.js';
 import type { CredentialsService } from '../credentials/service.js';
 import type { MedicalInstitutionKind } from '../domain/numbers.js';
 import type { PmhRecord } from '../domain/pmh-record/index.js';
+import type { EligibilityService } from '../eligibility/service.js';
+import type { EligibilityCheck } from '../eligibility/schemas.js';
+import { ProblemError } from '../http/problem.js';
 import type { InstitutionsService } from '../institutions/service.js';
 import type { RegistrationsService, TaskView } from '../registrations/service.js';
 
@@ -13,7 +18,8 @@ import type { RegistrationsService, TaskView } from '../registrations/service.js
  * Puts data into the sandbox the way integrators would, through the same services their API calls
  * reach: certificate types through the 制度マスタ rules, records through the registration task
  * pipeline (validateRecord, per-record results), institutions and cards through their services.
- * Used by the well-known test cards and by the scenarios.
+ * Used by the well-known test cards and by the scenarios; the copayment scenario's earlier visits go through the
+ * eligibility check and the 上限額管理 ledger exactly as POST /clinic/v1/eligibility-checks and copayment-records.
  */
 export function sandboxLoader(deps: {
   credentials: CredentialsService;
@@ -21,6 +27,8 @@ export function sandboxLoader(deps: {
   registrations: RegistrationsService;
   institutions: InstitutionsService;
   cards: CardsService;
+  eligibility: EligibilityService;
+  copayments: CopaymentsService;
 }) {
   async function municipality(code: string) {
     const lg = await deps.credentials.findMunicipality(code);
@@ -83,6 +91,32 @@ export function sandboxLoader(deps: {
 
     /** A card with a random serial (POST /sandbox/v1/cards). */
     createCard: (body: Parameters<CardsService['createCard']>[0]): Promise<Card> => deps.cards.createCard(body),
+
+    /** POST /clinic/v1/eligibility-checks by `institutionCode`, with consent: the answer (subsidyRefs, copaymentLimit). */
+    async check(institutionCode: string, certificateSerialNumber: string, serviceDate: string): Promise<EligibilityCheck> {
+      const json = await deps.eligibility.check({ code: institutionCode }, { certificateSerialNumber, serviceDate, consent: { medicalSubsidy: true } });
+      return JSON.parse(json) as EligibilityCheck;
+    },
+
+    /**
+     * The line `visitId` of `institutionCode` as given: POST /clinic/v1/copayment-records, or PUT …/{visitId} when
+     * the line exists with another body or was cancelled (the same body again changes nothing).
+     */
+    async putCopaymentLine(institutionCode: string, body: CopaymentLineInput & { subsidyRef: string; visitId: string }): Promise<CopaymentRecord> {
+      try {
+        return (await deps.copayments.record(institutionCode, body)).record;
+      } catch (err) {
+        if (!(err instanceof ProblemError && err.code === 'copayment_record_conflict')) throw err;
+        const { visitId, ...correction } = body;
+        return (await deps.copayments.correct(institutionCode, visitId, correction)).record;
+      }
+    },
+
+    /** Every institution's current lines of a subsidyRef in a month. */
+    copaymentLines: (subsidyRef: string, yearMonth: string): Promise<CopaymentLine[]> => deps.copayments.monthLines(subsidyRef, yearMonth),
+
+    /** DELETE /clinic/v1/copayment-records/{visitId} by the institution that recorded the line. */
+    cancelCopaymentLine: (institutionCode: string, visitId: string, subsidyRef: string) => deps.copayments.cancel(institutionCode, visitId, subsidyRef),
   };
 }
 

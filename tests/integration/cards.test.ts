@@ -80,3 +80,38 @@ describe('POST /sandbox/v1/cards for a registered person, without the 個人番�
     expect(badMunicipality.json().errors).toEqual([expect.objectContaining({ field: 'municipality' })]);
   });
 });
+
+describe('the card’s PIN (利用者証明用電子証明書)', () => {
+  const reset = (serial: string, payload: object) =>
+    t.app.inject({ method: 'POST', url: `/sandbox/v1/cards/${serial}/pin-reset`, headers: adminHeaders, payload });
+  const RESET = '/sandbox/v1/cards/{certificateSerialNumber}/pin-reset';
+
+  it('is settable when the card is issued, never returned, and must be 4 digits', async () => {
+    const res = await post({ myNumber: myNumber(301), pin: '0420' });
+    expect(res.statusCode, res.body).toBe(201);
+    expectMatchesOpenApi(res, 'POST', '/sandbox/v1/cards');
+    expect(res.json().pinTriesRemaining).toBe(3);
+    expect(res.json()).not.toHaveProperty('pin');
+    expect(res.body).not.toContain('0420');
+    for (const pin of ['123', '12345', '１２３４', 1234]) {
+      const bad = await post({ myNumber: myNumber(301), pin });
+      expect([bad.statusCode, bad.json().code], String(pin)).toEqual([400, 'validation_failed']);
+      expectMatchesOpenApi(bad, 'POST', '/sandbox/v1/cards');
+    }
+  });
+
+  it('a PIN reset answers the tries left (a new PIN optional); 404 card_not_found for an unknown serial', async () => {
+    const card = (await post({ myNumber: myNumber(302) })).json();
+    for (const body of [{}, { pin: '9876' }]) {
+      const res = await reset(card.certificateSerialNumber, body);
+      expect(res.statusCode, res.body).toBe(200);
+      expectMatchesOpenApi(res, 'POST', RESET);
+      expect(res.json()).toEqual({ certificateSerialNumber: card.certificateSerialNumber, pinTriesRemaining: 3 });
+    }
+    const bad = await reset(card.certificateSerialNumber, { pin: 'abcd' });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'validation_failed']);
+    const unknown = await reset('NOSUCHCARD0000000000', {});
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'card_not_found']);
+    expectMatchesOpenApi(unknown, 'POST', RESET);
+  });
+});

@@ -96,6 +96,8 @@ describe('create, replace, read, list, delete', () => {
       // 難病 54 requires 指定医療機関: the catalogue's rule is the default.
       requiresDesignatedInstitutions: true,
       checkDigitValidation: 'strict',
+      // Provisional charging rules: none given, so the law defaults apply.
+      copaymentRules: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -455,6 +457,88 @@ describe('schema errors (400)', () => {
       }
     }
     expect((await call('GET', `${LIST}/BAD`, tokens.tokyo)).statusCode).toBe(404);
+  });
+});
+
+describe('copaymentRules (provisional charging rules)', () => {
+  const ROW = {
+    kind: 'local',
+    label: 'ひとり親 外来',
+    conditions: { settings: ['outpatient', 'dental'] },
+    copay: { kind: 'remaining' },
+    perDayCap: 500,
+    countLimit: { unit: 'day', max: 2, after: 'free' },
+    monthlyCap: { amount: 2500, scope: 'across_institutions', mode: 'window' },
+    grouping: { inpatientOutpatient: 'separate', dental: 'separate' },
+    pharmacy: 'free',
+    food: 'full',
+    rounding: 'round10',
+  };
+
+  it('a national type keeps its overrides; replacing it without them answers null again', async () => {
+    const rules = { share: 0.1, monthlyCap: 5000, food: 'half', rounding: 'floor10' };
+    const res = await put(tokens.tokyo!, 'RULES54', { ...NANBYO, copaymentRules: rules });
+    expect(res.statusCode, res.body).toBe(201);
+    expectMatchesOpenApi(res, 'PUT', ONE);
+    expect(res.json().copaymentRules).toEqual(rules);
+    const read = await call('GET', `${LIST}/RULES54`, tokens.tokyo);
+    expectMatchesOpenApi(read, 'GET', ONE);
+    expect(read.json().copaymentRules).toEqual(rules);
+    const list = await call('GET', `${LIST}?limit=100`, tokens.tokyo);
+    expectMatchesOpenApi(list, 'GET', LIST);
+    expect(list.json().items.find((i: { orgSpecificCertificateTypeId: string }) => i.orgSpecificCertificateTypeId === 'RULES54').copaymentRules).toEqual(rules);
+
+    const replaced = await put(tokens.tokyo!, 'RULES54', NANBYO);
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json().copaymentRules).toBeNull();
+    expect((await call('GET', `${LIST}/RULES54`, tokens.tokyo)).json().copaymentRules).toBeNull();
+  });
+
+  it('a local type keeps its rule rows in order', async () => {
+    const rows = [ROW, { ...ROW, label: 'ひとり親 入院', conditions: { settings: ['inpatient'] }, countLimit: undefined, food: 'half' }].map(
+      (r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>,
+    );
+    const res = await put(tokens.hachioji!, 'HITORI', { ...NYUYOJI, localCategory: 'single_parent', copaymentRules: { rows } });
+    expect(res.statusCode, res.body).toBe(201);
+    expectMatchesOpenApi(res, 'PUT', ONE);
+    expect(res.json().copaymentRules).toEqual({ rows });
+    expect((await call('GET', `${LIST}/HITORI`, tokens.hachioji)).json().copaymentRules).toEqual({ rows });
+  });
+
+  it.each<[string, Record<string, unknown>, unknown, string]>([
+    ['rows on a national type', NANBYO, { rows: [ROW] }, 'copaymentRules'],
+    ['national overrides on a local type', NYUYOJI, { share: 0.1 }, 'copaymentRules'],
+    ['a share above 1', NANBYO, { share: 1.5 }, 'copaymentRules.share'],
+    ['an unknown override (typo)', NANBYO, { cap: 5000 }, 'copaymentRules'],
+    ['no rows', NYUYOJI, { rows: [] }, 'copaymentRules.rows'],
+    ['a fixed copay without its amount', NYUYOJI, { rows: [{ ...ROW, copay: { kind: 'fixed' } }] }, 'copaymentRules.rows.0.copay.amountPerVisit'],
+    ['a negative day cap', NYUYOJI, { rows: [{ ...ROW, perDayCap: -1 }] }, 'copaymentRules.rows.0.perDayCap'],
+    ['an unknown setting', NYUYOJI, { rows: [{ ...ROW, conditions: { settings: ['ward'] } }] }, 'copaymentRules.rows.0.conditions.settings.0'],
+  ])('rejects %s (400, the failing field named)', async (_what, type, copaymentRules, field) => {
+    const res = await put(type === NANBYO ? tokens.tokyo! : tokens.hachioji!, 'BADRULES', { ...type, copaymentRules });
+    expect(res.statusCode, res.body).toBe(400);
+    expectMatchesOpenApi(res, 'PUT', ONE);
+    const problem = res.json();
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('invalid_copayment_rules (422): an age band that never matches, a 所得区分 the type does not define', async () => {
+    const rows = [
+      { ...ROW, conditions: { ageMin: 10, ageMax: 5 } },
+      { ...ROW, conditions: { incomeSegments: ['NOPE'] } },
+    ];
+    const res = await put(tokens.hachioji!, 'BADRULES', { ...NYUYOJI, copaymentRules: { rows } });
+    expect(res.statusCode, res.body).toBe(422);
+    expectMatchesOpenApi(res, 'PUT', ONE);
+    expect(res.json()).toMatchObject({
+      code: 'invalid_copayment_rules',
+      errors: [
+        { field: 'copaymentRules.rows.0.conditions.ageMax', code: 'invalid_copayment_rules' },
+        { field: 'copaymentRules.rows.1.conditions.incomeSegments.0', code: 'invalid_copayment_rules' },
+      ],
+    });
+    expect((await call('GET', `${LIST}/BADRULES`, tokens.hachioji)).statusCode).toBe(404);
   });
 });
 

@@ -27,6 +27,11 @@ function keysOf(rules: NationalRules | LocalRuleRow, lv: LedgerVisit): Omit<Ledg
   return { month, institutionMonth: month, day: `${month}|${lv.serviceDate}`, visit: `${month}|${lv.visitId}`, countScope: month, countKey: lv.serviceDate };
 }
 
+/** One visit's amount under one subsidy as a ledger entry (e.g. a line a persistent ledger recorded). */
+export function ledgerEntry(ref: string, rules: NationalRules | LocalRuleRow, lv: LedgerVisit, amount: number): LedgerEntry {
+  return { ref, ...keysOf(rules, lv), amount };
+}
+
 /** The month-to-date amounts of one subsidy for one visit. */
 export function monthToDate(ledger: MonthLedger, ref: string, rules: NationalRules | LocalRuleRow, lv: LedgerVisit): MonthToDate {
   const k = keysOf(rules, lv);

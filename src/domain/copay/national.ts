@@ -45,12 +45,13 @@ export const DEFAULT_ROUNDING: Rounding = 'round10';
 /**
  * The rules of a national program: law defaults, then the type's overrides; the monthly cap from the record's
  * maxCopaymentAmount.monthly, else the type's 所得区分 cap, else the override, else none.
- * Returns null for a law code without defaults (the caller must then give every rule itself).
+ * A law code without defaults gets rules only when the overrides give `share` (food then defaults to full); else null.
  */
 export function nationalRules(inputs: NationalRuleInputs): NationalRules | null {
-  if (!isNationalLawCode(inputs.lawCode)) return null;
-  const law = LAW_DEFAULTS[inputs.lawCode];
+  const law: LawDefaults | undefined = isNationalLawCode(inputs.lawCode) ? LAW_DEFAULTS[inputs.lawCode] : undefined;
   const o = inputs.overrides ?? {};
+  const share = o.share ?? law?.share;
+  if (share === undefined) return null;
   const recordCap = inputs.maxCopaymentAmount?.monthly;
   const segment = inputs.incomeSegment == null ? undefined : inputs.incomeSegments?.find((s) => s.code === inputs.incomeSegment);
   let monthlyCap: number | null = null;
@@ -68,10 +69,10 @@ export function nationalRules(inputs: NationalRuleInputs): NationalRules | null 
   return {
     kind: 'national',
     lawCode: inputs.lawCode,
-    share: o.share ?? law.share,
+    share,
     monthlyCap,
     monthlyCapSource,
-    food: o.food ?? law.food,
+    food: o.food ?? law?.food ?? 'full',
     rounding: o.rounding ?? DEFAULT_ROUNDING,
     requiresDesignatedInstitution: o.requiresDesignatedInstitution ?? true,
   };

@@ -31,6 +31,8 @@ export const scenariosFeature = fp(
       registrations: app.registrations,
       institutions: app.institutions,
       cards: app.cards,
+      eligibility: app.eligibility,
+      copayments: app.copayments,
     });
     let testCardsSeeded = false;
     app.decorate('seedTestCards', async () => {
@@ -44,5 +46,8 @@ export const scenariosFeature = fp(
     const service = scenariosService({ loader, now: () => app.clock.now(), maxRecordsPerTask: app.config.MAX_RECORDS_PER_TASK });
     await registerSandboxRoutes(app, (sandbox) => sandbox.register(sandboxScenarioRoutes, { service }));
   },
-  { name: 'scenarios', dependencies: ['sandbox-tooling', 'credentials', 'certificate-types', 'registrations', 'institutions', 'cards'] },
+  {
+    name: 'scenarios',
+    dependencies: ['sandbox-tooling', 'credentials', 'certificate-types', 'registrations', 'institutions', 'cards', 'eligibility', 'copayments'],
+  },
 );

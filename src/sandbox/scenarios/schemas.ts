@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-export const SCENARIO_NAMES = ['pilot-municipalities', 'edge-cases', 'load:<count>'] as const;
+export const SCENARIO_NAMES = ['pilot-municipalities', 'edge-cases', 'copayment-cases', 'load:<count>'] as const;
 
 export const scenarioParamsSchema = z.object({
   name: z
     .string()
-    .regex(/^(pilot-municipalities|edge-cases|load:[1-9][0-9]{0,6})$/, 'must be pilot-municipalities, edge-cases or load:<count> (count 1–9999999)')
-    .describe('pilot-municipalities, edge-cases or load:<count>')
+    .regex(
+      /^(pilot-municipalities|edge-cases|copayment-cases|load:[1-9][0-9]{0,6})$/,
+      'must be pilot-municipalities, edge-cases, copayment-cases or load:<count> (count 1–9999999)',
+    )
+    .describe('pilot-municipalities, edge-cases, copayment-cases or load:<count>')
     .meta({ example: 'edge-cases' }),
 });
 
@@ -20,14 +23,21 @@ export const scenarioResultSchema = z
   .object({
     scenario: z.string(),
     municipalities: z.array(credentialSchema.extend({ certificateTypes: z.array(z.string()).describe('orgSpecificCertificateTypeIds defined') })),
-    institutions: z.array(credentialSchema),
+    institutions: z.array(
+      credentialSchema.extend({ kind: z.enum(['medical', 'dental', 'pharmacy', 'visiting_nursing']).describe('医療機関 kind (pharmacy: 薬局)') }),
+    ),
     cards: z.array(
       z.object({
         certificateSerialNumber: z.string(),
         case: z.string().describe('Short name of the case'),
         shows: z.string().describe('What the card is meant to show'),
         consent: z.boolean().describe('consent.medicalSubsidy to send for the expected answer'),
-        expected: z.string().describe('The answer of POST /clinic/v1/eligibility-checks with the scenario’s institution token, today by the sandbox clock'),
+        expected: z
+          .string()
+          .describe(
+            'The answer of POST /clinic/v1/eligibility-checks with the scenario’s institution token, today by the sandbox clock; for copayment-cases, ' +
+              'what POST /clinic/v1/copayment-quotes and copayment-records give at which institution (yen amounts, accumulatedAfter, capReached)',
+          ),
       }),
     ),
     tasks: z.array(z.object({ municipalityCode: z.string(), taskId: z.uuid(), status: z.string(), receivedCount: z.int() })),
@@ -38,7 +48,7 @@ export const scenarioResultSchema = z
     example: {
       scenario: 'edge-cases',
       municipalities: [{ code: '130001', name: '東京都', token: 'pmh_mun_3q2p…', certificateTypes: ['SCNNANBYO54'] }],
-      institutions: [{ code: '1319991019', name: 'エッジケース試験医院', token: 'pmh_ins_x9…' }],
+      institutions: [{ code: '1319991019', name: 'エッジケース試験医院', kind: 'medical', token: 'pmh_ins_x9…' }],
       cards: [
         {
           certificateSerialNumber: '3F9A0C1D7E2B5A4C8D10',

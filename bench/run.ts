@@ -4,6 +4,7 @@
  * bench/results/<name>-<timestamp>.json. Exit code 1 if any benchmark failed.
  */
 import { catalogueBenchmark } from './catalogue.js';
+import { copaymentBenchmark } from './copayment.js';
 import { eligibilityBenchmark } from './eligibility.js';
 import { hardeningBenchmark } from './hardening.js';
 import { ingestBenchmark } from './ingest.js';
@@ -12,7 +13,7 @@ import { formatReport, writeReport } from './lib/report.js';
 import type { Benchmark } from './lib/types.js';
 
 /** Every benchmark, in run order. Add new ones here. */
-const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark, resetBenchmark, hardeningBenchmark];
+const benchmarks: Benchmark[] = [catalogueBenchmark, ingestBenchmark, eligibilityBenchmark, resetBenchmark, hardeningBenchmark, copaymentBenchmark];
 
 function select(names: string[]): Benchmark[] {
   if (names.length === 0) return benchmarks;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CpuPhase } from './cpu.js';
-import type { BenchmarkReport, HardeningReport, IngestReport, ResetReport } from './types.js';
+import type { AnyReport, BenchmarkReport, CopaymentReport, HardeningReport, IngestReport, ResetReport } from './types.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -145,7 +145,31 @@ function formatHardeningReport(r: HardeningReport): string {
   ].join('\n');
 }
 
-export function formatReport(report: BenchmarkReport | IngestReport | ResetReport | HardeningReport): string {
+function formatCopaymentReport(r: CopaymentReport): string {
+  const e = r.environment;
+  const rows = [
+    ...Object.entries(r.checksAlone.calls).map(([name, c]) => ['check alone', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
+    ...Object.entries(r.visits.calls).map(([name, c]) => ['visit', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
+  ];
+  return [
+    `== ${r.benchmark} — ${r.startedAt}`,
+    `   ${fmt(r.settings.records, 0)} rows, ${r.settings.cards} cards; ${r.settings.connections} connections, ${r.settings.durationSeconds} s per phase after a ${r.settings.warmupSeconds} s warm-up; closed-loop node:http client`,
+    `   Node ${e.node} on ${e.platform}/${e.arch}, ${e.cpus} × ${e.cpuModel}`,
+    '',
+    table(['phase', 'call', 'calls/s', 'p50 ms', 'p99 ms'], rows, ['left', 'left', 'right', 'right', 'right']),
+    '',
+    `   checks alone ${fmt(r.checksAlone.iterationsPerSec, 0)}/s; visits ${fmt(r.visits.iterationsPerSec, 0)}/s = ${fmt(r.ratio, 2)}× the check's rate`,
+    '',
+    table(
+      ['goal', 'wanted', 'actual', 'met'],
+      r.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'yes' : 'NO']),
+      ['left', 'left', 'right', 'left'],
+    ),
+  ].join('\n');
+}
+
+export function formatReport(report: AnyReport): string {
+  if ('kind' in report && report.kind === 'copayment') return formatCopaymentReport(report);
   if ('kind' in report && report.kind === 'hardening') return formatHardeningReport(report);
   if ('kind' in report && report.kind === 'ingest') return formatIngestReport(report);
   if ('kind' in report && report.kind === 'reset') return formatResetReport(report);
@@ -205,7 +229,7 @@ function formatThroughputReport(report: BenchmarkReport): string {
 }
 
 /** Writes bench/results/<name>-<timestamp>.json (ISO 8601, ':' as '-' so the name is valid everywhere). */
-export async function writeReport(report: BenchmarkReport | IngestReport | ResetReport | HardeningReport): Promise<string> {
+export async function writeReport(report: AnyReport): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.replace(/:/g, '-');
   const file = path.join(RESULTS_DIR, `${report.benchmark}-${stamp}.json`);

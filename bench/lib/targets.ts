@@ -112,7 +112,7 @@ export function relativeTo(target: TargetResult, reference: TargetResult): { rat
 /** A goal "actual ≤ / ≥ / < wanted", formatted with `digits` decimals and `unit`. */
 export function goal(name: string, actual: number, op: '≤' | '≥' | '<', wanted: number, unit = '', digits = 2): Goal {
   const met = op === '≤' ? actual <= wanted : op === '≥' ? actual >= wanted : actual < wanted;
-  return { name, target: `${op} ${wanted}${unit}`, actual: `${actual.toFixed(digits)}${unit}`, met };
+  return { name, target: `${op} ${+wanted.toFixed(digits)}${unit}`, actual: `${actual.toFixed(digits)}${unit}`, met };
 }
 
 export function environment(): BenchmarkReport['environment'] {

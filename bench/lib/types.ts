@@ -1,3 +1,4 @@
+import type { SequenceLoadResult } from './sequence-load.js';
 import type { CpuPhase } from './cpu.js';
 import type { Measurement } from './measure.js';
 
@@ -159,8 +160,25 @@ export interface HardeningReport {
   targets: { name: string; target: string; actual: string; met: boolean }[];
 }
 
+/** Clinic visits with 上限額管理 (check + quote + record) against the check alone, same client, same run. */
+export interface CopaymentReport {
+  benchmark: string;
+  kind: 'copayment';
+  startedAt: string;
+  finishedAt: string;
+  environment: BenchmarkReport['environment'];
+  settings: { records: number; cards: number; connections: number; durationSeconds: number; warmupSeconds: number };
+  checksAlone: SequenceLoadResult;
+  visits: SequenceLoadResult;
+  /** visits/s ÷ checks/s */
+  ratio: number;
+  goals: Goal[];
+}
+
+export type AnyReport = BenchmarkReport | IngestReport | ResetReport | HardeningReport | CopaymentReport;
+
 export interface Benchmark {
   /** Selects the benchmark on the command line; also the results file prefix. */
   name: string;
-  run(): Promise<BenchmarkReport | IngestReport | ResetReport | HardeningReport>;
+  run(): Promise<AnyReport>;
 }

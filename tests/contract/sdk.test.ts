@@ -28,6 +28,9 @@ interface FlowResult {
   declinedSubsidies: unknown[];
   patient: { name: string };
   unknownCard: { status: number; code?: string };
+  quote: { patientPays: number; insurancePays: number; steps: string[] };
+  line: { accumulatedAfter: number; capReached: boolean };
+  lineCount: number;
 }
 const ADMIN_TOKEN = 'sdk-contract-test-admin-token';
 let t: TestApp;
@@ -51,7 +54,7 @@ describe('a client generated from openapi/openapi.json', () => {
     expect('stdout' in result ? result.stdout : '').toBe('');
   }, 120_000);
 
-  it('runs municipal upload → clinic check against the server, every response as the document declares', async () => {
+  it('runs municipal upload → clinic check → quote → record against the server, every response as the document declares', async () => {
     // Imported by a computed specifier so that `tsc -p .` does not follow it into the generated types;
     // the first test type-checks it against them.
     const flowModule = '../sdk/flow.js';
@@ -71,7 +74,13 @@ describe('a client generated from openapi/openapi.json', () => {
     expect(out.unknownCard.status).toBeLessThan(500);
     expect(out.unknownCard.code).toEqual(expect.any(String));
 
-    expect(out.observed.length).toBeGreaterThanOrEqual(12);
+    // 総額 20,000: insurance 14,000, 難病 2割 = 4,000 under the 10,000 cap.
+    expect(out.quote).toMatchObject({ patientPays: 4000, insurancePays: 14000 });
+    expect(out.quote.steps).toContain('national');
+    expect(out.line).toEqual({ accumulatedAfter: 4000, capReached: false });
+    expect(out.lineCount).toBe(1);
+
+    expect(out.observed.length).toBeGreaterThanOrEqual(15);
     for (const r of out.observed) {
       expectMatchesOpenApi({ statusCode: r.status, headers: { 'content-type': r.contentType }, body: r.body }, r.method, r.path);
       expect(r.body, `${r.method} ${r.path}`).not.toContain(patient);

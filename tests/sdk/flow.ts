@@ -122,8 +122,24 @@ export async function runFlow(opts: FlowOptions) {
     body: { certificateSerialNumber: 'FFFFFFFFFFFFFFFFFFFF', serviceDate: '2026-11-23', consent: { medicalSubsidy: true } },
   });
 
+  // 3. 上限額管理 (provisional): a quote of the window charge, the record of what was charged, the month's lines.
+  const subsidyRef = check.data.medicalSubsidies[0]?.subsidyRef;
+  if (!subsidyRef) fail('subsidyRef', check.data.medicalSubsidies);
+  const visit = { serviceDate: '2026-11-23', setting: 'outpatient', totalMedicalCost: 20000 } as const;
+  const quote = await clinic.POST('/clinic/v1/copayment-quotes', { body: { checkId: check.data.checkId, insuranceShare: 0.3, ...visit } });
+  if (!quote.data) fail('quote', quote.error);
+  const line = await clinic.POST('/clinic/v1/copayment-records', {
+    body: { subsidyRef, visitId: 'SDK-1', copaymentCharged: quote.data.patientPays, ...visit },
+  });
+  if (!line.data) fail('copayment record', line.error);
+  const lines = await clinic.GET('/clinic/v1/copayment-records', { params: { query: { subsidyRef, yearMonth: '2026-11' } } });
+  if (!lines.data) fail('copayment records', lines.error);
+
   return {
     observed,
+    quote: { patientPays: quote.data.patientPays, insurancePays: quote.data.insurancePays, steps: quote.data.trace.map((s) => s.step) },
+    line: { accumulatedAfter: line.data.accumulatedAfter, capReached: line.data.capReached },
+    lineCount: lines.data.items.length,
     task: status.data,
     rejected: results.data.items,
     recipients: recipients.data.items,

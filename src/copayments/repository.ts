@@ -140,6 +140,62 @@ const READ_FOR_CHECK_SQL = `
     LEFT JOIN copayment_month_total t ON t.subsidy_ref = s.ref AND t.year_month = i.year_month
     LEFT JOIN certificate_type ct ON ct.municipality_code = i.municipality_code AND ct.id = i.certificate_type_id`;
 
+/**
+ * The ledger's part of the eligibility lookup (src/eligibility/repository.ts CARD_LOOKUP_SQL), so that a check reads its
+ * subsidyRefs and month totals in the lookup's one statement: columns and joins over the lookup's aliases `s` (input,
+ * with institution_code and year_month), `c` (simulated_card), `r` (recipient_certificate) and `ct` (certificate_type).
+ * Rows whose certificate has no ref yet, or whose institution no receipt, go through FOR_CHECK_SQL (forCheck).
+ */
+export const CHECK_LOOKUP_LEDGER = {
+  columns: `l.ref AS ledger_ref, l.received AS ledger_received, l.accumulated AS ledger_accumulated,
+         l.total_medical_cost AS ledger_total_medical_cost, l.line_count AS ledger_line_count, l.cap_reached_on AS ledger_cap_reached_on,
+         l.cap_reached_at AS ledger_cap_reached_at, l.cap_reached_by AS ledger_cap_reached_by,
+         ct.definition->'incomeSegments' AS ledger_income_segments`,
+  joins: `LEFT JOIN LATERAL (
+      SELECT sr.ref, EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = sr.ref AND x.institution_code = s.institution_code) AS received,
+             t.accumulated, t.total_medical_cost, t.line_count, t.cap_reached_on::text AS cap_reached_on,
+             to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by
+        FROM subsidy_ref sr
+        LEFT JOIN copayment_month_total t ON t.subsidy_ref = sr.ref AND t.year_month = s.year_month
+       WHERE sr.municipality_code = r.municipality_code AND sr.certificate_type_id = r.certificate_type_id
+         AND sr.my_number = c.my_number AND sr.certification_sub_key = r.certification_sub_key
+       OFFSET 0
+    ) AS l ON true`,
+} as const;
+
+/** The CHECK_LOOKUP_LEDGER columns of one lookup row. */
+export interface CheckLookupLedgerRow {
+  ledger_ref: string | null;
+  ledger_received: boolean | null;
+  ledger_accumulated: number | null;
+  ledger_total_medical_cost: number | null;
+  ledger_line_count: number | null;
+  ledger_cap_reached_on: string | null;
+  ledger_cap_reached_at: string | null;
+  ledger_cap_reached_by: string | null;
+  ledger_income_segments: CheckLedgerRow['incomeSegments'] | null;
+}
+
+/** What the lookup read of the ledger, when it is all a check needs (ref and receipt exist); else null. */
+export function checkLedgerFromLookup(r: CheckLookupLedgerRow): CheckLedgerRow | null {
+  if (r.ledger_ref === null || r.ledger_received !== true) return null;
+  return {
+    subsidyRef: r.ledger_ref,
+    incomeSegments: r.ledger_income_segments ?? [],
+    month:
+      r.ledger_accumulated === null
+        ? EMPTY_MONTH
+        : {
+            accumulated: r.ledger_accumulated,
+            totalMedicalCost: r.ledger_total_medical_cost ?? 0,
+            lineCount: r.ledger_line_count ?? 0,
+            capReachedOn: r.ledger_cap_reached_on,
+            capReachedAt: r.ledger_cap_reached_at,
+            capReachedBy: r.ledger_cap_reached_by,
+          },
+  };
+}
+
 interface ForCheckRow {
   n: number;
   ref: string | null;

@@ -14,7 +14,7 @@ import { designatedHere } from '../domain/eligibility.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { problem } from '../http/problem.js';
-import type { CheckSubsidyKey, CopaymentsRepository, LineRow, SubsidyOnDate, VisitKey } from './repository.js';
+import type { CheckLedgerRow, CheckSubsidyKey, CopaymentsRepository, LineRow, SubsidyOnDate, VisitKey } from './repository.js';
 import type { CopaymentLedgerMonth, CopaymentLine, CopaymentLineInput, CopaymentRecord, CopaymentRecordVersion } from './schemas.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -33,6 +33,8 @@ export interface CheckSubsidy extends CheckSubsidyKey {
   lawCode: string | null;
   incomeSegment: string | null;
   maxCopaymentAmount: MaxCopaymentAmount | null;
+  /** What the check's lookup already read (CHECK_LOOKUP_LEDGER), when ref and receipt exist: nothing more is asked. */
+  known: CheckLedgerRow | null;
 }
 
 /** What the eligibility answer gains per subsidy. */
@@ -215,7 +217,10 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
      */
     async forCheck(subsidies: CheckSubsidy[], checkedAt: Date): Promise<CheckLedger[]> {
       if (subsidies.length === 0) return [];
-      const rows = await repo.forCheck(subsidies, newSubsidyRef, checkedAt);
+      const unknown = subsidies.filter((s) => s.known === null);
+      const asked = unknown.length > 0 ? await repo.forCheck(unknown, newSubsidyRef, checkedAt) : [];
+      let next = 0;
+      const rows = subsidies.map((s) => s.known ?? asked[next++]!);
       return rows.map((r, i) => {
         const s = subsidies[i]!;
         const cap = ledgerMonthlyCap({

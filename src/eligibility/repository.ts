@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { copyField, copyIn } from '../db/copy.js';
+import { CHECK_LOOKUP_LEDGER, checkLedgerFromLookup, type CheckLedgerRow, type CheckLookupLedgerRow } from '../copayments/repository.js';
 import type { Db } from '../db/prisma.js';
 import type { CertificationDetailItem, MaxCopaymentAmount, Reimbursement } from '../domain/pmh-record/index.js';
 
@@ -31,6 +32,8 @@ export interface RegisteredRecord {
   localCategory: string | null;
   /** Catalogue name of a national program, else the certificate type's name. */
   programName: string;
+  /** The 上限額管理 of this certificate for the lookup's institution and month, when its ref and receipt exist. */
+  ledger: CheckLedgerRow | null;
   /** The registered record without myNumber and basicFiveInfo. */
   record: {
     certificationName?: string;
@@ -43,6 +46,9 @@ export interface RegisteredRecord {
     certificationDetail?: CertificationDetailItem[];
   };
 }
+
+/** What a check looks up: a card, for an institution (its receipts of subsidyRefs) and a service month (the totals). */
+export const lookupKey = (serial: string, institutionCode: string, yearMonth: string) => `${serial}|${institutionCode}|${yearMonth}`;
 
 export interface CheckWrite {
   id: string;
@@ -60,8 +66,8 @@ export interface CheckWrite {
   explanation: string;
 }
 
-interface CardRecordRow {
-  serial: string;
+interface CardRecordRow extends CheckLookupLedgerRow {
+  key: string;
   card_id: string;
   name: string;
   name_kana: string;
@@ -94,17 +100,19 @@ interface CardRecordRow {
  * tests/integration/eligibility-plan.test.ts keeps it so.
  */
 export const CARD_LOOKUP_SQL = `
-  SELECT c.certificate_serial_number AS serial, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
+  SELECT s.serial || '|' || s.institution_code || '|' || s.year_month AS key, c.id AS card_id, c.name, c.name_kana, c.date_of_birth::text AS date_of_birth,
          c.sex, c.status, c.certificate_expires_on::text AS certificate_expires_on,
          r.municipality_code, r.certificate_type_id, r.certification_sub_key, r.history_key,
          r.valid_from::text AS valid_from, r.valid_to::text AS valid_to, r.is_not_disclosed, r.insurer_number, r.recipient_number,
          r.record - '{myNumber,basicFiveInfo}'::text[] AS record,
          ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
-         ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name
-    FROM unnest($1::text[]) AS s(serial)
+         ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name,
+         ${CHECK_LOOKUP_LEDGER.columns}
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS s(serial, institution_code, year_month)
     JOIN LATERAL (SELECT * FROM simulated_card WHERE certificate_serial_number = s.serial LIMIT 1) AS c ON true
     LEFT JOIN LATERAL (SELECT * FROM recipient_certificate WHERE my_number = c.my_number OFFSET 0) AS r ON true
-    LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id`;
+    LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id
+    ${CHECK_LOOKUP_LEDGER.joins}`;
 
 /** A check that could not be stored, and why (PostgreSQL's SQLSTATE and message; no row content). */
 export interface CheckWriteFailure {
@@ -177,17 +185,26 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
 
   type Lookup = Map<string, { card: CardOnFile; records: RegisteredRecord[] }>;
 
-  /** The cards with these serial numbers, each with every registered row of its holder. */
-  async function queryCards(serials: string[]): Promise<Lookup> {
+  /** The cards of these lookup keys (lookupKey), each with every registered row of its holder. */
+  async function queryCards(keys: string[]): Promise<Lookup> {
     const catalogue = await catalogueNames();
+    const serials: string[] = [];
+    const institutions: string[] = [];
+    const months: string[] = [];
+    for (const key of keys) {
+      const [serial, institution, month] = key.split('|');
+      serials.push(serial!);
+      institutions.push(institution!);
+      months.push(month!);
+    }
     const { rows } = await checkPool.query<CardRecordRow>({
       name: 'eligibility_cards_with_records',
       text: CARD_LOOKUP_SQL,
-      values: [serials],
+      values: [serials, institutions, months],
     });
     const out: Lookup = new Map();
     for (const r of rows) {
-      let entry = out.get(r.serial);
+      let entry = out.get(r.key);
       if (!entry) {
         entry = {
           card: {
@@ -201,7 +218,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
           },
           records: [],
         };
-        out.set(r.serial, entry);
+        out.set(r.key, entry);
       }
       if (r.municipality_code === null) continue;
       entry.records.push({
@@ -219,6 +236,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
         lawCode: r.law_code,
         localCategory: r.local_category,
         programName: (r.program_kind === 'national' && r.law_code !== null ? catalogue.programNames.get(r.law_code) : undefined) ?? r.type_name ?? '',
+        ledger: checkLedgerFromLookup(r),
         record: r.record,
       });
     }
@@ -243,8 +261,8 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   // Concurrent lookups share round trips (src/db/batcher.ts); each caller gets the whole map.
   const loadCoalesced = batcher<string[], Lookup>(
     async (lists) => {
-      const serials = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
-      const map = await queryCards(serials);
+      const keys = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
+      const map = await queryCards(keys);
       return lists.map(() => map);
     },
     { maxInFlight: LOOKUPS_IN_FLIGHT },
@@ -328,8 +346,11 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
   };
 
   return {
-    /** The cards with these serial numbers, each with every registered row of its holder. */
-    loadCards: (serials: string[]) => loadCoalesced(serials),
+    /**
+     * The cards of these lookup keys (lookupKey: serial, asking institution, service month), each with every
+     * registered row of its holder and that row's 上限額管理 for the institution and month; the map is keyed alike.
+     */
+    loadCards: (keys: string[]) => loadCoalesced(keys),
 
     /**
      * Stores answered checks; resolves once they are committed. Reads of stored checks in this

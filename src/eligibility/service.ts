@@ -6,7 +6,7 @@ import { certificateState, decideEligibility, designatedHere, parseAdditionalCon
 import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } from '../http/problem.js';
-import { CheckWriteError, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
+import { CheckWriteError, lookupKey, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
   type ClinicCheckPage,
@@ -43,6 +43,7 @@ function ledgerKey(cardId: string, r: RegisteredRecord, institutionCode: string,
     lawCode: r.lawCode,
     incomeSegment: r.record.incomeSegment ?? null,
     maxCopaymentAmount: r.record.maxCopaymentAmount ?? null,
+    known: r.ledger,
   };
 }
 
@@ -131,10 +132,15 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     const today = jstDate(checkedAt);
     // One ISO text for the answers and their stored rows (toISOString is a measurable share of a check).
     const checkedAtIso = checkedAt.toISOString();
-    const serials: string[] = [];
-    for (const r of requests) if ('certificateSerialNumber' in r && !serials.includes(r.certificateSerialNumber)) serials.push(r.certificateSerialNumber);
+    const keys: string[] = [];
+    const keyOf = (r: EligibilityCheckRequest) => lookupKey(r.certificateSerialNumber, asker.code, serviceMonth(r.serviceDate ?? today));
+    for (const r of requests) {
+      if (!('certificateSerialNumber' in r)) continue;
+      const key = keyOf(r);
+      if (!keys.includes(key)) keys.push(key);
+    }
     type Cards = Awaited<ReturnType<EligibilityRepository['loadCards']>>;
-    const cards: Cards = serials.length > 0 ? await repo.loadCards(serials) : (new Map() as Cards);
+    const cards: Cards = keys.length > 0 ? await repo.loadCards(keys) : (new Map() as Cards);
     const writes: CheckWrite[] = [];
     type Decided = {
       req: EligibilityCheckRequest;
@@ -144,7 +150,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     };
     const decided = requests.map((req): ItemOutcome | Decided => {
       if (!('certificateSerialNumber' in req)) return req;
-      const found = cards.get(req.certificateSerialNumber);
+      const found = cards.get(keyOf(req));
       if (!found) return { ok: false, problem: problemBody(CARD_PROBLEMS.unknown, { detail: 'Check the serial number the card reader returned' }) };
       const state = certificateState(found.card, today);
       if (state !== 'valid') return { ok: false, problem: problemBody(CARD_PROBLEMS[state], { detail: 'Ask the patient to renew the card’s 電子証明書' }) };

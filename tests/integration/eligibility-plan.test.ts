@@ -24,8 +24,10 @@ afterAll(async () => {
 
 async function genericPlan(): Promise<string> {
   await client.query('DEALLOCATE ALL');
-  await client.query(`PREPARE lookup(text[]) AS ${CARD_LOOKUP_SQL}`);
-  const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE lookup('{S1,S2,S3}')`);
+  await client.query(`PREPARE lookup(text[], text[], text[]) AS ${CARD_LOOKUP_SQL}`);
+  const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN EXECUTE lookup('{S1,S2,S3}', '{1311234566,1311234566,1311234566}', '{2026-06,2026-06,2026-07}')`,
+  );
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
@@ -41,7 +43,7 @@ describe('the eligibility lookup plan', () => {
     plans.push(await genericPlan());
     for (const plan of plans) {
       expect(plan).toContain('simulated_card_certificate_serial_number_key');
-      expect(plan).not.toMatch(/Seq Scan on (simulated_card|recipient_certificate)/);
+      expect(plan).not.toMatch(/Seq Scan on (simulated_card|recipient_certificate|subsidy_ref|subsidy_ref_receipt|copayment_month_total)/);
     }
   });
 });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { inTransaction } from '../db/pool.js';
-import { EMPTY_MONTH, type MonthTotals } from '../domain/copay/index.js';
+import { EMPTY_MONTH, type MonthTotals, type TypeChargingInputs } from '../domain/copay/index.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 
 /** A subsidy returned by a consented check, as the eligibility answer knows it (no 個人番号: the card's id stands for it). */
@@ -23,6 +23,8 @@ export interface CheckLedgerRow {
   month: MonthTotals;
   /** The certificate type's 所得区分 with their caps */
   incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+  /** The certificate type's copaymentRules (null: the law's defaults) */
+  copaymentRules: TypeChargingInputs['copaymentRules'];
 }
 
 /** What the ledger needs of the certificate behind a subsidyRef on one service date. */
@@ -34,6 +36,7 @@ export interface SubsidyOnDate {
   programKind: 'national' | 'local';
   lawCode: string | null;
   incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+  copaymentRules: TypeChargingInputs['copaymentRules'];
   /** The history row valid on the date (not 不開示), or null */
   record: {
     incomeSegment?: string;
@@ -116,7 +119,7 @@ const FOR_CHECK_SQL = `
   )
   SELECT i.n::int AS n, r.ref, t.accumulated, t.total_medical_cost, t.line_count, t.cap_reached_on::text AS cap_reached_on,
          to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by,
-         ct.definition->'incomeSegments' AS income_segments
+         ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules
     FROM input i
     JOIN refs r USING (n)
     LEFT JOIN copayment_month_total t ON t.subsidy_ref = r.ref AND t.year_month = i.year_month
@@ -130,7 +133,7 @@ const READ_FOR_CHECK_SQL = `
   SELECT i.n::int AS n, s.ref, x.subsidy_ref IS NOT NULL AS received, t.accumulated, t.total_medical_cost, t.line_count,
          t.cap_reached_on::text AS cap_reached_on,
          to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by,
-         ct.definition->'incomeSegments' AS income_segments
+         ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
          AS i(card_id, municipality_code, certificate_type_id, certification_sub_key, institution_code, year_month, n)
     JOIN simulated_card c ON c.id = i.card_id
@@ -150,7 +153,7 @@ export const CHECK_LOOKUP_LEDGER = {
   columns: `l.ref AS ledger_ref, l.received AS ledger_received, l.accumulated AS ledger_accumulated,
          l.total_medical_cost AS ledger_total_medical_cost, l.line_count AS ledger_line_count, l.cap_reached_on AS ledger_cap_reached_on,
          l.cap_reached_at AS ledger_cap_reached_at, l.cap_reached_by AS ledger_cap_reached_by,
-         ct.definition->'incomeSegments' AS ledger_income_segments`,
+         ct.definition->'incomeSegments' AS ledger_income_segments, ct.copayment_rules AS ledger_copayment_rules`,
   joins: `LEFT JOIN LATERAL (
       SELECT sr.ref, EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = sr.ref AND x.institution_code = s.institution_code) AS received,
              t.accumulated, t.total_medical_cost, t.line_count, t.cap_reached_on::text AS cap_reached_on,
@@ -174,6 +177,7 @@ export interface CheckLookupLedgerRow {
   ledger_cap_reached_at: string | null;
   ledger_cap_reached_by: string | null;
   ledger_income_segments: CheckLedgerRow['incomeSegments'] | null;
+  ledger_copayment_rules: TypeChargingInputs['copaymentRules'];
 }
 
 /** What the lookup read of the ledger, when it is all a check needs (ref and receipt exist); else null. */
@@ -182,6 +186,7 @@ export function checkLedgerFromLookup(r: CheckLookupLedgerRow): CheckLedgerRow |
   return {
     subsidyRef: r.ledger_ref,
     incomeSegments: r.ledger_income_segments ?? [],
+    copaymentRules: r.ledger_copayment_rules ?? null,
     month:
       r.ledger_accumulated === null
         ? EMPTY_MONTH
@@ -208,13 +213,14 @@ interface ForCheckRow {
   cap_reached_at: string | null;
   cap_reached_by: string | null;
   income_segments: CheckLedgerRow['incomeSegments'] | null;
+  copayment_rules: TypeChargingInputs['copaymentRules'];
 }
 
 /** The certificate behind a ref, the history row valid on $3 (not 不開示) and whether institution $2 received the ref. */
 const SUBSIDY_ON_DATE_SQL = `
   SELECT s.ref, s.municipality_code,
          EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = s.ref AND x.institution_code = $2) AS received,
-         ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments,
+         ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules,
          r.record - '{myNumber,basicFiveInfo}'::text[] AS record
     FROM subsidy_ref s
     LEFT JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id
@@ -236,6 +242,7 @@ async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: stri
     program_kind: string | null;
     law_code: string | null;
     income_segments: SubsidyOnDate['incomeSegments'] | null;
+    copayment_rules: TypeChargingInputs['copaymentRules'];
     record: SubsidyOnDate['record'];
   }>(SUBSIDY_ON_DATE_SQL, [subsidyRef, institutionCode, serviceDate]);
   const r = rows[0];
@@ -247,6 +254,7 @@ async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: stri
     programKind: r.program_kind === 'national' ? 'national' : 'local',
     lawCode: r.law_code,
     incomeSegments: r.income_segments ?? [],
+    copaymentRules: r.copayment_rules ?? null,
     record: r.record,
   };
 }
@@ -284,6 +292,7 @@ export interface LedgerMonthRow {
   programKind: 'national' | 'local';
   lawCode: string | null;
   incomeSegments: { code: string; name?: string; monthlyCap?: number }[];
+  copaymentRules: TypeChargingInputs['copaymentRules'];
   maxCopaymentAmount: MaxCopaymentAmount | null;
   month: MonthTotals;
 }
@@ -310,6 +319,7 @@ export function copaymentsRepository(pool: pg.Pool) {
   const toLedgerRow = (r: ForCheckRow & { ref: string }): CheckLedgerRow => ({
     subsidyRef: r.ref,
     incomeSegments: r.income_segments ?? [],
+    copaymentRules: r.copayment_rules ?? null,
     month:
       r.accumulated === null
         ? EMPTY_MONTH
@@ -527,11 +537,12 @@ export function copaymentsRepository(pool: pg.Pool) {
         program_kind: string | null;
         law_code: string | null;
         income_segments: LedgerMonthRow['incomeSegments'] | null;
+        copayment_rules: TypeChargingInputs['copaymentRules'];
         month: MonthTotals;
       }>(
         `SELECT s.ref, s.certificate_type_id, r.insurer_number, r.recipient_number, r.record->>'incomeSegment' AS income_segment,
                 r.record->'maxCopaymentAmount' AS max_copayment_amount,
-                ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments,
+                ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules,
                 json_build_object('accumulated', t.accumulated, 'totalMedicalCost', t.total_medical_cost, 'lineCount', t.line_count,
                   'capReachedOn', t.cap_reached_on::text,
                   'capReachedAt', to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'capReachedBy', t.cap_reached_by) AS month
@@ -559,6 +570,7 @@ export function copaymentsRepository(pool: pg.Pool) {
         programKind: r.program_kind === 'national' ? 'national' : 'local',
         lawCode: r.law_code,
         incomeSegments: r.income_segments ?? [],
+        copaymentRules: r.copayment_rules ?? null,
         month: r.month,
       }));
     },

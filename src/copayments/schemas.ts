@@ -21,7 +21,12 @@ export const yearMonthSchema = z
 export const copaymentLimitSchema = z
   .object({
     yearMonth: yearMonthSchema,
-    monthlyCap: z.int().describe('月額自己負担上限額 (yen): the record’s maxCopaymentAmount.monthly, else the certificate type’s incomeSegments[].monthlyCap'),
+    monthlyCap: z
+      .int()
+      .describe(
+        '月額自己負担上限額 (yen): the record’s maxCopaymentAmount.monthly, else the certificate type’s incomeSegments[].monthlyCap, ' +
+          'else its copaymentRules (national: monthlyCap; local: the monthlyCap across institutions, charged at the window, that every rule row gives)',
+      ),
     accumulated: z.int().describe('自己負担累積額 (yen): copaymentCharged of every institution’s current, not cancelled lines of the month'),
     remaining: z.int().describe('monthlyCap − accumulated, never negative'),
     capReached: z.boolean().describe('accumulated ≥ monthlyCap (「上限額に達しました」)'),

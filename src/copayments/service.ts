@@ -56,6 +56,7 @@ const capOf = (s: SubsidyOnDate): number | null =>
         incomeSegment: s.record.incomeSegment,
         incomeSegments: s.incomeSegments,
         maxCopaymentAmount: s.record.maxCopaymentAmount,
+        copaymentRules: s.copaymentRules,
       });
 
 const amounts = (l: { copaymentCharged: number; totalMedicalCost: number; cancelled: boolean }): LineAmounts => ({
@@ -229,6 +230,7 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
           incomeSegment: s.incomeSegment,
           incomeSegments: r.incomeSegments,
           maxCopaymentAmount: s.maxCopaymentAmount,
+          copaymentRules: r.copaymentRules,
         });
         return { subsidyRef: r.subsidyRef, copaymentLimit: copaymentLimitOf(cap, s.yearMonth, r.month) };
       });

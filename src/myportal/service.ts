@@ -55,6 +55,7 @@ export function myPortalService(repo: MyPortalRepository, deps: MyPortalDeps) {
             incomeSegment: r.record.incomeSegment ?? null,
             incomeSegments: t?.incomeSegments ?? [],
             maxCopaymentAmount: r.record.maxCopaymentAmount ?? null,
+            copaymentRules: t?.copaymentRules ?? null,
           });
           const subsidyRef = refOf(r);
           const validToday = r.validFrom <= today && today <= r.validTo;

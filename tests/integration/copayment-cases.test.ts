@@ -107,7 +107,7 @@ function casesOf(d: ReturnType<typeof datesOf>): Record<string, Step[]> {
       { ...step('A', d.prevLast, 'outpatient', 20000, 0, 10000, true), subsidy: { monthToDate: 10000 } },
     ],
     '#9 ひとり親 500 a day, 2 days, then free': [
-      { ...step('A', d.prev(5), 'outpatient', 5000, 500, 500, false), limit: null },
+      { ...step('A', d.prev(5), 'outpatient', 5000, 500, 500, false), limit: { monthlyCap: 2500, accumulated: 0, remaining: 2500 } },
       step('A', d.prev(12), 'outpatient', 5000, 500, 1000, false),
       step('A', d.prev(19), 'outpatient', 5000, 0, 1000, false),
       step('P', d.prev(5), 'pharmacy', 3000, 0, 1000, false),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeLine, copaymentLimitOf, EMPTY_MONTH, ledgerMonthlyCap, type MonthTotals } from '../../src/domain/copay/index.js';
+import { changeLine, copaymentLimitOf, EMPTY_MONTH, ledgerMonthlyCap, type LocalRuleRow, type MonthTotals } from '../../src/domain/copay/index.js';
+import { NAKAMA_ROWS, OSAKA_HITORIOYA, OSAKA_JUDO, OSAKA_KODOMO } from './copay-fixtures.js';
 
 const SEGMENTS = [
   { code: 'IPPAN1', monthlyCap: 10000 },
@@ -29,6 +30,21 @@ describe('ledgerMonthlyCap (docs/copay.md cap precedence)', () => {
     expect(ledgerMonthlyCap({ programKind: 'local', lawCode: null, maxCopaymentAmount: { monthly: 3000 } })).toBe(3000);
     expect(ledgerMonthlyCap({ programKind: 'local', lawCode: null, incomeSegment: 'IPPAN1', incomeSegments: SEGMENTS })).toBe(10000);
     expect(ledgerMonthlyCap({ programKind: 'local', lawCode: null })).toBeNull();
+  });
+
+  it('else the type’s copaymentRules: a national monthlyCap, a local cap across institutions at the window', () => {
+    const local = (...rows: LocalRuleRow[]) => ledgerMonthlyCap({ programKind: 'local', lawCode: null, copaymentRules: { rows } });
+    expect(ledgerMonthlyCap({ programKind: 'national', lawCode: '54', copaymentRules: { monthlyCap: 7000 } })).toBe(7000);
+    expect(
+      ledgerMonthlyCap({ programKind: 'national', lawCode: '54', incomeSegment: 'IPPAN1', incomeSegments: SEGMENTS, copaymentRules: { monthlyCap: 7000 } }),
+    ).toBe(10000);
+    expect(local(OSAKA_HITORIOYA)).toBe(2500);
+    expect(local(OSAKA_JUDO, OSAKA_JUDO)).toBe(3000);
+    expect(ledgerMonthlyCap({ programKind: 'local', lawCode: null, maxCopaymentAmount: { monthly: 1000 }, copaymentRules: { rows: [OSAKA_JUDO] } })).toBe(1000);
+    // No single month's cap before the visit: rows that differ, a refund-mode cap, caps per institution.
+    expect(local(OSAKA_HITORIOYA, OSAKA_JUDO)).toBeNull();
+    expect(local(OSAKA_KODOMO)).toBeNull();
+    expect(local(...NAKAMA_ROWS)).toBeNull();
   });
 });
 

@@ -4,8 +4,10 @@
  * (copay.md §3). The persistent ledger (src/copayments/) keeps, per subsidy and month, the sum of the
  * current versions of its lines; these functions say what that sum allows.
  */
+import type { TypeChargingInputs } from './effective.js';
 import { nationalRules } from './national.js';
 import { remaining } from './rounding.js';
+import type { LocalRuleRow } from './types.js';
 
 /** What the certificate type (制度マスタ) and the registered record say about a monthly cap. */
 export interface LedgerCapInputs {
@@ -18,6 +20,8 @@ export interface LedgerCapInputs {
   incomeSegments?: readonly { code: string; monthlyCap?: number }[] | null;
   /** The record's maxCopaymentAmount (sandbox shape) */
   maxCopaymentAmount?: { monthly?: number } | null;
+  /** The type's copaymentRules (national overrides or local rows), as effectiveCopaymentRules reads them */
+  copaymentRules?: TypeChargingInputs['copaymentRules'];
 }
 
 /**
@@ -26,19 +30,33 @@ export interface LedgerCapInputs {
  * precedence is the calculator's (docs/copay.md "Cap precedence").
  */
 export function ledgerMonthlyCap(i: LedgerCapInputs): number | null {
+  const given = i.copaymentRules ?? null;
   if (i.programKind === 'national' && i.lawCode !== null) {
     const rules = nationalRules({
       lawCode: i.lawCode,
       incomeSegment: i.incomeSegment,
       incomeSegments: i.incomeSegments ?? [],
       maxCopaymentAmount: i.maxCopaymentAmount,
+      overrides: given && !('rows' in given) ? given : {},
     });
     if (rules) return rules.monthlyCap;
   }
   const recordCap = i.maxCopaymentAmount?.monthly;
   if (recordCap !== undefined) return recordCap;
+  if (given && 'rows' in given) return rowsMonthlyCap(given.rows);
   if (i.incomeSegment == null) return null;
   return i.incomeSegments?.find((s) => s.code === i.incomeSegment)?.monthlyCap ?? null;
+}
+
+/**
+ * A local program's monthly cap across institutions, as the ledger can hold one: the amount every rule row gives
+ * (scope across_institutions, charged at the window). Rows that differ (by age, setting) or caps per institution have no single
+ * month's cap to show before a visit: null, and the quote applies the matching row.
+ */
+function rowsMonthlyCap(rows: readonly LocalRuleRow[]): number | null {
+  const caps = new Set(rows.map((r) => (r.monthlyCap?.scope === 'across_institutions' && r.monthlyCap.mode === 'window' ? r.monthlyCap.amount : null)));
+  if (caps.size !== 1) return null;
+  return [...caps][0] ?? null;
 }
 
 /** The month's state of one subsidy as the ledger stores it. */

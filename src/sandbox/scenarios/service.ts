@@ -435,7 +435,7 @@ export function scenariosService(deps: { loader: SandboxLoader; now: () => Date;
         shows: `大阪市 ひとり親 (地単): 500 yen a day, 2 days a month, from the 3rd day 0, 院外調剤 0; last month (${prevYm}) nothing recorded`,
         expected:
           `At ${A}: quote outpatient 総額 5,000 on ${prev(5)}, ${prev(12)}, ${prev(19)} → 500, 500, 0; record each → accumulatedAfter 500, ` +
-          `1,000, 1,000 (no monthly cap on the record: copaymentLimit null). At ${P} on ${prev(5)}: pharmacy 総額 3,000 → 0`,
+          `1,000, 1,000 (copaymentLimit: the rule row's monthlyCap 2,500). At ${P} on ${prev(5)}: pharmacy 総額 3,000 → 0`,
         history: [],
       },
       {

@@ -122,9 +122,29 @@ const FOR_CHECK_SQL = `
     LEFT JOIN copayment_month_total t ON t.subsidy_ref = r.ref AND t.year_month = i.year_month
     LEFT JOIN certificate_type ct ON ct.municipality_code = i.municipality_code AND ct.id = i.certificate_type_id`;
 
+/**
+ * The read-only half of FOR_CHECK_SQL, tried first: once a certificate has its ref and the institution its receipt
+ * (every check but the first of each pair), the check reads and writes nothing else. $1…$6 as there.
+ */
+const READ_FOR_CHECK_SQL = `
+  SELECT i.n::int AS n, s.ref, x.subsidy_ref IS NOT NULL AS received, t.accumulated, t.total_medical_cost, t.line_count,
+         t.cap_reached_on::text AS cap_reached_on,
+         to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by,
+         ct.definition->'incomeSegments' AS income_segments
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+         AS i(card_id, municipality_code, certificate_type_id, certification_sub_key, institution_code, year_month, n)
+    JOIN simulated_card c ON c.id = i.card_id
+    LEFT JOIN subsidy_ref s ON s.municipality_code = i.municipality_code AND s.certificate_type_id = i.certificate_type_id
+                           AND s.my_number = c.my_number AND s.certification_sub_key = i.certification_sub_key
+    LEFT JOIN subsidy_ref_receipt x ON x.subsidy_ref = s.ref AND x.institution_code = i.institution_code
+    LEFT JOIN copayment_month_total t ON t.subsidy_ref = s.ref AND t.year_month = i.year_month
+    LEFT JOIN certificate_type ct ON ct.municipality_code = i.municipality_code AND ct.id = i.certificate_type_id`;
+
 interface ForCheckRow {
   n: number;
-  ref: string;
+  ref: string | null;
+  /** READ_FOR_CHECK_SQL only */
+  received?: boolean;
   accumulated: number | null;
   total_medical_cost: number | null;
   line_count: number | null;
@@ -214,46 +234,55 @@ export interface LedgerMonthRow {
 
 /**
  * Data access of the 上限額管理 ledger (provisional). The check path (forCheck) has its own connections with
- * asynchronous commits, like the eligibility check's (src/eligibility/repository.ts): a receipt written there is
+ * asynchronous commits and generic plans, like the eligibility check's (src/eligibility/repository.ts): a receipt written there is
  * visible at once, and losing one to a crash right after the answer only means the clinic checks again.
  */
 export function copaymentsRepository(pool: pg.Pool) {
-  const checkPool = new pg.Pool({ ...pool.options, max: 2, options: '-c synchronous_commit=off' });
+  // Generic plans, as the check's own lookup (the same index probes for any input; planning cost more than running).
+  const checkPool = new pg.Pool({ ...pool.options, max: 2, options: '-c synchronous_commit=off -c plan_cache_mode=force_generic_plan' });
   checkPool.on('error', () => undefined);
 
+  const keyValues = (items: CheckSubsidyKey[]) => [
+    items.map((i) => i.cardId),
+    items.map((i) => i.municipalityCode),
+    items.map((i) => i.certificateTypeId),
+    items.map((i) => i.certificationSubKey),
+    items.map((i) => i.institutionCode),
+    items.map((i) => i.yearMonth),
+  ];
+
+  const toLedgerRow = (r: ForCheckRow & { ref: string }): CheckLedgerRow => ({
+    subsidyRef: r.ref,
+    incomeSegments: r.income_segments ?? [],
+    month:
+      r.accumulated === null
+        ? EMPTY_MONTH
+        : {
+            accumulated: r.accumulated,
+            totalMedicalCost: r.total_medical_cost ?? 0,
+            lineCount: r.line_count ?? 0,
+            capReachedOn: r.cap_reached_on,
+            capReachedAt: r.cap_reached_at,
+            capReachedBy: r.cap_reached_by,
+          },
+  });
+
+  /** Reads first; only items without a ref or a receipt yet go through the writing statement. */
   async function forCheckOnce(items: CheckSubsidyKey[], candidates: string[], now: Date): Promise<Map<number, CheckLedgerRow>> {
+    const out = new Map<number, CheckLedgerRow>();
+    const read = await checkPool.query<ForCheckRow>({ name: 'copayments_read_for_check', text: READ_FOR_CHECK_SQL, values: keyValues(items) });
+    const missing: number[] = [];
+    for (const r of read.rows) {
+      if (r.ref !== null && r.received) out.set(r.n - 1, toLedgerRow({ ...r, ref: r.ref }));
+      else missing.push(r.n - 1);
+    }
+    if (missing.length === 0) return out;
     const { rows } = await checkPool.query<ForCheckRow>({
       name: 'copayments_for_check',
       text: FOR_CHECK_SQL,
-      values: [
-        items.map((i) => i.cardId),
-        items.map((i) => i.municipalityCode),
-        items.map((i) => i.certificateTypeId),
-        items.map((i) => i.certificationSubKey),
-        items.map((i) => i.institutionCode),
-        items.map((i) => i.yearMonth),
-        candidates,
-        now,
-      ],
+      values: [...keyValues(missing.map((i) => items[i]!)), missing.map((i) => candidates[i]!), now],
     });
-    const out = new Map<number, CheckLedgerRow>();
-    for (const r of rows) {
-      out.set(r.n - 1, {
-        subsidyRef: r.ref,
-        incomeSegments: r.income_segments ?? [],
-        month:
-          r.accumulated === null
-            ? EMPTY_MONTH
-            : {
-                accumulated: r.accumulated,
-                totalMedicalCost: r.total_medical_cost ?? 0,
-                lineCount: r.line_count ?? 0,
-                capReachedOn: r.cap_reached_on,
-                capReachedAt: r.cap_reached_at,
-                capReachedBy: r.cap_reached_by,
-              },
-      });
-    }
+    for (const r of rows) if (r.ref !== null) out.set(missing[r.n - 1]!, toLedgerRow({ ...r, ref: r.ref }));
     return out;
   }
 

@@ -14,7 +14,7 @@ import { designatedHere } from '../domain/eligibility.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { problem } from '../http/problem.js';
-import type { CheckSubsidyKey, CopaymentsRepository, LineRow, SubsidyOnDate, VisitKey, VisitWork } from './repository.js';
+import type { CheckSubsidyKey, CopaymentsRepository, LineRow, SubsidyOnDate, VisitKey } from './repository.js';
 import type { CopaymentLedgerMonth, CopaymentLine, CopaymentLineInput, CopaymentRecord, CopaymentRecordVersion } from './schemas.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -117,9 +117,13 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
       const subsidy = await w.subsidyOn(serviceDate!);
       received(subsidy);
       if (ch.kind !== 'cancel') {
-        if (current && !current.cancelled && sameBody(current, ch.body)) return { created: false, line: current, work: w };
+        if (current && !current.cancelled && sameBody(current, ch.body)) return { created: false, line: current };
         if (ch.kind === 'create' && current) {
-          throw problem('copayment_record_conflict', { detail: 'This visitId was already recorded with a different body: correct it with PUT' });
+          throw problem('copayment_record_conflict', {
+            detail: current.cancelled
+              ? 'This visitId was recorded and cancelled: record it again with PUT'
+              : 'This visitId was already recorded with a different body: correct it with PUT',
+          });
         }
         if (subsidy.record === null) {
           throw problem('subsidy_not_valid_on_service_date', { detail: 'The certificate has no disclosed record valid on serviceDate' });
@@ -127,7 +131,7 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
         if (designatedHere(subsidy.record.designatedMedicalInstitutions, institutionCode) === false) {
           throw problem('institution_not_designated', { detail: 'The record lists 指定医療機関 and this institution is not one of them' });
         }
-      } else if (current!.cancelled) return { created: false, line: current!, work: w };
+      } else if (current!.cancelled) return { created: false, line: current! };
 
       const now = deps.now();
       const after =
@@ -172,7 +176,7 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
         },
         now,
       );
-      return { created: current === null, line, work: w, limit: copaymentLimitOf(cap, after.yearMonth, newMonth) };
+      return { created: current === null, line, limit: copaymentLimitOf(cap, after.yearMonth, newMonth) };
     });
     return { created: result.created, record: await present(key, result.line, 'limit' in result ? result.limit : undefined) };
   }
@@ -373,4 +377,3 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
 }
 
 export type CopaymentsService = ReturnType<typeof copaymentsService>;
-export type { VisitWork };

@@ -152,7 +152,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     // The 上限額管理 of every returned subsidy (consented checks only: nothing is returned otherwise), in one call.
     const returned = decided.flatMap((d) => ('decision' in d ? d.decision.returned.map((r) => ({ d, r })) : []));
     const ledger =
-      returned.length > 0 && deps.ledger
+      returned.length > 0
         ? await deps.ledger.forCheck(
             returned.map(({ d, r }) => ledgerKey(d.found.card.cardId, r, asker.code, d.serviceDate)),
             checkedAt,

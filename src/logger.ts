@@ -3,10 +3,10 @@ import { destination, stdSerializers, type Bindings, type ChildLoggerOptions, ty
 import { maskPersonalText } from './domain/personal-text.js';
 
 /**
- * Paths that may carry personal data (個人番号, 基本5情報) or credentials.
+ * Paths that may carry personal data (個人番号, 基本5情報) or credentials (tokens, a card's PIN).
  * Logs must never contain them, whatever shape a body or error takes.
  */
-const personalKeys = ['myNumber', 'name', 'nameKana', 'address', 'dateOfBirth', 'basicFiveInfo', 'token', 'authorization'];
+const personalKeys = ['myNumber', 'name', 'nameKana', 'address', 'dateOfBirth', 'basicFiveInfo', 'token', 'authorization', 'pin'];
 
 export const redactPaths = [
   'req.headers.authorization',

@@ -50,7 +50,7 @@ export const cardRoutes: FastifyPluginAsyncZod<{ service: CardsService }> = asyn
         summary: 'Unlock a simulated card’s PIN (暗証番号の初期化)',
         description:
           `Sandbox only. Clears the card’s count of wrong PINs, so a card locked by ${PIN_TRIES} wrong PINs in a row takes its PIN ` +
-          'again, and sets a new PIN when `pin` is given (else the card keeps its PIN). For a real card this is done at the ' +
+          'again, and sets a new PIN when `pin` is given (send `{}` to keep its PIN). For a real card this is done at the ' +
           'municipality’s window. The well-known test cards get their PIN back, unlocked, at every start and reset. ' +
           pinResetProblems.text,
         params: cardSerialParamsSchema,

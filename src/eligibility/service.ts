@@ -126,6 +126,8 @@ export interface EligibilityServiceDeps {
 
 export function eligibilityService(repo: EligibilityRepository, deps: EligibilityServiceDeps) {
   const { now } = deps;
+  /** Answers sent but not yet stored, by checkId: findCheck reads them without waiting for their write. */
+  const unstored = new Map<string, { institutionCode: string; result: string }>();
   /** Checks several requests (already validated) for one institution; one write for all that succeed. */
   async function checkMany(asker: Asker, requests: (EligibilityCheckRequest | ItemOutcome)[]) {
     const checkedAt = now();
@@ -203,9 +205,13 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
     // wait for it (read-your-writes), so a check is readable as soon as its answer is out. Measured
     // in bench/eligibility.ts: one database round trip per check instead of two. A process or
     // database crash in the few milliseconds before the commit loses the stored copy (logged).
+    for (const w of writes) unstored.set(w.id, { institutionCode: w.institutionCode, result: w.result });
     repo
       .insertChecks(writes)
-      .catch((err: unknown) => deps.onWriteError(err, err instanceof CheckWriteError ? err.failures.map((f) => f.id) : writes.map((w) => w.id)));
+      .catch((err: unknown) => deps.onWriteError(err, err instanceof CheckWriteError ? err.failures.map((f) => f.id) : writes.map((w) => w.id)))
+      .finally(() => {
+        for (const w of writes) unstored.delete(w.id);
+      });
     return outcomes;
   }
 
@@ -252,6 +258,9 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
 
     /** An earlier check's stored answer (its JSON text as sent), for the institution that asked. */
     async findCheck(asker: Asker, checkId: string): Promise<string> {
+      // A quote right after its check must not wait for the check's batched write (copayment-quotes).
+      const sent = unstored.get(checkId);
+      if (sent?.institutionCode === asker.code) return sent.result;
       const result = await repo.findResult(asker.code, checkId);
       if (result === null) throw problem('eligibility_check_not_found', { detail: 'No eligibility check of this institution has this checkId' });
       return result;

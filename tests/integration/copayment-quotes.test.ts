@@ -1,5 +1,6 @@
 // POST /clinic/v1/copayment-quotes (provisional): copay.md's worked examples priced over real checks of registrations
 // made through the municipal API, with the month-to-date from lines recorded through POST /clinic/v1/copayment-records.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeInsurerNumber } from '../../src/domain/numbers.js';
 import { adminHeaders, createTestApp, type TestApp } from '../helpers/app.js';
@@ -88,6 +89,7 @@ beforeAll(async () => {
         },
       },
     ],
+    [hachioji, 'KODOMO', { kind: 'local', localCategory: 'children', name: 'こども医療証', insurerNumbers: ['88138243'], copay: { rate: 0 } }],
     [
       hachioji,
       'JUDO',
@@ -329,6 +331,15 @@ describe('POST /clinic/v1/copayment-quotes — local (地単) rule rows', () => 
     expect((await quote(b, visit(cb.checkId, { serviceDate: '2026-06-30', totalMedicalCost: 5000 }))).json().patientPays).toBe(0);
   });
 
+  it('a local type without rows is priced by one row from its copay (こども rate 0: free)', async () => {
+    const serial = await registered(hachioji, local('KODOMO', '88138243'));
+    const clinic = await institution(t.app);
+    const { checkId } = await checkAt(clinic, serial);
+    const q = (await quote(clinic, visit(checkId, { totalMedicalCost: 10000 }))).json();
+    expect(q).toMatchObject({ patientPays: 0, subsidies: [{ applied: true, pays: 3000 }] });
+    expect(q.trace.at(-1).rule).toContain('from the type’s copay');
+  });
+
   it('national first, then the local program on what it left (難病 + 重度)', async () => {
     const serial = await registered(hachioji, local('JUDO', JUDO));
     const clinic = await institution(t.app);
@@ -375,7 +386,7 @@ describe('POST /clinic/v1/copayment-quotes — the check and the body', () => {
     expect((await quote(clinic, visit(checkId))).json()).toMatchObject({ patientPays: 6000, insurancePays: 14000, subsidies: [] });
   });
 
-  it('400 for a body out of shape; 401 without an institution token', async () => {
+  it('400 for a body out of shape (whatever is sent, never a 5xx); 401 without an institution token', async () => {
     const serial = await registered(tokyo, {});
     const clinic = await institution(t.app);
     const { checkId } = await checkAt(clinic, serial);
@@ -392,6 +403,14 @@ describe('POST /clinic/v1/copayment-quotes — the check and the body', () => {
       const res = await quote(clinic, visit(checkId, over));
       expect([res.statusCode, res.json().code], JSON.stringify(over)).toEqual([400, 'validation_failed']);
     }
+    const field = fc.constantFrom('checkId', 'serviceDate', 'setting', 'totalMedicalCost', 'insuranceShare', 'foodCost');
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(field, fc.jsonValue()), async (over) => {
+        const res = await t.app.inject({ method: 'POST', url: QUOTES, headers: clinic.headers, payload: visit(checkId, over) });
+        expect(res.statusCode, res.body).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
     const anonymous = await t.app.inject({ method: 'POST', url: QUOTES, payload: visit(checkId) });
     expect([anonymous.statusCode, anonymous.json().code]).toEqual([401, 'unauthenticated']);
     expectMatchesOpenApi(anonymous, 'POST', QUOTES);

@@ -150,10 +150,8 @@ const READ_FOR_CHECK_SQL = `
  * Rows whose certificate has no ref yet, or whose institution no receipt, go through FOR_CHECK_SQL (forCheck).
  */
 export const CHECK_LOOKUP_LEDGER = {
-  columns: `l.ref AS ledger_ref, l.received AS ledger_received, l.accumulated AS ledger_accumulated,
-         l.total_medical_cost AS ledger_total_medical_cost, l.line_count AS ledger_line_count, l.cap_reached_on AS ledger_cap_reached_on,
-         l.cap_reached_at AS ledger_cap_reached_at, l.cap_reached_by AS ledger_cap_reached_by,
-         ct.definition->'incomeSegments' AS ledger_income_segments, ct.copayment_rules AS ledger_copayment_rules`,
+  columns: `l.ref, l.received, l.accumulated, l.total_medical_cost, l.line_count, l.cap_reached_on, l.cap_reached_at, l.cap_reached_by,
+         ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules`,
   joins: `LEFT JOIN LATERAL (
       SELECT sr.ref, EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = sr.ref AND x.institution_code = s.institution_code) AS received,
              t.accumulated, t.total_medical_cost, t.line_count, t.cap_reached_on::text AS cap_reached_on,
@@ -166,39 +164,12 @@ export const CHECK_LOOKUP_LEDGER = {
     ) AS l ON true`,
 } as const;
 
-/** The CHECK_LOOKUP_LEDGER columns of one lookup row. */
-export interface CheckLookupLedgerRow {
-  ledger_ref: string | null;
-  ledger_received: boolean | null;
-  ledger_accumulated: number | null;
-  ledger_total_medical_cost: number | null;
-  ledger_line_count: number | null;
-  ledger_cap_reached_on: string | null;
-  ledger_cap_reached_at: string | null;
-  ledger_cap_reached_by: string | null;
-  ledger_income_segments: CheckLedgerRow['incomeSegments'] | null;
-  ledger_copayment_rules: TypeChargingInputs['copaymentRules'];
-}
+/** The CHECK_LOOKUP_LEDGER columns of one lookup row (named as FOR_CHECK_SQL's, none of the lookup's own). */
+export type CheckLookupLedgerRow = Omit<ForCheckRow, 'n'>;
 
 /** What the lookup read of the ledger, when it is all a check needs (ref and receipt exist); else null. */
 export function checkLedgerFromLookup(r: CheckLookupLedgerRow): CheckLedgerRow | null {
-  if (r.ledger_ref === null || r.ledger_received !== true) return null;
-  return {
-    subsidyRef: r.ledger_ref,
-    incomeSegments: r.ledger_income_segments ?? [],
-    copaymentRules: r.ledger_copayment_rules ?? null,
-    month:
-      r.ledger_accumulated === null
-        ? EMPTY_MONTH
-        : {
-            accumulated: r.ledger_accumulated,
-            totalMedicalCost: r.ledger_total_medical_cost ?? 0,
-            lineCount: r.ledger_line_count ?? 0,
-            capReachedOn: r.ledger_cap_reached_on,
-            capReachedAt: r.ledger_cap_reached_at,
-            capReachedBy: r.ledger_cap_reached_by,
-          },
-  };
+  return r.ref !== null && r.received === true ? toLedgerRow({ ...r, ref: r.ref }) : null;
 }
 
 interface ForCheckRow {
@@ -214,6 +185,25 @@ interface ForCheckRow {
   cap_reached_by: string | null;
   income_segments: CheckLedgerRow['incomeSegments'] | null;
   copayment_rules: TypeChargingInputs['copaymentRules'];
+}
+
+function toLedgerRow(r: CheckLookupLedgerRow & { ref: string }): CheckLedgerRow {
+  return {
+    subsidyRef: r.ref,
+    incomeSegments: r.income_segments ?? [],
+    copaymentRules: r.copayment_rules ?? null,
+    month:
+      r.accumulated === null
+        ? EMPTY_MONTH
+        : {
+            accumulated: r.accumulated,
+            totalMedicalCost: r.total_medical_cost ?? 0,
+            lineCount: r.line_count ?? 0,
+            capReachedOn: r.cap_reached_on,
+            capReachedAt: r.cap_reached_at,
+            capReachedBy: r.cap_reached_by,
+          },
+  };
 }
 
 /** The certificate behind a ref, the history row valid on $3 (not 不開示) and whether institution $2 received the ref. */
@@ -315,23 +305,6 @@ export function copaymentsRepository(pool: pg.Pool) {
     items.map((i) => i.institutionCode),
     items.map((i) => i.yearMonth),
   ];
-
-  const toLedgerRow = (r: ForCheckRow & { ref: string }): CheckLedgerRow => ({
-    subsidyRef: r.ref,
-    incomeSegments: r.income_segments ?? [],
-    copaymentRules: r.copayment_rules ?? null,
-    month:
-      r.accumulated === null
-        ? EMPTY_MONTH
-        : {
-            accumulated: r.accumulated,
-            totalMedicalCost: r.total_medical_cost ?? 0,
-            lineCount: r.line_count ?? 0,
-            capReachedOn: r.cap_reached_on,
-            capReachedAt: r.cap_reached_at,
-            capReachedBy: r.cap_reached_by,
-          },
-  });
 
   /** Reads first; only items without a ref or a receipt yet go through the writing statement. */
   async function forCheckOnce(items: CheckSubsidyKey[], candidates: string[], now: Date): Promise<Map<number, CheckLedgerRow>> {

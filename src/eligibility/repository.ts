@@ -3,7 +3,7 @@ import { batcher } from '../db/batcher.js';
 import { copyField, copyIn } from '../db/copy.js';
 import { CHECK_LOOKUP_LEDGER, checkLedgerFromLookup, type CheckLedgerRow, type CheckLookupLedgerRow } from '../copayments/repository.js';
 import type { Db } from '../db/prisma.js';
-import type { CertificationDetailItem, MaxCopaymentAmount, Reimbursement } from '../domain/pmh-record/index.js';
+import type { StoredRecordFields } from '../domain/pmh-record/index.js';
 
 export interface CardOnFile {
   cardId: string;
@@ -35,16 +35,7 @@ export interface RegisteredRecord {
   /** The 上限額管理 of this certificate for the lookup's institution and month, when its ref and receipt exist. */
   ledger: CheckLedgerRow | null;
   /** The registered record without myNumber and basicFiveInfo. */
-  record: {
-    certificationName?: string;
-    segment?: string;
-    incomeSegment?: string;
-    additionalConditions?: string;
-    designatedMedicalInstitutions?: string;
-    maxCopaymentAmount?: MaxCopaymentAmount;
-    isAlwaysReimbursement?: Reimbursement;
-    certificationDetail?: CertificationDetailItem[];
-  };
+  record: StoredRecordFields;
 }
 
 /** What a check looks up: a card, for an institution (its receipts of subsidyRefs) and a service month (the totals). */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/prisma.js';
-import type { CertificationDetailItem, MaxCopaymentAmount, Reimbursement } from '../domain/pmh-record/index.js';
+import type { StoredRecordFields } from '../domain/pmh-record/index.js';
 import type { StoredDefinition } from '../certificate-types/schemas.js';
 
 /** One registered history row of a card holder with its type; no 個人番号 (joined on inside PostgreSQL, never selected). */
@@ -17,16 +17,7 @@ export interface HolderRecord {
   type: StoredDefinition | null;
   /** Catalogue name of a national program */
   programName: string | null;
-  record: {
-    certificationName?: string;
-    segment?: string;
-    incomeSegment?: string;
-    additionalConditions?: string;
-    designatedMedicalInstitutions?: string;
-    maxCopaymentAmount?: MaxCopaymentAmount;
-    isAlwaysReimbursement?: Reimbursement;
-    certificationDetail?: CertificationDetailItem[];
-  };
+  record: StoredRecordFields;
 }
 
 /** The holder's own view (マイナポータル): reads only. */

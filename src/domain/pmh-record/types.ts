@@ -94,6 +94,21 @@ export interface PmhDeletionRecord extends PmhRecordCommon {
 
 export type PmhRecord = PmhActiveRecord | PmhDeletionRecord;
 
+/** The fields of a stored record that answers show (read back from jsonb: any may be absent). */
+export type StoredRecordFields = Partial<
+  Pick<
+    PmhActiveRecord,
+    | 'certificationName'
+    | 'segment'
+    | 'incomeSegment'
+    | 'additionalConditions'
+    | 'designatedMedicalInstitutions'
+    | 'maxCopaymentAmount'
+    | 'isAlwaysReimbursement'
+    | 'certificationDetail'
+  >
+>;
+
 export type RecordValidation =
   | { ok: true; record: PmhRecord; key: RecordKey; isDeleted: boolean; warnings: RecordIssue[] }
   | { ok: false; errors: RecordIssue[]; warnings: RecordIssue[]; key?: RecordKey };

@@ -121,7 +121,8 @@ export const copaymentLineSchema = copaymentRecordVersionSchema
   .meta({ id: 'CopaymentLine', description: `${PROVISIONAL} A line of the 上限額管理票 as it stands now (its latest version)` });
 export type CopaymentLine = z.infer<typeof copaymentLineSchema>;
 
-const LINE_EXAMPLE = {
+/** One line as the examples show it (also MyPortal's). */
+export const LINE_EXAMPLE = {
   subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
   visitId: 'V-2026-11-23-0042',
   institutionCode: '1311234566',
@@ -137,6 +138,8 @@ const LINE_EXAMPLE = {
   capReached: true,
   recordedAt: '2026-11-23T01:30:00.000Z',
 } as const;
+
+const { subsidyRef: _ref, visitId: _visit, institutionCode: _institution, ...VERSION_EXAMPLE } = LINE_EXAMPLE;
 
 export const copaymentRecordSchema = copaymentLineSchema
   .extend({
@@ -157,21 +160,7 @@ export const copaymentRecordSchema = copaymentLineSchema
         capReachedOn: '2026-11-23',
         capReachedAt: '2026-11-23T01:30:00.000Z',
       },
-      versions: [
-        {
-          version: 1,
-          serviceDate: '2026-11-23',
-          yearMonth: '2026-11',
-          setting: 'outpatient',
-          totalMedicalCost: 20000,
-          copaymentCharged: 1000,
-          foodCost: null,
-          cancelled: false,
-          accumulatedAfter: 10000,
-          capReached: true,
-          recordedAt: '2026-11-23T01:30:00.000Z',
-        },
-      ],
+      versions: [VERSION_EXAMPLE],
     },
   });
 export type CopaymentRecord = z.infer<typeof copaymentRecordSchema>;

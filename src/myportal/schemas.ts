@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { certificateSerialNumberSchema, pinSchema } from '../cards/schemas.js';
-import { copaymentLimitSchema, copaymentLineSchema, PROVISIONAL, yearMonthSchema } from '../copayments/schemas.js';
+import { copaymentLimitSchema, copaymentLineSchema, LINE_EXAMPLE as COPAYMENT_LINE_EXAMPLE, PROVISIONAL, yearMonthSchema } from '../copayments/schemas.js';
 import {
   additionalConditionPairSchema,
   certificationDetailItemSchema,
@@ -26,20 +26,8 @@ export const myPortalLineSchema = copaymentLineSchema
   .extend({ institutionName: z.string().nullable().describe('Name of the institution, when the sandbox knows it') })
   .meta({ id: 'MyPortalCopaymentLine', description: `${PROVISIONAL} One line of the month’s 上限額管理票, as the holder sees it` });
 
-const LINE_EXAMPLE = {
-  institutionCode: '1311234566',
-  institutionName: 'PMHサンドボックス試験医院',
-  serviceDate: '2026-11-23',
-  yearMonth: '2026-11',
-  setting: 'outpatient',
-  totalMedicalCost: 20000,
-  copaymentCharged: 1000,
-  foodCost: null,
-  cancelled: false,
-  accumulatedAfter: 10000,
-  capReached: true,
-  recordedAt: '2026-11-23T01:30:00.000Z',
-} as const;
+const { subsidyRef: _ref, visitId: _visit, version: _version, institutionCode, ...line } = COPAYMENT_LINE_EXAMPLE;
+const LINE_EXAMPLE = { institutionCode, institutionName: 'PMHサンドボックス試験医院', ...line };
 
 export const myPortalSubsidySchema = z
   .object({

@@ -258,9 +258,15 @@ export interface VisitWork {
   /** Locks these months' totals (in order, so two visits never deadlock), creating missing ones from the lines. */
   lockMonths(yearMonths: string[]): Promise<Map<string, MonthTotals>>;
   saveMonth(yearMonth: string, month: MonthTotals): Promise<void>;
+  /** Saves the month of the new version and adds the version (the previous one stops being current), in one statement. */
+  saveMonthAndAddVersion(yearMonth: string, month: MonthTotals, line: Omit<LineRow, 'current' | 'createdAt'>, createdAt: Date): Promise<LineRow>;
   /** Adds a version (the previous one stops being current). */
-  addVersion(line: Omit<LineRow, 'current' | 'createdAt'>, createdAt: Date): Promise<LineRow>;
 }
+
+/** The SET list of a month's totals ($3…$8, in monthValues' order). */
+const MONTH_SET = `accumulated = $3, total_medical_cost = $4, line_count = $5, cap_reached_on = $6::date, cap_reached_at = $7::timestamptz,
+  cap_reached_by = $8, updated_at = now()`;
+const monthValues = (m: MonthTotals) => [m.accumulated, m.totalMedicalCost, m.lineCount, m.capReachedOn, m.capReachedAt, m.capReachedBy];
 
 /** A month's totals rebuilt from the current versions of its lines (when its row is missing, e.g. after a reset). */
 const MONTH_FROM_LINES_SQL = `
@@ -390,27 +396,22 @@ export function copaymentsRepository(pool: pg.Pool) {
             return months;
           },
           async saveMonth(ym, m) {
-            await c.query(
-              `UPDATE copayment_month_total SET accumulated = $3, total_medical_cost = $4, line_count = $5, cap_reached_on = $6::date,
-                      cap_reached_at = $7::timestamptz, cap_reached_by = $8, updated_at = now()
-                WHERE subsidy_ref = $1 AND year_month = $2`,
-              [key.subsidyRef, ym, m.accumulated, m.totalMedicalCost, m.lineCount, m.capReachedOn, m.capReachedAt, m.capReachedBy],
-            );
+            await c.query(`UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2`, [key.subsidyRef, ym, ...monthValues(m)]);
           },
-          async addVersion(l, createdAt) {
-            await c.query(`UPDATE copayment_line SET current = false WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 AND current`, [
-              key.institutionCode,
-              key.subsidyRef,
-              key.visitId,
-            ]);
+          async saveMonthAndAddVersion(ym, m, l, createdAt) {
             const { rows } = await c.query<LineRow>(
-              `INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
+              `WITH month AS (UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2),
+                    previous AS (UPDATE copayment_line SET current = false
+                                  WHERE institution_code = $9 AND subsidy_ref = $1 AND visit_id = $10 AND current)
+               INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
                       total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
-               VALUES ($1, $2, $3, $4, true, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+               VALUES ($9, $1, $10, $11, true, $12::date, $13, $14, $15, $16, $17, $18, $19, $20, $21)
                RETURNING ${LINE_COLUMNS}`,
               [
-                key.institutionCode,
                 key.subsidyRef,
+                ym,
+                ...monthValues(m),
+                key.institutionCode,
                 key.visitId,
                 l.version,
                 l.serviceDate,

@@ -160,8 +160,9 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
         if (!c.ok) throw capExceeded(c.remaining);
         ({ month: newMonth, capReached } = c);
       }
-      await w.saveMonth(after.yearMonth, newMonth);
-      const line = await w.addVersion(
+      const line = await w.saveMonthAndAddVersion(
+        after.yearMonth,
+        newMonth,
         {
           institutionCode,
           subsidyRef: key.subsidyRef,
@@ -181,7 +182,9 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
       );
       return { created: current === null, line, limit: copaymentLimitOf(cap, after.yearMonth, newMonth) };
     });
-    return { created: result.created, record: await present(key, result.line, 'limit' in result ? result.limit : undefined) };
+    // A new line's only version is the one just written: no need to read the versions back.
+    const versions = result.created ? [result.line] : undefined;
+    return { created: result.created, record: await present(key, result.line, 'limit' in result ? result.limit : undefined, versions) };
   }
 
   const capExceeded = (left: number) =>
@@ -190,8 +193,8 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
     });
 
   /** A line with its versions and its month's copaymentLimit (read now unless given). */
-  async function present(key: VisitKey, line: LineRow, limit?: CopaymentLimit | null): Promise<CopaymentRecord> {
-    const versions = await repo.versions(key);
+  async function present(key: VisitKey, line: LineRow, limit?: CopaymentLimit | null, known?: LineRow[]): Promise<CopaymentRecord> {
+    const versions = known ?? (await repo.versions(key));
     let copaymentLimit = limit;
     if (copaymentLimit === undefined) {
       const subsidy = await repo.subsidyOn(key.subsidyRef, key.institutionCode, line.serviceDate);

@@ -234,7 +234,7 @@ async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: stri
     income_segments: SubsidyOnDate['incomeSegments'] | null;
     copayment_rules: TypeChargingInputs['copaymentRules'];
     record: SubsidyOnDate['record'];
-  }>(SUBSIDY_ON_DATE_SQL, [subsidyRef, institutionCode, serviceDate]);
+  }>({ name: 'copayments_subsidy_on', text: SUBSIDY_ON_DATE_SQL, values: [subsidyRef, institutionCode, serviceDate] });
   const r = rows[0];
   if (!r) return null;
   return {
@@ -368,13 +368,18 @@ export function copaymentsRepository(pool: pg.Pool) {
     /** Runs `fn` in one transaction holding the visit's lock (same institution, subsidyRef and visitId). */
     inVisit<T>(key: VisitKey, fn: (work: VisitWork) => Promise<T>): Promise<T> {
       return inTransaction(pool, async (c) => {
-        await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 20261204))`, [`${key.institutionCode}|${key.subsidyRef}|${key.visitId}`]);
+        await c.query({
+          name: 'copayments_visit_lock',
+          text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 20261204))`,
+          values: [`${key.institutionCode}|${key.subsidyRef}|${key.visitId}`],
+        });
         const work: VisitWork = {
           async current() {
-            const { rows } = await c.query<LineRow>(
-              `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1`,
-              [key.institutionCode, key.subsidyRef, key.visitId],
-            );
+            const { rows } = await c.query<LineRow>({
+              name: 'copayments_current_line',
+              text: `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1`,
+              values: [key.institutionCode, key.subsidyRef, key.visitId],
+            });
             return rows[0] ?? null;
           },
           subsidyOn: (serviceDate) => subsidyOn(c, key.subsidyRef, key.institutionCode, serviceDate),
@@ -382,10 +387,11 @@ export function copaymentsRepository(pool: pg.Pool) {
             const months = new Map<string, MonthTotals>();
             for (const ym of [...new Set(yearMonths)].sort()) {
               const lock = () =>
-                c.query<MonthTotals>(`SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2 FOR UPDATE`, [
-                  key.subsidyRef,
-                  ym,
-                ]);
+                c.query<MonthTotals>({
+                  name: 'copayments_lock_month',
+                  text: `SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2 FOR UPDATE`,
+                  values: [key.subsidyRef, ym],
+                });
               let { rows } = await lock();
               if (rows.length === 0) {
                 await c.query(MONTH_FROM_LINES_SQL, [key.subsidyRef, ym]);
@@ -399,15 +405,16 @@ export function copaymentsRepository(pool: pg.Pool) {
             await c.query(`UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2`, [key.subsidyRef, ym, ...monthValues(m)]);
           },
           async saveMonthAndAddVersion(ym, m, l, createdAt) {
-            const { rows } = await c.query<LineRow>(
-              `WITH month AS (UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2),
+            const { rows } = await c.query<LineRow>({
+              name: 'copayments_save_line',
+              text: `WITH month AS (UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2),
                     previous AS (UPDATE copayment_line SET current = false
                                   WHERE institution_code = $9 AND subsidy_ref = $1 AND visit_id = $10 AND current)
                INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
                       total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
                VALUES ($9, $1, $10, $11, true, $12::date, $13, $14, $15, $16, $17, $18, $19, $20, $21)
                RETURNING ${LINE_COLUMNS}`,
-              [
+              values: [
                 key.subsidyRef,
                 ym,
                 ...monthValues(m),
@@ -425,7 +432,7 @@ export function copaymentsRepository(pool: pg.Pool) {
                 l.capReached,
                 createdAt,
               ],
-            );
+            });
             return rows[0]!;
           },
         };
@@ -435,10 +442,11 @@ export function copaymentsRepository(pool: pg.Pool) {
 
     /** Every version of one visit's line, oldest first. */
     async versions(key: VisitKey): Promise<LineRow[]> {
-      const { rows } = await pool.query<LineRow>(
-        `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version`,
-        [key.institutionCode, key.subsidyRef, key.visitId],
-      );
+      const { rows } = await pool.query<LineRow>({
+        name: 'copayments_versions',
+        text: `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version`,
+        values: [key.institutionCode, key.subsidyRef, key.visitId],
+      });
       return rows;
     },
 
@@ -472,10 +480,11 @@ export function copaymentsRepository(pool: pg.Pool) {
 
     /** The month's totals of a subsidyRef (zeros when nothing was recorded). */
     async month(subsidyRef: string, yearMonth: string): Promise<MonthTotals> {
-      const { rows } = await pool.query<MonthTotals>(`SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2`, [
-        subsidyRef,
-        yearMonth,
-      ]);
+      const { rows } = await pool.query<MonthTotals>({
+        name: 'copayments_month',
+        text: `SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2`,
+        values: [subsidyRef, yearMonth],
+      });
       return rows[0] ?? EMPTY_MONTH;
     },
 

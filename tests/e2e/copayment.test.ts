@@ -1,10 +1,8 @@
-import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../src/db/database.js';
-import { databaseUrl } from '../../src/db/embedded.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/app.js';
 import { institutionCode } from '../helpers/clinic.js';
 import { myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { emptyDatabase } from '../helpers/db.js';
 import { startServer } from '../helpers/server-process.js';
 
 /**
@@ -13,18 +11,12 @@ import { startServer } from '../helpers/server-process.js';
  * the pharmacy's check sees what the clinic recorded, its quote stops at the cap; the holder sees both lines.
  */
 describe('a month of 上限額管理 across a clinic and a pharmacy, over HTTP', () => {
-  const name = `pmh_copay_${process.pid}_${Date.now()}`;
-  const server = inject('pgServerUrl');
-  const url = databaseUrl(server, name);
-  afterAll(async () => {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  });
+  const database = emptyDatabase('pmh_copay');
+  const url = database.url;
+  afterAll(() => database.drop());
 
   it('register → card → check → quote → record at a clinic → check, quote, record at a pharmacy → the holder’s view', async () => {
-    await ensureDatabase(server, name);
+    await database.create();
     const proc = await startServer({ DATABASE_URL: url, LOG_LEVEL: 'info', SANDBOX_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     const call = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {
       const res = await fetch(`${proc.baseUrl}${path}`, {

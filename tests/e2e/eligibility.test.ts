@@ -1,10 +1,8 @@
-import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../src/db/database.js';
-import { databaseUrl } from '../../src/db/embedded.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/app.js';
 import { institutionCode } from '../helpers/clinic.js';
 import { myNumber, NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { emptyDatabase } from '../helpers/db.js';
 import { startServer } from '../helpers/server-process.js';
 
 /**
@@ -12,18 +10,12 @@ import { startServer } from '../helpers/server-process.js';
  * the sandbox issues a card and an institution, the clinic checks eligibility.
  */
 describe('clinic eligibility against the running service', () => {
-  const name = `pmh_elig_${process.pid}_${Date.now()}`;
-  const server = inject('pgServerUrl');
-  const url = databaseUrl(server, name);
-  afterAll(async () => {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  });
+  const database = emptyDatabase('pmh_elig');
+  const url = database.url;
+  afterAll(() => database.drop());
 
   it('registers as a municipality, issues a card and an institution, and checks as a clinic', async () => {
-    await ensureDatabase(server, name);
+    await database.create();
     const proc = await startServer({ DATABASE_URL: url, LOG_LEVEL: 'info', SANDBOX_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     const bodies: string[] = [];
     const call = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {

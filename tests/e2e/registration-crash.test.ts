@@ -1,9 +1,8 @@
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../src/db/database.js';
-import { databaseUrl } from '../../src/db/embedded.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/app.js';
 import { NANBYO_TYPE, nanbyoRecord } from '../helpers/municipal.js';
+import { emptyDatabase } from '../helpers/db.js';
 import { startServer } from '../helpers/server-process.js';
 
 /**
@@ -12,18 +11,12 @@ import { startServer } from '../helpers/server-process.js';
  * result per record: nothing lost, nothing applied twice.
  */
 describe('a registration task interrupted by a crash', { timeout: 120_000 }, () => {
-  const name = `pmh_crash_${process.pid}_${Date.now()}`;
-  const server = inject('pgServerUrl');
-  const url = databaseUrl(server, name);
-  afterAll(async () => {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  });
+  const database = emptyDatabase('pmh_crash');
+  const url = database.url;
+  afterAll(() => database.drop());
 
   it('resumes after a restart to the same final state', async () => {
-    await ensureDatabase(server, name);
+    await database.create();
     const env = { DATABASE_URL: url, REGISTRATION_CHUNK_SIZE: '500', LOG_LEVEL: 'info', SANDBOX_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
     const first = await startServer(env);
     const total = 20_000;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { ensureDatabase } from '../../src/db/database.js';
 import { databaseUrl } from '../../src/db/embedded.js';
 
 export interface TestDatabase {
@@ -36,6 +37,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(inject('pgServerUrl'), name),
+    drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A name for an empty database of its own (nothing migrated: the server process under test migrates it itself). */
+export function emptyDatabase(prefix: string): TestDatabase & { create(): Promise<void> } {
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  return {
+    name,
+    url: databaseUrl(inject('pgServerUrl'), name),
+    create: () => ensureDatabase(inject('pgServerUrl'), name),
     drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }

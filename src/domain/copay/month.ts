@@ -63,7 +63,57 @@ export interface MonthVisit extends LedgerVisit {
   subsidies: readonly Omit<ApplicableSubsidy, 'accumulated'>[];
 }
 
-/** Prices visits in order, each with the month-to-date amounts of the ones before. */
+/** The parts of one visit: the same institution, service date, visitId, setting and insurance share. */
+function partKey(v: MonthVisit): string {
+  return `${v.institutionCode}|${v.serviceDate}|${v.visitId}|${v.setting}|${v.visit.insuranceShare}`;
+}
+
+/** Two parts of a visit as one. */
+function joined(a: Visit, b: Visit): Visit {
+  return { ...a, totalMedicalCost: a.totalMedicalCost + b.totalMedicalCost, foodCost: (a.foodCost ?? 0) + (b.foodCost ?? 0) };
+}
+
+/**
+ * A later part of a visit: the visit so far priced whole, less its earlier parts priced whole, both over the
+ * month-to-date without the visit. The parts then add up to the whole visit, yen for yen, under any stack of
+ * subsidies and any rounding. One subsidy's share of a part can come out negative (a stacked subsidy whose own rule
+ * binds only on the whole); the patient's amount, and each subsidy's amount toward its caps, cannot.
+ */
+function laterPart(sofar: CopayResult, earlier: CopayResult, visitId: string, earlierCost: number): CopayResult {
+  const patientPays = sofar.patientPays - earlier.patientPays;
+  return {
+    patientPays,
+    insurancePays: sofar.insurancePays - earlier.insurancePays,
+    patientPaysMedical: sofar.patientPaysMedical - earlier.patientPaysMedical,
+    patientPaysFood: sofar.patientPaysFood - earlier.patientPaysFood,
+    subsidies: sofar.subsidies.map((s, i) => {
+      const e = earlier.subsidies[i]!;
+      return {
+        ref: s.ref,
+        pays: s.pays - e.pays,
+        applied: s.applied,
+        patientAmountAfter: s.patientAmountAfter - e.patientAmountAfter,
+        countsTowardCap: s.countsTowardCap - e.countsTowardCap,
+        capReached: s.capReached && !e.capReached,
+      };
+    }),
+    trace: [
+      ...sofar.trace,
+      {
+        step: 'part',
+        rule: `part of visit ${visitId}: the visit so far priced whole, less its earlier parts (医療費総額 ${earlierCost}, patient ${earlier.patientPays})`,
+        before: sofar.patientPays,
+        after: patientPays,
+        source: 'docs/copay.md (parts of a visit)',
+      },
+    ],
+  };
+}
+
+/**
+ * Prices visits in order, each with the month-to-date amounts of the ones before. A visit given in parts (the same
+ * institution, date, visitId, setting and insurance share) is priced on its running totals (laterPart).
+ */
 export function priceVisits(
   visits: readonly MonthVisit[],
   options: CalculateOptions = {},
@@ -71,10 +121,20 @@ export function priceVisits(
 ): { results: CopayResult[]; ledger: MonthLedger } {
   let ledger = start;
   const results: CopayResult[] = [];
+  const parts = new Map<string, { visit: Visit; entries: Set<LedgerEntry> }>();
   for (const v of visits) {
-    const subsidies = v.subsidies.map((s) => ({ ...s, accumulated: monthToDate(ledger, s.ref, s.rules, v) }));
-    const result = calculateCopay(v.visit, subsidies, options);
-    ledger = recordVisit(ledger, subsidies, v, result);
+    const key = partKey(v);
+    const earlier = parts.get(key);
+    const base = earlier ? ledger.filter((e) => !earlier.entries.has(e)) : ledger;
+    const subsidies = v.subsidies.map((s) => ({ ...s, accumulated: monthToDate(base, s.ref, s.rules, v) }));
+    const sofar = earlier ? joined(earlier.visit, v.visit) : v.visit;
+    const whole = calculateCopay(sofar, subsidies, options);
+    const result = earlier ? laterPart(whole, calculateCopay(earlier.visit, subsidies, options), v.visitId, earlier.visit.totalMedicalCost) : whole;
+    const next = recordVisit(ledger, subsidies, v, result);
+    const entries = earlier?.entries ?? new Set<LedgerEntry>();
+    for (const e of next.slice(ledger.length)) entries.add(e);
+    parts.set(key, { visit: sofar, entries });
+    ledger = next;
     results.push(result);
   }
   return { results, ledger };

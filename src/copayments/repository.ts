@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { batcher } from '../db/batcher.js';
-import { inTransaction } from '../db/pool.js';
+import { inTransaction, rollback } from '../db/pool.js';
 import { EMPTY_MONTH, type MonthTotals, type TypeChargingInputs } from '../domain/copay/index.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 
@@ -206,10 +206,13 @@ function toLedgerRow(r: CheckLookupLedgerRow & { ref: string }): CheckLedgerRow 
   };
 }
 
-/** The certificate behind a ref, the history row valid on $3 (not 不開示) and whether institution $2 received the ref. */
-const SUBSIDY_ON_DATE_SQL = `
+/**
+ * The certificate behind a ref, the history row valid on a date (not 不開示) and whether an institution received the
+ * ref: SQL over the expressions given for the ref, the institution and the date.
+ */
+const subsidyOnSql = (ref: string, institution: string, date: string) => `
   SELECT s.ref, s.municipality_code,
-         EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = s.ref AND x.institution_code = $2) AS received,
+         EXISTS (SELECT 1 FROM subsidy_ref_receipt x WHERE x.subsidy_ref = s.ref AND x.institution_code = ${institution}) AS received,
          ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code, ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules,
          r.record - '{myNumber,basicFiveInfo}'::text[] AS record
     FROM subsidy_ref s
@@ -218,65 +221,142 @@ const SUBSIDY_ON_DATE_SQL = `
       SELECT record FROM recipient_certificate r
        WHERE r.municipality_code = s.municipality_code AND r.certificate_type_id = s.certificate_type_id
          AND r.my_number = s.my_number AND r.certification_sub_key = s.certification_sub_key
-         AND r.valid_from <= $3::date AND $3::date <= r.valid_to AND NOT r.is_not_disclosed
+         AND r.valid_from <= ${date} AND ${date} <= r.valid_to AND NOT r.is_not_disclosed
        ORDER BY r.valid_from DESC, r.history_key DESC LIMIT 1) r ON true
-   WHERE s.ref = $1`;
+   WHERE s.ref = ${ref}`;
+
+const SUBSIDY_ON_DATE_SQL = subsidyOnSql('$1', '$2', '$3::date');
+
+interface SubsidyOnDateRow {
+  ref: string;
+  municipality_code: string;
+  received: boolean;
+  program_kind: string | null;
+  law_code: string | null;
+  income_segments: SubsidyOnDate['incomeSegments'] | null;
+  copayment_rules: TypeChargingInputs['copaymentRules'];
+  record: SubsidyOnDate['record'];
+}
+
+const toSubsidyOnDate = (r: SubsidyOnDateRow): SubsidyOnDate => ({
+  subsidyRef: r.ref,
+  municipalityCode: r.municipality_code,
+  received: r.received,
+  programKind: r.program_kind === 'national' ? 'national' : 'local',
+  lawCode: r.law_code,
+  incomeSegments: r.income_segments ?? [],
+  copaymentRules: r.copayment_rules ?? null,
+  record: r.record,
+});
 
 type Queryable = pg.Pool | pg.ClientBase;
 
 async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: string, serviceDate: string): Promise<SubsidyOnDate | null> {
-  const { rows } = await q.query<{
-    ref: string;
-    municipality_code: string;
-    received: boolean;
-    program_kind: string | null;
-    law_code: string | null;
-    income_segments: SubsidyOnDate['incomeSegments'] | null;
-    copayment_rules: TypeChargingInputs['copaymentRules'];
-    record: SubsidyOnDate['record'];
-  }>({ name: 'copayments_subsidy_on', text: SUBSIDY_ON_DATE_SQL, values: [subsidyRef, institutionCode, serviceDate] });
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    subsidyRef: r.ref,
-    municipalityCode: r.municipality_code,
-    received: r.received,
-    programKind: r.program_kind === 'national' ? 'national' : 'local',
-    lawCode: r.law_code,
-    incomeSegments: r.income_segments ?? [],
-    copaymentRules: r.copayment_rules ?? null,
-    record: r.record,
-  };
+  const { rows } = await q.query<SubsidyOnDateRow>({
+    name: 'copayments_subsidy_on',
+    text: SUBSIDY_ON_DATE_SQL,
+    values: [subsidyRef, institutionCode, serviceDate],
+  });
+  return rows[0] ? toSubsidyOnDate(rows[0]) : null;
 }
 
-/** What a unit of work on one visit's line can do; the visit is locked for the whole transaction. */
-export interface VisitWork {
-  /** The line's latest version, or null when the visit was never recorded. */
-  current(): Promise<LineRow | null>;
-  /** The certificate behind the visit's subsidyRef on a service date (for the cap of another month). */
-  subsidyOn(serviceDate: string): Promise<SubsidyOnDate | null>;
-  /** Locks these months' totals (in order, so two visits never deadlock), creating missing ones from the lines. */
-  lockMonths(yearMonths: string[]): Promise<Map<string, MonthTotals>>;
-  saveMonth(yearMonth: string, month: MonthTotals): Promise<void>;
-  /** Saves the month of the new version and adds the version (the previous one stops being current), in one statement. */
-  saveMonthAndAddVersion(yearMonth: string, month: MonthTotals, line: Omit<LineRow, 'current' | 'createdAt'>, createdAt: Date): Promise<LineRow>;
-  /** Adds a version (the previous one stops being current). */
+/** What a change to one visit's line starts from, read in one statement and without locks (readVisit). */
+export interface VisitState {
+  /** The line's latest version, or null when the visit was never recorded */
+  current: LineRow | null;
+  /** The month (YYYY-MM) of the date asked: the one given, else the current line's; null when neither exists */
+  yearMonth: string | null;
+  /** The certificate behind the subsidyRef on that date (null: no such ref) */
+  subsidy: SubsidyOnDate | null;
+  /** That month's totals as stored, or summed from its current lines when it has no totals row yet */
+  month: MonthTotals;
 }
 
-/** The SET list of a month's totals ($3…$8, in monthValues' order). */
-const MONTH_SET = `accumulated = $3, total_medical_cost = $4, line_count = $5, cap_reached_on = $6::date, cap_reached_at = $7::timestamptz,
-  cap_reached_by = $8, updated_at = now()`;
+/** One month's totals to write, if they are still what was read (compare-and-set). */
+export interface MonthWrite {
+  yearMonth: string;
+  expected: MonthTotals;
+  next: MonthTotals;
+}
+
+/** A new version of a line (the previous one, version − 1, stops being current). */
+export type NewVersion = Omit<LineRow, 'current' | 'createdAt'>;
+
+/**
+ * The latest version of a visit's line, the certificate on the date asked ($4, else the line's service date) and that
+ * date's month totals (stored, else summed from the month's current lines), in one statement.
+ */
+const READ_VISIT_SQL = `
+  WITH cur AS (
+    SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1
+  ),
+  asked AS (SELECT d, to_char(d, 'YYYY-MM') AS ym FROM (SELECT coalesce($4::date, (SELECT "serviceDate"::date FROM cur)) AS d) x)
+  SELECT (SELECT row_to_json(cur) FROM cur) AS current, a.ym AS year_month, sub.*,
+         coalesce(
+           (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $2 AND year_month = a.ym) m),
+           (SELECT json_build_object(
+                     'accumulated', coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
+                     'totalMedicalCost', coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
+                     'lineCount', count(*) FILTER (WHERE NOT cancelled),
+                     'capReachedOn', null, 'capReachedAt', null, 'capReachedBy', null)
+              FROM copayment_line WHERE subsidy_ref = $2 AND year_month = a.ym AND current)
+         ) AS month
+    FROM asked a
+    LEFT JOIN LATERAL (${subsidyOnSql('$2', '$1', 'a.d')}) sub ON true`;
+
+/**
+ * Upserts a month's totals ($1, $2; new values $3…$8) only if the stored ones are still $9…$14 (compare-and-set):
+ * the row \`month\` is returned only when written. Equal totals are an equal state, so a change in between that left
+ * them as they were is harmless.
+ */
+const CAS_MONTH = `
+  INSERT INTO copayment_month_total AS t (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, cap_reached_on,
+         cap_reached_at, cap_reached_by, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, now())
+  ON CONFLICT (subsidy_ref, year_month) DO UPDATE
+     SET accumulated = EXCLUDED.accumulated, total_medical_cost = EXCLUDED.total_medical_cost, line_count = EXCLUDED.line_count,
+         cap_reached_on = EXCLUDED.cap_reached_on, cap_reached_at = EXCLUDED.cap_reached_at, cap_reached_by = EXCLUDED.cap_reached_by,
+         updated_at = EXCLUDED.updated_at
+   WHERE t.accumulated = $9 AND t.total_medical_cost = $10 AND t.line_count = $11 AND t.cap_reached_on IS NOT DISTINCT FROM $12::date
+     AND t.cap_reached_at IS NOT DISTINCT FROM $13::timestamptz AND t.cap_reached_by IS NOT DISTINCT FROM $14
+  RETURNING 1`;
+
+/** The values of a month's totals, in CAS_MONTH's order. */
 const monthValues = (m: MonthTotals) => [m.accumulated, m.totalMedicalCost, m.lineCount, m.capReachedOn, m.capReachedAt, m.capReachedBy];
 
-/** A month's totals rebuilt from the current versions of its lines (when its row is missing, e.g. after a reset). */
-const MONTH_FROM_LINES_SQL = `
-  INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, updated_at)
-  SELECT $1::varchar, $2::char(7),
-         coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
-         coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
-         count(*) FILTER (WHERE NOT cancelled), now()
-    FROM copayment_line WHERE subsidy_ref = $1 AND year_month = $2 AND current
-  ON CONFLICT DO NOTHING`;
+const casValues = (w: MonthWrite, subsidyRef: string) => [subsidyRef, w.yearMonth, ...monthValues(w.next), ...monthValues(w.expected)];
+
+/** CAS_MONTH, then (only if it wrote) the new version of the line ($15…$27), the previous one no longer current. */
+const CAS_MONTH_AND_ADD_VERSION = `
+  WITH month AS (${CAS_MONTH}),
+  previous AS (
+    UPDATE copayment_line SET current = false
+     WHERE institution_code = $15 AND subsidy_ref = $1 AND visit_id = $16 AND version = $17 - 1 AND current AND EXISTS (SELECT 1 FROM month)
+  )
+  INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
+         total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
+  SELECT $15, $1, $16, $17, true, $18::date, $19, $20, $21, $22, $23, $24, $25, $26, $27 WHERE EXISTS (SELECT 1 FROM month)
+  RETURNING ${LINE_COLUMNS}`;
+
+const versionValues = (l: NewVersion, createdAt: Date) => [
+  l.institutionCode,
+  l.visitId,
+  l.version,
+  l.serviceDate,
+  l.yearMonth,
+  l.setting,
+  l.totalMedicalCost,
+  l.copaymentCharged,
+  l.foodCost,
+  l.cancelled,
+  l.accumulatedAfter,
+  l.capReached,
+  createdAt,
+];
+
+/** A write that lost a race: the same version taken by another (unique_violation), or a deadlock between two moves. */
+const LOST_RACE_CODES = new Set(['23505', '40P01']);
+const lostRace = (err: unknown) => LOST_RACE_CODES.has((err as { code?: string } | null)?.code ?? '');
 
 /** Municipal ledger: one subsidy's month with what identifies it (never the 個人番号). */
 export interface LedgerMonthRow {
@@ -365,79 +445,54 @@ export function copaymentsRepository(pool: pg.Pool) {
 
     subsidyOn: (subsidyRef: string, institutionCode: string, serviceDate: string) => subsidyOn(pool, subsidyRef, institutionCode, serviceDate),
 
-    /** Runs `fn` in one transaction holding the visit's lock (same institution, subsidyRef and visitId). */
-    inVisit<T>(key: VisitKey, fn: (work: VisitWork) => Promise<T>): Promise<T> {
-      return inTransaction(pool, async (c) => {
-        await c.query({
-          name: 'copayments_visit_lock',
-          text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 20261204))`,
-          values: [`${key.institutionCode}|${key.subsidyRef}|${key.visitId}`],
-        });
-        const work: VisitWork = {
-          async current() {
-            const { rows } = await c.query<LineRow>({
-              name: 'copayments_current_line',
-              text: `SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1`,
-              values: [key.institutionCode, key.subsidyRef, key.visitId],
-            });
-            return rows[0] ?? null;
-          },
-          subsidyOn: (serviceDate) => subsidyOn(c, key.subsidyRef, key.institutionCode, serviceDate),
-          async lockMonths(yearMonths) {
-            const months = new Map<string, MonthTotals>();
-            for (const ym of [...new Set(yearMonths)].sort()) {
-              const lock = () =>
-                c.query<MonthTotals>({
-                  name: 'copayments_lock_month',
-                  text: `SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $1 AND year_month = $2 FOR UPDATE`,
-                  values: [key.subsidyRef, ym],
-                });
-              let { rows } = await lock();
-              if (rows.length === 0) {
-                await c.query(MONTH_FROM_LINES_SQL, [key.subsidyRef, ym]);
-                ({ rows } = await lock());
-              }
-              months.set(ym, rows[0] ?? EMPTY_MONTH);
-            }
-            return months;
-          },
-          async saveMonth(ym, m) {
-            await c.query(`UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2`, [key.subsidyRef, ym, ...monthValues(m)]);
-          },
-          async saveMonthAndAddVersion(ym, m, l, createdAt) {
-            const { rows } = await c.query<LineRow>({
-              name: 'copayments_save_line',
-              text: `WITH month AS (UPDATE copayment_month_total SET ${MONTH_SET} WHERE subsidy_ref = $1 AND year_month = $2),
-                    previous AS (UPDATE copayment_line SET current = false
-                                  WHERE institution_code = $9 AND subsidy_ref = $1 AND visit_id = $10 AND current)
-               INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
-                      total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
-               VALUES ($9, $1, $10, $11, true, $12::date, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-               RETURNING ${LINE_COLUMNS}`,
-              values: [
-                key.subsidyRef,
-                ym,
-                ...monthValues(m),
-                key.institutionCode,
-                key.visitId,
-                l.version,
-                l.serviceDate,
-                l.yearMonth,
-                l.setting,
-                l.totalMedicalCost,
-                l.copaymentCharged,
-                l.foodCost,
-                l.cancelled,
-                l.accumulatedAfter,
-                l.capReached,
-                createdAt,
-              ],
-            });
-            return rows[0]!;
-          },
-        };
-        return fn(work);
+    /** The visit's latest version, the certificate on `serviceDate` (else the line's date) and that month's totals. */
+    async readVisit(key: VisitKey, serviceDate: string | null): Promise<VisitState> {
+      const { rows } = await pool.query<
+        SubsidyOnDateRow & { current: (Omit<LineRow, 'createdAt'> & { createdAt: string }) | null; year_month: string | null; month: MonthTotals }
+      >({
+        name: 'copayments_read_visit',
+        text: READ_VISIT_SQL,
+        values: [key.institutionCode, key.subsidyRef, key.visitId, serviceDate],
       });
+      const r = rows[0]!;
+      return {
+        current: r.current ? { ...r.current, createdAt: new Date(r.current.createdAt) } : null,
+        yearMonth: r.year_month,
+        subsidy: r.ref === null ? null : toSubsidyOnDate(r),
+        month: r.month,
+      };
+    },
+
+    /**
+     * Writes a new version of the visit's line and its month totals (two months when the line moves from one to the
+     * other), only if the totals are still what was read and the version is still free. null: another change got in
+     * first; read again and decide again. One statement, or one transaction for a move (months in order).
+     */
+    async writeVisit(key: VisitKey, months: MonthWrite[], line: NewVersion, createdAt: Date): Promise<LineRow | null> {
+      const withLine = (q: Queryable, w: MonthWrite) =>
+        q.query<LineRow>({
+          name: 'copayments_cas_line',
+          text: CAS_MONTH_AND_ADD_VERSION,
+          values: [...casValues(w, key.subsidyRef), ...versionValues(line, createdAt)],
+        });
+      try {
+        if (months.length === 1) return (await withLine(pool, months[0]!)).rows[0] ?? null;
+        return await inTransaction(pool, async (c) => {
+          let written: LineRow | null = null;
+          for (const w of [...months].sort((x, y) => x.yearMonth.localeCompare(y.yearMonth))) {
+            if (w.yearMonth === line.yearMonth) {
+              written = (await withLine(c, w)).rows[0] ?? null;
+              if (!written) return rollback(null);
+            } else if ((await c.query({ name: 'copayments_cas_month', text: CAS_MONTH, values: casValues(w, key.subsidyRef) })).rowCount === 0) {
+              return rollback(null);
+            }
+          }
+          return written ?? rollback(null);
+        });
+      } catch (err) {
+        if (lostRace(err)) return null;
+        throw err;
+      }
     },
 
     /** Every version of one visit's line, oldest first. */

@@ -14,7 +14,7 @@ import { designatedHere } from '../domain/eligibility.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { problem } from '../http/problem.js';
-import type { CheckLedgerRow, CheckSubsidyKey, CopaymentsRepository, LineRow, SubsidyOnDate, VisitKey } from './repository.js';
+import type { CheckLedgerRow, CheckSubsidyKey, CopaymentsRepository, LineRow, MonthWrite, SubsidyOnDate, VisitKey } from './repository.js';
 import type { CopaymentLedgerMonth, CopaymentLine, CopaymentLineInput, CopaymentRecord, CopaymentRecordVersion } from './schemas.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -98,6 +98,9 @@ function monthsBack(ym: string, back: number): string {
 /** The 12 months ending with `ym`, oldest first. */
 const last12 = (ym: string) => Array.from({ length: 12 }, (_, i) => monthsBack(ym, 11 - i));
 
+/** Attempts of one change that may lose to concurrent changes of the same month before it gives up (never seen). */
+const MAX_ATTEMPTS = 100;
+
 /** A change to one visit's line: a new line, a correction, or a cancellation. */
 type Change = { kind: 'create' | 'correct'; body: CopaymentLineInput } | { kind: 'cancel' };
 
@@ -111,80 +114,101 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
     if (!s?.received) throw problem('subsidy_ref_not_found', { detail: 'No consented eligibility check of this institution returned this subsidyRef' });
   }
 
+  /**
+   * One change to a visit's line, optimistically: read the line, the certificate and the month without locks, decide
+   * with the domain rules, and write only if the month is still as read (readVisit / writeVisit); when another change
+   * got in first, read again and decide again, so two institutions never both take the last of a cap.
+   */
   async function change(institutionCode: string, key: VisitKey, ch: Change): Promise<{ created: boolean; record: CopaymentRecord }> {
-    const result = await repo.inVisit(key, async (w) => {
-      const current = await w.current();
-      const serviceDate = ch.kind === 'cancel' ? current?.serviceDate : ch.body.serviceDate;
-      if (ch.kind !== 'create' && !current)
-        throw problem('copayment_record_not_found', { detail: 'This institution recorded no line with this visitId and subsidyRef' });
-      const subsidy = await w.subsidyOn(serviceDate!);
-      received(subsidy);
-      if (ch.kind !== 'cancel') {
-        if (current && !current.cancelled && sameBody(current, ch.body)) return { created: false, line: current };
-        if (ch.kind === 'create' && current) {
-          throw problem('copayment_record_conflict', {
-            detail: current.cancelled
-              ? 'This visitId was recorded and cancelled: record it again with PUT'
-              : 'This visitId was already recorded with a different body: correct it with PUT',
-          });
-        }
-        if (subsidy.record === null) {
-          throw problem('subsidy_not_valid_on_service_date', { detail: 'The certificate has no disclosed record valid on serviceDate' });
-        }
-        if (designatedHere(subsidy.record.designatedMedicalInstitutions, institutionCode) === false) {
-          throw problem('institution_not_designated', { detail: 'The record lists 指定医療機関 and this institution is not one of them' });
-        }
-      } else if (current!.cancelled) return { created: false, line: current! };
-
-      const now = deps.now();
-      const after =
-        ch.kind === 'cancel'
-          ? { ...current!, cancelled: true }
-          : { ...ch.body, foodCost: ch.body.foodCost ?? null, yearMonth: serviceMonth(ch.body.serviceDate), cancelled: false };
-      const months = await w.lockMonths([...(current ? [current.yearMonth] : []), after.yearMonth]);
-      const stamp = { serviceDate: after.serviceDate, institutionCode, now: now.toISOString() };
-      const cap = capOf(subsidy);
-      let newMonth: MonthTotals;
-      let capReached: boolean;
-      if (current && current.yearMonth !== after.yearMonth) {
-        // Moved to another month: out of the old one (always allowed), into the new one (within its cap).
-        const oldSubsidy = await w.subsidyOn(current.serviceDate);
-        const out = changeLine(months.get(current.yearMonth)!, oldSubsidy ? capOf(oldSubsidy) : null, { ...stamp, before: amounts(current) });
-        if (!out.ok) throw new Error('lowering a month was refused');
-        await w.saveMonth(current.yearMonth, out.month);
-        const into = changeLine(months.get(after.yearMonth)!, cap, { ...stamp, after: amounts(after) });
-        if (!into.ok) throw capExceeded(into.remaining);
-        ({ month: newMonth, capReached } = into);
-      } else {
-        const c = changeLine(months.get(after.yearMonth)!, cap, { ...stamp, before: current ? amounts(current) : undefined, after: amounts(after) });
-        if (!c.ok) throw capExceeded(c.remaining);
-        ({ month: newMonth, capReached } = c);
+    for (let attempt = 1; ; attempt++) {
+      const result = await tryChange(institutionCode, key, ch);
+      if (result) {
+        // A new line's only version is the one just written: no need to read the versions back.
+        const versions = result.created ? [result.line] : undefined;
+        return { created: result.created, record: await present(key, result.line, result.limit, versions) };
       }
-      const line = await w.saveMonthAndAddVersion(
-        after.yearMonth,
-        newMonth,
-        {
-          institutionCode,
-          subsidyRef: key.subsidyRef,
-          visitId: key.visitId,
-          version: (current?.version ?? 0) + 1,
-          serviceDate: after.serviceDate,
-          yearMonth: after.yearMonth,
-          setting: after.setting,
-          totalMedicalCost: after.totalMedicalCost,
-          copaymentCharged: after.copaymentCharged,
-          foodCost: after.foodCost,
-          cancelled: after.cancelled,
-          accumulatedAfter: newMonth.accumulated,
-          capReached,
-        },
-        now,
-      );
-      return { created: current === null, line, limit: copaymentLimitOf(cap, after.yearMonth, newMonth) };
-    });
-    // A new line's only version is the one just written: no need to read the versions back.
-    const versions = result.created ? [result.line] : undefined;
-    return { created: result.created, record: await present(key, result.line, 'limit' in result ? result.limit : undefined, versions) };
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`copayment line: ${MAX_ATTEMPTS} attempts lost to concurrent changes of the same month`);
+    }
+  }
+
+  /** One attempt of `change`; null when another change of the same month or visit got in first. */
+  async function tryChange(
+    institutionCode: string,
+    key: VisitKey,
+    ch: Change,
+  ): Promise<{ created: boolean; line: LineRow; limit?: CopaymentLimit | null } | null> {
+    const state = await repo.readVisit(key, ch.kind === 'cancel' ? null : ch.body.serviceDate);
+    const { current, subsidy } = state;
+    if (ch.kind !== 'create' && !current)
+      throw problem('copayment_record_not_found', { detail: 'This institution recorded no line with this visitId and subsidyRef' });
+    received(subsidy);
+    if (ch.kind !== 'cancel') {
+      if (current && !current.cancelled && sameBody(current, ch.body)) return { created: false, line: current };
+      if (ch.kind === 'create' && current) {
+        throw problem('copayment_record_conflict', {
+          detail: current.cancelled
+            ? 'This visitId was recorded and cancelled: record it again with PUT'
+            : 'This visitId was already recorded with a different body: correct it with PUT',
+        });
+      }
+      if (subsidy.record === null) {
+        throw problem('subsidy_not_valid_on_service_date', { detail: 'The certificate has no disclosed record valid on serviceDate' });
+      }
+      if (designatedHere(subsidy.record.designatedMedicalInstitutions, institutionCode) === false) {
+        throw problem('institution_not_designated', { detail: 'The record lists 指定医療機関 and this institution is not one of them' });
+      }
+    } else if (current!.cancelled) return { created: false, line: current! };
+
+    const now = deps.now();
+    const after =
+      ch.kind === 'cancel'
+        ? { ...current!, cancelled: true }
+        : { ...ch.body, foodCost: ch.body.foodCost ?? null, yearMonth: serviceMonth(ch.body.serviceDate), cancelled: false };
+    const stamp = { serviceDate: after.serviceDate, institutionCode, now: now.toISOString() };
+    const cap = capOf(subsidy);
+    let writes: MonthWrite[];
+    let into: Extract<ReturnType<typeof changeLine>, { ok: true }>;
+    if (current && current.yearMonth !== after.yearMonth) {
+      // Moved to another month: out of the old one (always allowed), into the new one (within its cap).
+      const old = await repo.readVisit(key, current.serviceDate);
+      if (old.current?.version !== current.version) return null;
+      const out = changeLine(old.month, old.subsidy ? capOf(old.subsidy) : null, { ...stamp, before: amounts(current) });
+      if (!out.ok) throw new Error('lowering a month was refused');
+      const c = changeLine(state.month, cap, { ...stamp, after: amounts(after) });
+      if (!c.ok) throw capExceeded(c.remaining);
+      into = c;
+      writes = [
+        { yearMonth: current.yearMonth, expected: old.month, next: out.month },
+        { yearMonth: after.yearMonth, expected: state.month, next: c.month },
+      ];
+    } else {
+      const c = changeLine(state.month, cap, { ...stamp, before: current ? amounts(current) : undefined, after: amounts(after) });
+      if (!c.ok) throw capExceeded(c.remaining);
+      into = c;
+      writes = [{ yearMonth: after.yearMonth, expected: state.month, next: c.month }];
+    }
+    const line = await repo.writeVisit(
+      key,
+      writes,
+      {
+        institutionCode,
+        subsidyRef: key.subsidyRef,
+        visitId: key.visitId,
+        version: (current?.version ?? 0) + 1,
+        serviceDate: after.serviceDate,
+        yearMonth: after.yearMonth,
+        setting: after.setting,
+        totalMedicalCost: after.totalMedicalCost,
+        copaymentCharged: after.copaymentCharged,
+        foodCost: after.foodCost,
+        cancelled: after.cancelled,
+        accumulatedAfter: into.month.accumulated,
+        capReached: into.capReached,
+      },
+      now,
+    );
+    if (!line) return null;
+    return { created: current === null, line, limit: copaymentLimitOf(cap, after.yearMonth, into.month) };
   }
 
   const capExceeded = (left: number) =>

@@ -113,4 +113,30 @@ describe('concurrent lines near the cap (10,000)', () => {
     expect(new Set(results.map((r) => r.json().version))).toEqual(new Set([1]));
     expect((await limit('2026-08-31')).accumulated).toBe(1000);
   });
+
+  it('keeps both months right when corrections move lines between them while others record in each', async () => {
+    expect((await post(clinic, line('mv-a', '2026-09-10', 3000))).statusCode).toBe(201);
+    expect((await post(pharmacy, line('mv-b', '2026-10-10', 2000))).statusCode).toBe(201);
+    const put = (inst: Institution, visitId: string, serviceDate: string, charged: number) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `${RECORDS}/${visitId}`,
+        headers: inst.headers,
+        payload: { ...line(visitId, serviceDate, charged), visitId: undefined },
+      });
+    // Opposite moves at once (each locks the two months in the same order), with new lines in both months.
+    const results = await Promise.all([
+      put(clinic, 'mv-a', '2026-10-11', 3500),
+      put(pharmacy, 'mv-b', '2026-09-11', 1500),
+      ...Array.from({ length: 8 }, (_, i) => post(i % 2 === 0 ? clinic : pharmacy, line(`mv-${i}`, i < 4 ? '2026-09-12' : '2026-10-12', 400 + i))),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, ...Array<number>(8).fill(201)]);
+    const september = await lines('2026-09');
+    const october = await lines('2026-10');
+    expect(september.map((l) => (l as Line & { visitId: string }).visitId).sort()).toEqual(['mv-0', 'mv-1', 'mv-2', 'mv-3', 'mv-b']);
+    expect(sum(september)).toBe(1500 + 400 + 401 + 402 + 403);
+    expect(sum(october)).toBe(3500 + 404 + 405 + 406 + 407);
+    expect((await limit('2026-09-30')).accumulated).toBe(sum(september));
+    expect((await limit('2026-10-31')).accumulated).toBe(sum(october));
+  });
 });

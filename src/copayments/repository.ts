@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { batcher } from '../db/batcher.js';
 import { inTransaction, rollback } from '../db/pool.js';
-import { EMPTY_MONTH, type MonthTotals, type TypeChargingInputs } from '../domain/copay/index.js';
+import { EMPTY_MONTH, type MonthTotals, type Setting, type TypeChargingInputs } from '../domain/copay/index.js';
 import type { MaxCopaymentAmount } from '../domain/pmh-record/index.js';
+import type { StoredDefinition } from '../certificate-types/schemas.js';
 
 /** A subsidy returned by a consented check, as the eligibility answer knows it (no 個人番号: the card's id stands for it). */
 export interface CheckSubsidyKey {
@@ -43,6 +44,21 @@ export interface SubsidyOnDate {
     designatedMedicalInstitutions?: string;
     maxCopaymentAmount?: MaxCopaymentAmount;
   } | null;
+}
+
+/** A current line as a quote counts it toward the month (copay.md §4 keys). */
+export interface QuoteLine {
+  institutionCode: string;
+  serviceDate: string;
+  setting: Setting;
+  visitId: string;
+  copaymentCharged: number;
+}
+
+/** What a quote needs of one subsidyRef: its certificate type and the month's lines. */
+export interface QuoteInputs {
+  type: StoredDefinition;
+  lines: QuoteLine[];
 }
 
 /** One stored version of a line. */
@@ -283,26 +299,39 @@ export interface MonthWrite {
 export type NewVersion = Omit<LineRow, 'current' | 'createdAt'>;
 
 /**
- * The latest version of a visit's line, the certificate on the date asked ($4, else the line's service date) and that
- * date's month totals (stored, else summed from the month's current lines), in one statement.
+ * For each visit asked (parallel arrays $1…$4: institution, subsidyRef, visitId, date or null), the latest version of
+ * its line, the certificate on the date asked (else the line's service date) and that date's month totals (stored,
+ * else summed from the month's current lines), in one statement for concurrent changes.
  */
-const READ_VISIT_SQL = `
-  WITH cur AS (
-    SELECT ${LINE_COLUMNS} FROM copayment_line WHERE institution_code = $1 AND subsidy_ref = $2 AND visit_id = $3 ORDER BY version DESC LIMIT 1
-  ),
-  asked AS (SELECT d, to_char(d, 'YYYY-MM') AS ym FROM (SELECT coalesce($4::date, (SELECT "serviceDate"::date FROM cur)) AS d) x)
-  SELECT (SELECT row_to_json(cur) FROM cur) AS current, a.ym AS year_month, sub.*,
+const READ_VISITS_SQL = `
+  SELECT i.n::int AS n, c.current, a.ym AS year_month, sub.*,
          coalesce(
-           (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = $2 AND year_month = a.ym) m),
+           (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = i.ref AND year_month = a.ym) m),
            (SELECT json_build_object(
                      'accumulated', coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
                      'totalMedicalCost', coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
                      'lineCount', count(*) FILTER (WHERE NOT cancelled),
                      'capReachedOn', null, 'capReachedAt', null, 'capReachedBy', null)
-              FROM copayment_line WHERE subsidy_ref = $2 AND year_month = a.ym AND current)
+              FROM copayment_line WHERE subsidy_ref = i.ref AND year_month = a.ym AND current)
          ) AS month
-    FROM asked a
-    LEFT JOIN LATERAL (${subsidyOnSql('$2', '$1', 'a.d')}) sub ON true`;
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) WITH ORDINALITY AS i(institution_code, ref, visit_id, asked, n)
+    LEFT JOIN LATERAL (
+      SELECT row_to_json(x) AS current, x."serviceDate"::date AS line_date
+        FROM (SELECT ${LINE_COLUMNS} FROM copayment_line
+               WHERE institution_code = i.institution_code AND subsidy_ref = i.ref AND visit_id = i.visit_id ORDER BY version DESC LIMIT 1) x
+    ) c ON true
+    CROSS JOIN LATERAL (SELECT d, to_char(d, 'YYYY-MM') AS ym FROM (SELECT coalesce(i.asked, c.line_date) AS d) y) a
+    LEFT JOIN LATERAL (${subsidyOnSql('i.ref', 'i.institution_code', 'a.d')}) sub ON true`;
+
+/** For each subsidyRef and month asked ($1, $2), its certificate type and the month's current, not cancelled lines. */
+const FOR_QUOTES_SQL = `
+  SELECT i.n::int AS n, ct.definition, ct.copayment_rules,
+         coalesce((SELECT json_agg(json_build_object('institutionCode', l.institution_code, 'serviceDate', l.service_date::text,
+                     'setting', l.setting, 'visitId', l.visit_id, 'copaymentCharged', l.copayment_charged))
+                     FROM copayment_line l WHERE l.subsidy_ref = i.ref AND l.year_month = i.ym AND l.current AND NOT l.cancelled), '[]') AS lines
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(ref, ym, n)
+    JOIN subsidy_ref s ON s.ref = i.ref
+    JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id`;
 
 /**
  * Upserts a month's totals ($1, $2; new values $3…$8) only if the stored ones are still $9…$14 (compare-and-set):
@@ -424,6 +453,54 @@ export function copaymentsRepository(pool: pg.Pool) {
     { maxInFlight: 1 },
   );
 
+  /**
+   * Records and quotes: their own connections with generic plans (the same index probes whatever the keys; planning
+   * each execution cost more than running it). Commits stay synchronous: a recorded line is on disk when answered.
+   */
+  const ledgerPool = new pg.Pool({ ...pool.options, max: 4, options: '-c plan_cache_mode=force_generic_plan' });
+  ledgerPool.on('error', () => undefined);
+
+  type ReadVisitRow = SubsidyOnDateRow & {
+    n: number;
+    current: (Omit<LineRow, 'createdAt'> & { createdAt: string }) | null;
+    year_month: string | null;
+    month: MonthTotals;
+  };
+  /** Reads of concurrent changes in one statement (src/db/batcher.ts). */
+  const readVisitCoalesced = batcher<{ key: VisitKey; serviceDate: string | null }, VisitState>(async (batch) => {
+    const { rows } = await ledgerPool.query<ReadVisitRow>({
+      name: 'copayments_read_visits',
+      text: READ_VISITS_SQL,
+      values: [batch.map((b) => b.key.institutionCode), batch.map((b) => b.key.subsidyRef), batch.map((b) => b.key.visitId), batch.map((b) => b.serviceDate)],
+    });
+    const byN = new Map(rows.map((r) => [r.n, r]));
+    return batch.map((_, i) => {
+      const r = byN.get(i + 1)!;
+      return {
+        current: r.current ? { ...r.current, createdAt: new Date(r.current.createdAt) } : null,
+        yearMonth: r.year_month,
+        subsidy: r.ref === null ? null : toSubsidyOnDate(r),
+        month: r.month,
+      };
+    });
+  });
+
+  type ForQuoteRow = { n: number; definition: Record<string, unknown>; copayment_rules: unknown; lines: QuoteLine[] };
+  /** Reads of concurrent quotes in one statement. */
+  const forQuoteCoalesced = batcher<{ ref: string; yearMonth: string }, QuoteInputs | undefined>(async (batch) => {
+    const { rows } = await ledgerPool.query<ForQuoteRow>({
+      name: 'copayments_for_quotes',
+      text: FOR_QUOTES_SQL,
+      values: [batch.map((b) => b.ref), batch.map((b) => b.yearMonth)],
+    });
+    const byN = new Map(rows.map((r) => [r.n, r]));
+    return batch.map((_, i) => {
+      const r = byN.get(i + 1);
+      if (!r) return undefined;
+      return { type: { ...r.definition, ...(r.copayment_rules == null ? {} : { copaymentRules: r.copayment_rules }) } as StoredDefinition, lines: r.lines };
+    });
+  });
+
   return {
     /**
      * The subsidyRef (assigned now if new) and the month's totals of each subsidy of consented checks, and the
@@ -446,22 +523,7 @@ export function copaymentsRepository(pool: pg.Pool) {
     subsidyOn: (subsidyRef: string, institutionCode: string, serviceDate: string) => subsidyOn(pool, subsidyRef, institutionCode, serviceDate),
 
     /** The visit's latest version, the certificate on `serviceDate` (else the line's date) and that month's totals. */
-    async readVisit(key: VisitKey, serviceDate: string | null): Promise<VisitState> {
-      const { rows } = await pool.query<
-        SubsidyOnDateRow & { current: (Omit<LineRow, 'createdAt'> & { createdAt: string }) | null; year_month: string | null; month: MonthTotals }
-      >({
-        name: 'copayments_read_visit',
-        text: READ_VISIT_SQL,
-        values: [key.institutionCode, key.subsidyRef, key.visitId, serviceDate],
-      });
-      const r = rows[0]!;
-      return {
-        current: r.current ? { ...r.current, createdAt: new Date(r.current.createdAt) } : null,
-        yearMonth: r.year_month,
-        subsidy: r.ref === null ? null : toSubsidyOnDate(r),
-        month: r.month,
-      };
-    },
+    readVisit: (key: VisitKey, serviceDate: string | null): Promise<VisitState> => readVisitCoalesced({ key, serviceDate }),
 
     /**
      * Writes a new version of the visit's line and its month totals (two months when the line moves from one to the
@@ -476,8 +538,8 @@ export function copaymentsRepository(pool: pg.Pool) {
           values: [...casValues(w, key.subsidyRef), ...versionValues(line, createdAt)],
         });
       try {
-        if (months.length === 1) return (await withLine(pool, months[0]!)).rows[0] ?? null;
-        return await inTransaction(pool, async (c) => {
+        if (months.length === 1) return (await withLine(ledgerPool, months[0]!)).rows[0] ?? null;
+        return await inTransaction(ledgerPool, async (c) => {
           let written: LineRow | null = null;
           for (const w of [...months].sort((x, y) => x.yearMonth.localeCompare(y.yearMonth))) {
             if (w.yearMonth === line.yearMonth) {
@@ -493,6 +555,16 @@ export function copaymentsRepository(pool: pg.Pool) {
         if (lostRace(err)) return null;
         throw err;
       }
+    },
+
+    /**
+     * What a quote needs of each subsidyRef: its certificate type (definition with copaymentRules) and the month's
+     * current, not cancelled lines of every institution, in one statement for concurrent quotes. Refs without a type
+     * are left out.
+     */
+    async forQuote(refs: string[], yearMonth: string): Promise<Map<string, QuoteInputs>> {
+      const found = await Promise.all(refs.map((ref) => forQuoteCoalesced({ ref, yearMonth })));
+      return new Map(refs.flatMap((ref, i) => (found[i] ? [[ref, found[i]] as const] : [])));
     },
 
     /** Every version of one visit's line, oldest first. */
@@ -642,7 +714,7 @@ export function copaymentsRepository(pool: pg.Pool) {
       );
     },
 
-    close: () => checkPool.end(),
+    close: () => Promise.all([checkPool.end(), ledgerPool.end()]).then(() => undefined),
   };
 }
 

@@ -297,6 +297,9 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
     monthLines: async (subsidyRef: string, yearMonth: string): Promise<CopaymentLine[]> =>
       (await repo.lines({ subsidyRefs: [subsidyRef], yearMonth, limit: 10_000 })).map(toLine),
 
+    /** For quotes: each subsidyRef's certificate type and the month's current lines, in one statement. */
+    forQuote: (refs: string[], yearMonth: string) => repo.forQuote(refs, yearMonth),
+
     record: (institutionCode: string, body: CopaymentLineInput & { subsidyRef: string; visitId: string }) =>
       change(institutionCode, { institutionCode, subsidyRef: body.subsidyRef, visitId: body.visitId }, { kind: 'create', body }),
 

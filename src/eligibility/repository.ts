@@ -345,7 +345,7 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
 
     /**
      * Stores answered checks; resolves once they are committed. Reads of stored checks in this
-     * process (findResult, findExplanation, listChecks) wait for writes still in flight.
+     * process (findExplanation, listChecks; findResult through the service) wait for writes still in flight.
      */
     insertChecks(checks: CheckWrite[]): Promise<void> {
       if (checks.length === 0) return Promise.resolve();
@@ -365,9 +365,11 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
     /** Closes the check path's own connections (after settled()). */
     close: () => checkPool.end(),
 
-    /** The stored answer of a check, only for the institution that asked. */
+    /**
+     * The stored answer of a check, only for the institution that asked. It does not wait for writes in flight: the
+     * service answers the checks it has not stored yet itself (findCheck), so any other is stored or was never made.
+     */
     async findResult(institutionCode: string, checkId: string): Promise<string | null> {
-      await settled();
       const row = await db.eligibilityCheck.findFirst({ where: { id: checkId, institutionCode }, select: { result: true } });
       return row?.result ?? null;
     },

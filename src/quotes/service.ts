@@ -1,4 +1,4 @@
-import type { CopaymentLine } from '../copayments/schemas.js';
+import type { QuoteInputs } from '../copayments/repository.js';
 import {
   ageOn,
   calculateCopay,
@@ -12,12 +12,11 @@ import {
   type TraceStep,
 } from '../domain/copay/index.js';
 import type { EligibilityCheck, MedicalSubsidy } from '../eligibility/schemas.js';
-import type { QuotesRepository } from './repository.js';
 import type { CopaymentQuote, CopaymentQuoteRequest } from './schemas.js';
 
-/** The month-to-date the quote needs: every institution's current lines of a subsidy in a month (app.copayments). */
+/** What the quote needs of the ledger (app.copayments): each subsidyRef's certificate type and the month's lines. */
 export interface QuoteLedger {
-  monthLines(subsidyRef: string, yearMonth: string): Promise<CopaymentLine[]>;
+  forQuote(refs: string[], yearMonth: string): Promise<Map<string, QuoteInputs>>;
 }
 
 /** Stored checks of the asking institution (app.eligibility); throws eligibility_check_not_found. */
@@ -39,18 +38,14 @@ const PROVISIONAL_SOURCE = 'docs/copay.md (our design; PMH has published no char
  * 窓口負担 quotes (provisional, our design): one visit priced over the subsidies of a stored check, each with its
  * effective rules (certificate type + record) and its month-to-date from the ledger. Records nothing.
  */
-export function quotesService(repo: QuotesRepository, deps: { checks: StoredChecks; ledger: QuoteLedger }) {
+export function quotesService(deps: { checks: StoredChecks; ledger: QuoteLedger }) {
   return {
     async quote(asker: { code: string }, req: CopaymentQuoteRequest): Promise<CopaymentQuote> {
       const check = JSON.parse(await deps.checks.findCheck(asker, req.checkId)) as EligibilityCheck;
       const subsidies: MedicalSubsidy[] = check.medicalSubsidies;
       const yearMonth = serviceMonth(req.serviceDate);
       const refs = subsidies.flatMap((s) => (s.subsidyRef ? [s.subsidyRef] : []));
-      const [types, lines] = await Promise.all([
-        repo.typesOfRefs(refs),
-        Promise.all(refs.map(async (ref) => [ref, (await deps.ledger.monthLines(ref, yearMonth)).filter((l) => !l.cancelled)] as const)),
-      ]);
-      const linesOf = new Map(lines);
+      const inputs = await deps.ledger.forQuote(refs, yearMonth);
       const visit: LedgerVisit = { institutionCode: asker.code, serviceDate: req.serviceDate, setting: req.setting, visitId: `quote:${req.checkId}` };
       const age = ageOn(check.patient.dateOfBirth, req.serviceDate);
 
@@ -60,7 +55,7 @@ export function quotesService(repo: QuotesRepository, deps: { checks: StoredChec
         const step = s.program.kind === 'national' ? 'national' : 'local';
         const name = s.program.lawCode ?? s.certificationName;
         const leave = (rule: string, source: string) => left.push({ index, step, rule: `${name}: ${rule}`, source });
-        const type = s.subsidyRef ? types.get(s.subsidyRef) : undefined;
+        const type = s.subsidyRef ? inputs.get(s.subsidyRef)?.type : undefined;
         if (!s.subsidyRef || !type)
           return leave('not applied: no subsidyRef or certificate type behind it', 'the check was stored before the ledger, or the type was deleted');
         if (req.serviceDate < s.validFrom || req.serviceDate > s.validTo) {
@@ -74,7 +69,7 @@ export function quotesService(repo: QuotesRepository, deps: { checks: StoredChec
         const rules =
           effective.kind === 'national' ? effective.rules : selectLocalRow(effective.rows, { age, setting: req.setting, incomeSegment: s.incomeSegment });
         if (!rules) return leave(`not applied: no rule row for age ${age}, ${req.setting}`, 'certificate type copaymentRules rows');
-        const entries = (linesOf.get(s.subsidyRef) ?? []).map((l) =>
+        const entries = (inputs.get(s.subsidyRef)?.lines ?? []).map((l) =>
           ledgerEntry(
             s.subsidyRef!,
             rules,

@@ -70,7 +70,13 @@ export const copaymentBenchmark = {
         expectStatus('record', recorded, 201);
       };
       const phase = async (name: string, iteration: (call: SequenceCall, worker: number, n: number) => Promise<void>): Promise<SequenceLoadResult> => {
-        const common = { origin: service.origin, headers: { authorization: clinic.authorization! }, connections: CONNECTIONS, iteration };
+        const common = {
+          origin: service.origin,
+          headers: { authorization: clinic.authorization! },
+          connections: CONNECTIONS,
+          iteration,
+          serverPid: service.pid,
+        };
         log(`  ${name}: warming up ${WARMUP_SECONDS} s`);
         run++;
         await runSequenceLoad({ ...common, durationSeconds: WARMUP_SECONDS });

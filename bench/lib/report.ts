@@ -159,6 +159,14 @@ function formatCopaymentReport(r: CopaymentReport): string {
     table(['phase', 'call', 'calls/s', 'p50 ms', 'p99 ms'], rows, ['left', 'left', 'right', 'right', 'right']),
     '',
     `   checks alone ${fmt(r.checksAlone.iterationsPerSec, 0)}/s; visits ${fmt(r.visits.iterationsPerSec, 0)}/s = ${fmt(r.ratio, 2)}× the check's rate`,
+    ...(r.checksAlone.cpu && r.visits.cpu
+      ? [
+          `   busy CPU per iteration, µs (machine / service process): check ${fmt(r.checksAlone.cpu.machineMicrosPerIteration, 0)} / ` +
+            `${fmt(r.checksAlone.cpu.serverMicrosPerIteration, 0)}; visit ${fmt(r.visits.cpu.machineMicrosPerIteration, 0)} / ` +
+            `${fmt(r.visits.cpu.serverMicrosPerIteration, 0)} = ${fmt(r.visits.cpu.machineMicrosPerIteration / r.checksAlone.cpu.machineMicrosPerIteration, 2)}× ` +
+            `a check's machine CPU; machine ${fmt(100 * r.checksAlone.cpu.utilisation, 0)} % / ${fmt(100 * r.visits.cpu.utilisation, 0)} % busy`,
+        ]
+      : []),
     '',
     table(
       ['goal', 'wanted', 'actual', 'met'],

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { cpuMeter } from './cpu.js';
 
 /** One HTTP exchange of a sequence: JSON in, JSON out. */
 export interface SequenceCall {
@@ -15,6 +16,8 @@ export interface SequenceLoadOptions {
    * is up; each call it makes is timed under its name. It throws on an unexpected answer: the run stops.
    */
   iteration: (call: SequenceCall, worker: number, n: number) => Promise<void>;
+  /** The serving process: its CPU and the whole machine's per iteration are measured (bench/lib/cpu.ts). */
+  serverPid?: number;
 }
 
 export interface CallStats {
@@ -29,6 +32,8 @@ export interface SequenceLoadResult {
   iterationsPerSec: number;
   durationSeconds: number;
   calls: Record<string, CallStats>;
+  /** Busy CPU per iteration, µs: the whole machine (service, PostgreSQL, this client, kernel) and the serving process. */
+  cpu?: { machineMicrosPerIteration: number; serverMicrosPerIteration: number; utilisation: number };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -82,6 +87,7 @@ export async function runSequenceLoad(opts: SequenceLoadOptions): Promise<Sequen
       req.end(payload);
     });
 
+  const meter = opts.serverPid === undefined ? undefined : cpuMeter(opts.serverPid);
   const started = performance.now();
   const deadline = started + opts.durationSeconds * 1000;
   let iterations = 0;
@@ -98,10 +104,16 @@ export async function runSequenceLoad(opts: SequenceLoadOptions): Promise<Sequen
     agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = meter?.mark();
+  const cpu = used && {
+    machineMicrosPerIteration: (used.machineSeconds * 1e6) / iterations,
+    serverMicrosPerIteration: (used.processSeconds * 1e6) / iterations,
+    utilisation: used.utilisation,
+  };
   const calls: Record<string, CallStats> = {};
   for (const [name, list] of latencies) {
     const sorted = Float64Array.from(list).sort();
     calls[name] = { count: list.length, perSec: list.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
   }
-  return { iterations, iterationsPerSec: iterations / seconds, durationSeconds: seconds, calls };
+  return { iterations, iterationsPerSec: iterations / seconds, durationSeconds: seconds, calls, ...(cpu ? { cpu } : {}) };
 }

@@ -131,11 +131,13 @@ const checkLine = (c: CheckWrite) =>
   `${c.subsidyCount}\t${copyField(c.outcome)}\t${copyField(c.result)}\t${copyField(c.explanation)}\n`;
 
 /**
- * How long an answered check waits for others to be written with it (off the answer's path; a read of
- * stored checks waits for it). Each COPY costs the service and PostgreSQL a fixed share (a connection,
- * a statement, a commit) besides its rows: under load, 20 ms makes ~4× fewer, larger COPYs than 5 ms.
+ * How long an answered check waits for others to be written with it (off the answer's path; the service
+ * answers reads of it from memory meanwhile). Each COPY costs the service and PostgreSQL a fixed share (a
+ * connection, a statement, a commit) besides its rows: under load, 20 ms makes ~4× fewer, larger COPYs than
+ * 5 ms, and 50 ms with time-ordered checkIds (check-id.ts) cost ~10 % less machine CPU per check than 20 ms
+ * with random ones (bench/eligibility.ts, alternating runs).
  */
-const WRITE_DELAY_MS = 20;
+const WRITE_DELAY_MS = 50;
 /**
  * Lookup statements running at once: while one runs, the checks arriving meanwhile gather for the next.
  * One: fewer, larger statements (each has a fixed cost on both sides, as POST /bare/db-batched of

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CheckLedger, CheckSubsidy } from '../copayments/service.js';
 import { serviceMonth } from '../domain/copay/index.js';
 import { jstDate } from '../domain/dates.js';
@@ -6,6 +5,7 @@ import { certificateState, decideEligibility, designatedHere, parseAdditionalCon
 import { MAX_COPAYMENT_FIELDS } from '../domain/pmh-record/index.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { fieldErrorCode, problem, problemBody, problemType, type ProblemBody } from '../http/problem.js';
+import { newCheckId } from './check-id.js';
 import { CheckWriteError, lookupKey, type CheckWrite, type EligibilityRepository, type RegisteredRecord } from './repository.js';
 import {
   eligibilityCheckRequestSchema,
@@ -175,7 +175,7 @@ export function eligibilityService(repo: EligibilityRepository, deps: Eligibilit
       const { req, found, serviceDate, decision } = d;
       const { card } = found;
       const check: EligibilityCheck = {
-        checkId: randomUUID(),
+        checkId: newCheckId(),
         checkedAt: checkedAtIso,
         serviceDate,
         patient: { name: card.name, nameKana: card.nameKana, dateOfBirth: card.dateOfBirth, sex: card.sex as EligibilityCheck['patient']['sex'] },

@@ -254,14 +254,24 @@ interface SubsidyOnDateRow {
   record: SubsidyOnDate['record'];
 }
 
+/** What a cap depends on, from the certificate type's columns of a row. */
+const chargingOf = (r: {
+  program_kind: string | null;
+  law_code: string | null;
+  income_segments: SubsidyOnDate['incomeSegments'] | null;
+  copayment_rules: TypeChargingInputs['copaymentRules'];
+}) => ({
+  programKind: r.program_kind === 'national' ? ('national' as const) : ('local' as const),
+  lawCode: r.law_code,
+  incomeSegments: r.income_segments ?? [],
+  copaymentRules: r.copayment_rules ?? null,
+});
+
 const toSubsidyOnDate = (r: SubsidyOnDateRow): SubsidyOnDate => ({
   subsidyRef: r.ref,
   municipalityCode: r.municipality_code,
   received: r.received,
-  programKind: r.program_kind === 'national' ? 'national' : 'local',
-  lawCode: r.law_code,
-  incomeSegments: r.income_segments ?? [],
-  copaymentRules: r.copayment_rules ?? null,
+  ...chargingOf(r),
   record: r.record,
 });
 
@@ -677,10 +687,7 @@ export function copaymentsRepository(pool: pg.Pool) {
         recipientNumber: r.recipient_number,
         incomeSegment: r.income_segment,
         maxCopaymentAmount: r.max_copayment_amount,
-        programKind: r.program_kind === 'national' ? 'national' : 'local',
-        lawCode: r.law_code,
-        incomeSegments: r.income_segments ?? [],
-        copaymentRules: r.copayment_rules ?? null,
+        ...chargingOf(r),
         month: r.month,
       }));
     },

@@ -18,6 +18,28 @@ export const yearMonthSchema = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
   .describe('Calendar month (YYYY-MM) of the service date');
 
+/** A month with 1,000 yen of its cap left (the examples of copaymentLimit). */
+export const COPAYMENT_LIMIT_EXAMPLE = {
+  yearMonth: '2026-11',
+  monthlyCap: 10000,
+  accumulated: 9000,
+  remaining: 1000,
+  capReached: false,
+  capReachedOn: null,
+  capReachedAt: null,
+};
+
+/** The same month after the line that reached the cap. */
+export const CAP_REACHED_LIMIT_EXAMPLE = {
+  yearMonth: '2026-11',
+  monthlyCap: 10000,
+  accumulated: 10000,
+  remaining: 0,
+  capReached: true,
+  capReachedOn: '2026-11-23',
+  capReachedAt: '2026-11-23T01:30:00.000Z',
+};
+
 export const copaymentLimitSchema = z
   .object({
     yearMonth: yearMonthSchema,
@@ -36,15 +58,7 @@ export const copaymentLimitSchema = z
   .meta({
     id: 'CopaymentLimit',
     description: `${PROVISIONAL} The month’s 上限額管理 of one subsidy, summed over every institution; null where the program has no monthly cap`,
-    example: {
-      yearMonth: '2026-11',
-      monthlyCap: 10000,
-      accumulated: 9000,
-      remaining: 1000,
-      capReached: false,
-      capReachedOn: null,
-      capReachedAt: null,
-    },
+    example: COPAYMENT_LIMIT_EXAMPLE,
   });
 
 export const settingSchema = z
@@ -151,15 +165,7 @@ export const copaymentRecordSchema = copaymentLineSchema
     description: `${PROVISIONAL} A visit’s line with its month’s copaymentLimit and its history`,
     example: {
       ...LINE_EXAMPLE,
-      copaymentLimit: {
-        yearMonth: '2026-11',
-        monthlyCap: 10000,
-        accumulated: 10000,
-        remaining: 0,
-        capReached: true,
-        capReachedOn: '2026-11-23',
-        capReachedAt: '2026-11-23T01:30:00.000Z',
-      },
+      copaymentLimit: CAP_REACHED_LIMIT_EXAMPLE,
       versions: [VERSION_EXAMPLE],
     },
   });

@@ -6,7 +6,7 @@ import { LOCAL_CATEGORIES } from '../certificate-types/schemas.js';
 import { dateInputSchema, pageOf, paginationQuerySchema } from '../http/schemas.js';
 import { problemSchema } from '../http/problem.js';
 import { PROBLEMS } from '../http/problems.js';
-import { copaymentLimitSchema, PROVISIONAL } from '../copayments/schemas.js';
+import { COPAYMENT_LIMIT_EXAMPLE, copaymentLimitSchema, PROVISIONAL } from '../copayments/schemas.js';
 
 export const SUBSIDY_ORDER_RULE =
   'national programs (法別番号 of a national 公費) before local ones (地単公費), then by medicalSubsidyInsurerNumber ' +
@@ -142,15 +142,7 @@ export const eligibilityCheckSchema = z
           certificationDetail: [{ label: '疾病名', value: 'パーキンソン病' }],
           registeringMunicipality: { code: '130001', name: '東京都' },
           subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
-          copaymentLimit: {
-            yearMonth: '2026-11',
-            monthlyCap: 10000,
-            accumulated: 9000,
-            remaining: 1000,
-            capReached: false,
-            capReachedOn: null,
-            capReachedAt: null,
-          },
+          copaymentLimit: COPAYMENT_LIMIT_EXAMPLE,
         },
       ],
     },

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { certificateSerialNumberSchema, pinSchema } from '../cards/schemas.js';
-import { copaymentLimitSchema, copaymentLineSchema, LINE_EXAMPLE as COPAYMENT_LINE_EXAMPLE, PROVISIONAL, yearMonthSchema } from '../copayments/schemas.js';
+import {
+  CAP_REACHED_LIMIT_EXAMPLE,
+  copaymentLimitSchema,
+  copaymentLineSchema,
+  LINE_EXAMPLE as COPAYMENT_LINE_EXAMPLE,
+  PROVISIONAL,
+  yearMonthSchema,
+} from '../copayments/schemas.js';
 import {
   additionalConditionPairSchema,
   certificationDetailItemSchema,
@@ -98,15 +105,7 @@ export const myPortalResponseSchema = z
           isNotDisclosed: false,
           copaymentLimitManageFormCode: '54',
           subsidyRef: 'sr_K7Q2M4X6TB3RZ5WH6JNA',
-          copaymentLimit: {
-            yearMonth: '2026-11',
-            monthlyCap: 10000,
-            accumulated: 10000,
-            remaining: 0,
-            capReached: true,
-            capReachedOn: '2026-11-23',
-            capReachedAt: '2026-11-23T01:30:00.000Z',
-          },
+          copaymentLimit: CAP_REACHED_LIMIT_EXAMPLE,
           lines: [LINE_EXAMPLE],
         },
       ],

@@ -29,7 +29,8 @@ function expectStatus(name: string, got: { status: number; json: unknown }, stat
  * against the check alone, on the same data (`setUpChecks`: 1,000,000 registered rows, 500 cards with a
  * monthly cap of 10,000 yen) and with the same closed-loop client (bench/lib/sequence-load.ts), in one run.
  * Each worker takes its own cards, so two workers never record for the same patient at once; each visit
- * costs 4,000 yen (2割 = 800), so patients reach the cap within the run and later visits record 0 charged.
+ * costs 4,000 yen (2割 = 800), so patients reach the cap within the run and later visits record 0 charged. A third
+ * phase, three GET /health per iteration, is the service's HTTP floor for a visit's three exchanges.
  */
 export const copaymentBenchmark = {
   name: 'copayment',
@@ -88,6 +89,10 @@ export const copaymentBenchmark = {
         await check(call, cardOf(worker, n));
       });
       const visits = await phase('visit: check + quote + record', visit);
+      // The service's HTTP floor through the same client: three exchanges that do no work (GET /health).
+      const httpFloor = await phase('HTTP floor: 3 × GET /health', async (call) => {
+        for (let i = 0; i < 3; i++) expectStatus('health', await call('health', 'GET', '/health'), 200);
+      });
       const ratio = visits.iterationsPerSec / checksAlone.iterationsPerSec;
       const goals = [
         goal('visits/s ÷ checks/s', ratio, '≥', TARGET_VISITS_VS_CHECKS, '×'),
@@ -103,6 +108,7 @@ export const copaymentBenchmark = {
         settings: { records: total, cards: CARDS, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS },
         checksAlone,
         visits,
+        httpFloor,
         ratio,
         goals,
       };

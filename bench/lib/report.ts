@@ -150,6 +150,7 @@ function formatCopaymentReport(r: CopaymentReport): string {
   const rows = [
     ...Object.entries(r.checksAlone.calls).map(([name, c]) => ['check alone', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
     ...Object.entries(r.visits.calls).map(([name, c]) => ['visit', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
+    ...Object.entries(r.httpFloor?.calls ?? {}).map(([name, c]) => ['HTTP floor', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
   ];
   return [
     `== ${r.benchmark} — ${r.startedAt}`,
@@ -165,6 +166,13 @@ function formatCopaymentReport(r: CopaymentReport): string {
             `${fmt(r.checksAlone.cpu.serverMicrosPerIteration, 0)}; visit ${fmt(r.visits.cpu.machineMicrosPerIteration, 0)} / ` +
             `${fmt(r.visits.cpu.serverMicrosPerIteration, 0)} = ${fmt(r.visits.cpu.machineMicrosPerIteration / r.checksAlone.cpu.machineMicrosPerIteration, 2)}× ` +
             `a check's machine CPU; machine ${fmt(100 * r.checksAlone.cpu.utilisation, 0)} % / ${fmt(100 * r.visits.cpu.utilisation, 0)} % busy`,
+        ]
+      : []),
+    ...(r.httpFloor?.cpu && r.checksAlone.cpu && r.visits.cpu
+      ? [
+          `   HTTP floor (3 × GET /health): ${fmt(r.httpFloor.iterationsPerSec, 0)}/s, ${fmt(r.httpFloor.cpu.machineMicrosPerIteration, 0)} µs machine CPU; ` +
+            `work beyond it: check ${fmt(r.checksAlone.cpu.machineMicrosPerIteration - r.httpFloor.cpu.machineMicrosPerIteration / 3, 0)} µs, ` +
+            `visit ${fmt(r.visits.cpu.machineMicrosPerIteration - r.httpFloor.cpu.machineMicrosPerIteration, 0)} µs`,
         ]
       : []),
     '',

@@ -170,6 +170,8 @@ export interface CopaymentReport {
   settings: { records: number; cards: number; connections: number; durationSeconds: number; warmupSeconds: number };
   checksAlone: SequenceLoadResult;
   visits: SequenceLoadResult;
+  /** Three GET /health per iteration: the HTTP exchanges of a visit without their work */
+  httpFloor?: SequenceLoadResult;
   /** visits/s ÷ checks/s */
   ratio: number;
   goals: Goal[];

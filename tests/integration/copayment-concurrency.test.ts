@@ -11,6 +11,10 @@ let clinic: Institution;
 let pharmacy: Institution;
 let serial: string;
 let subsidyRef: string;
+/** Other patients, for records of many subsidies at once. */
+const OTHERS = [302, 303, 304, 305, 306, 307, 308, 309];
+let otherRefs: string[];
+let otherSerials: string[];
 
 const RECORDS = '/clinic/v1/copayment-records';
 const post = (inst: Institution, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: RECORDS, headers: inst.headers, payload: body });
@@ -43,7 +47,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const tokyo = await municipality(t.app, '130001');
   expect((await tokyo.putType('NANBYO54', NANBYO_TYPE)).statusCode).toBe(201);
-  const up = await tokyo.upload([nanbyoRecord(301)], { query: 'wait=30' });
+  const up = await tokyo.upload([nanbyoRecord(301), ...OTHERS.map((n) => nanbyoRecord(n))], { query: 'wait=30' });
   expect(up.json()).toMatchObject({ status: 'succeeded' });
   clinic = await institution(t.app);
   pharmacy = await institution(t.app, { kind: 'pharmacy' });
@@ -51,6 +55,16 @@ beforeAll(async () => {
   for (const inst of [clinic, pharmacy]) {
     const res = await inst.check({ certificateSerialNumber: serial, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } });
     subsidyRef = res.json().medicalSubsidies[0].subsidyRef;
+  }
+  otherRefs = [];
+  otherSerials = [];
+  for (const n of OTHERS) {
+    const other = (await card(t.app, myNumber(n))).certificateSerialNumber;
+    otherSerials.push(other);
+    for (const inst of [clinic, pharmacy]) {
+      const res = await inst.check({ certificateSerialNumber: other, serviceDate: '2026-06-01', consent: { medicalSubsidy: true } });
+      if (inst === pharmacy) otherRefs.push(res.json().medicalSubsidies[0].subsidyRef as string);
+    }
   }
 }, 120_000);
 
@@ -138,5 +152,39 @@ describe('concurrent lines near the cap (10,000)', () => {
     expect(sum(october)).toBe(3500 + 404 + 405 + 406 + 407);
     expect((await limit('2026-09-30')).accumulated).toBe(sum(september));
     expect((await limit('2026-10-31')).accumulated).toBe(sum(october));
+  });
+
+  it('records many patients’ lines at once exactly: new and existing months, several lines of one month together', async () => {
+    const ofRef = (ref: string, visitId: string, serviceDate: string, copaymentCharged: number) => ({
+      ...line(visitId, serviceDate, copaymentCharged),
+      subsidyRef: ref,
+    });
+    // November has no totals row yet for anyone; each patient gets 4 lines at once from both institutions (one month
+    // several times in one moment), 9,600 of 10,000 in all, then 3 × 300 more of which only one fits.
+    const first = await Promise.all(
+      otherRefs.flatMap((ref, p) => [0, 1, 2, 3].map((k) => post(k % 2 === 0 ? clinic : pharmacy, ofRef(ref, `many-${p}-${k}`, '2026-11-02', 2400)))),
+    );
+    expect(first.map((r) => r.statusCode)).toEqual(Array<number>(otherRefs.length * 4).fill(201));
+    const more = await Promise.all(
+      otherRefs.flatMap((ref, p) => [0, 1, 2].map((k) => post(k % 2 === 0 ? pharmacy : clinic, ofRef(ref, `more-${p}-${k}`, '2026-11-03', 300)))),
+    );
+    for (let p = 0; p < otherRefs.length; p++) {
+      const mine = more.slice(3 * p, 3 * p + 3).map((r) => r.statusCode);
+      expect(mine.filter((c) => c === 201)).toHaveLength(1);
+      expect(mine.filter((c) => c === 409)).toHaveLength(2);
+    }
+    for (const ref of otherRefs) {
+      const all: Line[] = [];
+      for (const inst of [clinic, pharmacy]) {
+        const res = await t.app.inject({ method: 'GET', url: `${RECORDS}?subsidyRef=${ref}&yearMonth=2026-11&limit=1000`, headers: inst.headers });
+        all.push(...(res.json().items as Line[]));
+      }
+      expect(all).toHaveLength(5);
+      expect(sum(all)).toBe(9900);
+      // The month's totals, as a check sees them, are the sum of its lines.
+      const serialOf = otherSerials[otherRefs.indexOf(ref)]!;
+      const checked = await clinic.check({ certificateSerialNumber: serialOf, serviceDate: '2026-11-30', consent: { medicalSubsidy: true } });
+      expect(checked.json().medicalSubsidies[0].copaymentLimit).toMatchObject({ accumulated: 9900, remaining: 100, capReached: false });
+    }
   });
 });

@@ -296,16 +296,12 @@ export interface VisitState {
   subsidy: SubsidyOnDate | null;
   /** That month's totals as stored, or summed from its current lines when it has no totals row yet */
   month: MonthTotals;
-  /** Whether the month had its totals row */
-  monthStored: boolean;
 }
 
 /** One month's totals to write, if they are still what was read (compare-and-set). */
 export interface MonthWrite {
   yearMonth: string;
   expected: MonthTotals;
-  /** Whether the totals row existed when read (else `expected` was summed from the lines) */
-  expectedStored: boolean;
   next: MonthTotals;
 }
 
@@ -327,8 +323,7 @@ const READ_VISITS_SQL = `
                      'lineCount', count(*) FILTER (WHERE NOT cancelled),
                      'capReachedOn', null, 'capReachedAt', null, 'capReachedBy', null)
               FROM copayment_line WHERE subsidy_ref = i.ref AND year_month = a.ym AND current)
-         ) AS month,
-         EXISTS (SELECT 1 FROM copayment_month_total WHERE subsidy_ref = i.ref AND year_month = a.ym) AS month_stored
+         ) AS month
     FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) WITH ORDINALITY AS i(institution_code, ref, visit_id, asked, n)
     LEFT JOIN LATERAL (
       SELECT row_to_json(x) AS current, x."serviceDate"::date AS line_date
@@ -380,49 +375,6 @@ const CAS_MONTH_AND_ADD_VERSION = `
   INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
          total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
   SELECT $15, $1, $16, $17, true, $18::date, $19, $20, $21, $22, $23, $24, $25, $26, $27 WHERE EXISTS (SELECT 1 FROM month)
-  RETURNING ${LINE_COLUMNS}`;
-
-/**
- * CAS_MONTH_AND_ADD_VERSION for several visits of different months at once (parallel arrays, one element per visit):
- * each month's totals are written only if still as read ($9…$15; a month read without its row is inserted only if
- * still missing), and each visit's new version only where its month was written. The batch's visits never share
- * a month (the caller sends those on their own), so each written month names exactly one visit.
- */
-const CAS_BATCH_SQL = `
-  WITH i AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::date[], $7::timestamptz[], $8::text[],
-                         $9::int[], $10::int[], $11::int[], $12::date[], $13::timestamptz[], $14::text[], $15::boolean[],
-                         $16::text[], $17::text[], $18::int[], $19::date[], $20::text[], $21::text[], $22::int[], $23::int[], $24::int[],
-                         $25::boolean[], $26::int[], $27::boolean[], $28::timestamptz[])
-      AS i(ref, ym, acc, total, cnt, reached_on, reached_at, reached_by, e_acc, e_total, e_cnt, e_on, e_at, e_by, e_stored,
-           inst, visit, version, service_date, line_ym, setting, cost, charged, food, cancelled, acc_after, cap_reached, created_at)
-  ),
-  updated AS (
-    UPDATE copayment_month_total t
-       SET accumulated = i.acc, total_medical_cost = i.total, line_count = i.cnt, cap_reached_on = i.reached_on,
-           cap_reached_at = i.reached_at, cap_reached_by = i.reached_by, updated_at = now()
-      FROM i
-     WHERE i.e_stored AND t.subsidy_ref = i.ref AND t.year_month = i.ym AND t.accumulated = i.e_acc AND t.total_medical_cost = i.e_total
-       AND t.line_count = i.e_cnt AND t.cap_reached_on IS NOT DISTINCT FROM i.e_on AND t.cap_reached_at IS NOT DISTINCT FROM i.e_at
-       AND t.cap_reached_by IS NOT DISTINCT FROM i.e_by
-    RETURNING t.subsidy_ref, t.year_month
-  ),
-  inserted AS (
-    INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, cap_reached_on,
-           cap_reached_at, cap_reached_by, updated_at)
-    SELECT ref, ym, acc, total, cnt, reached_on, reached_at, reached_by, now() FROM i WHERE NOT e_stored
-    ON CONFLICT DO NOTHING
-    RETURNING subsidy_ref, year_month
-  ),
-  ok AS (SELECT i.* FROM i JOIN (SELECT * FROM updated UNION ALL SELECT * FROM inserted) w ON w.subsidy_ref = i.ref AND w.year_month = i.ym),
-  previous AS (
-    UPDATE copayment_line l SET current = false
-      FROM ok
-     WHERE l.institution_code = ok.inst AND l.subsidy_ref = ok.ref AND l.visit_id = ok.visit AND l.version = ok.version - 1 AND l.current
-  )
-  INSERT INTO copayment_line (institution_code, subsidy_ref, visit_id, version, current, service_date, year_month, setting,
-         total_medical_cost, copayment_charged, food_cost, cancelled, accumulated_after, cap_reached, created_at)
-  SELECT inst, ref, visit, version, true, service_date, line_ym, setting, cost, charged, food, cancelled, acc_after, cap_reached, created_at FROM ok
   RETURNING ${LINE_COLUMNS}`;
 
 const versionValues = (l: NewVersion, createdAt: Date) => [
@@ -523,7 +475,6 @@ export function copaymentsRepository(pool: pg.Pool) {
     current: (Omit<LineRow, 'createdAt'> & { createdAt: string }) | null;
     year_month: string | null;
     month: MonthTotals;
-    month_stored: boolean;
   };
   /** Reads of concurrent changes in one statement (src/db/batcher.ts). */
   const readVisitCoalesced = batcher<{ key: VisitKey; serviceDate: string | null }, VisitState>(async (batch) => {
@@ -540,7 +491,6 @@ export function copaymentsRepository(pool: pg.Pool) {
         yearMonth: r.year_month,
         subsidy: r.ref === null ? null : toSubsidyOnDate(r),
         month: r.month,
-        monthStored: r.month_stored,
       };
     });
   });
@@ -560,72 +510,6 @@ export function copaymentsRepository(pool: pg.Pool) {
       return { type: { ...r.definition, ...(r.copayment_rules == null ? {} : { copaymentRules: r.copayment_rules }) } as StoredDefinition, lines: r.lines };
     });
   });
-
-  type SingleWrite = { key: VisitKey; month: MonthWrite; line: NewVersion; createdAt: Date };
-  /** One visit's write on its own: null when it lost a race. */
-  async function writeOne(w: SingleWrite, q: Queryable = ledgerPool): Promise<LineRow | null> {
-    try {
-      const { rows } = await q.query<LineRow>({
-        name: 'copayments_cas_line',
-        text: CAS_MONTH_AND_ADD_VERSION,
-        values: [...casValues(w.month, w.key.subsidyRef), ...versionValues(w.line, w.createdAt)],
-      });
-      return rows[0] ?? null;
-    } catch (err) {
-      if (lostRace(err)) return null;
-      throw err;
-    }
-  }
-
-  /** CAS_BATCH_SQL's parallel arrays: for each of its 28 parameters, the values of every write in order. */
-  const batchValues = (writes: SingleWrite[]) => {
-    const perWrite = writes.map((w) => [
-      w.key.subsidyRef,
-      w.month.yearMonth,
-      ...monthValues(w.month.next),
-      ...monthValues(w.month.expected),
-      w.month.expectedStored,
-      ...versionValues(w.line, w.createdAt),
-    ]);
-    return perWrite[0]!.map((_, k) => perWrite.map((values) => values[k]));
-  };
-
-  /**
-   * Writes of concurrent changes in one statement (and one commit). A visit of a month already in the batch goes on
-   * its own after it; a batch that fails as a whole on a taken version is written visit by visit.
-   */
-  const writeCoalesced = batcher<SingleWrite, LineRow | null>(
-    async (batch) => {
-      if (batch.length === 1) return [await writeOne(batch[0]!)];
-      const months = new Set<string>();
-      const together: number[] = [];
-      const alone: number[] = [];
-      batch.forEach((w, i) => {
-        const month = `${w.key.subsidyRef}|${w.month.yearMonth}`;
-        (months.has(month) ? alone : together).push(i);
-        months.add(month);
-      });
-      const out: (LineRow | null)[] = batch.map(() => null);
-      try {
-        const { rows } = await ledgerPool.query<LineRow>({
-          name: 'copayments_cas_batch',
-          text: CAS_BATCH_SQL,
-          values: batchValues(together.map((i) => batch[i]!)),
-        });
-        const written = new Map(rows.map((r) => [`${r.institutionCode}|${r.subsidyRef}|${r.visitId}|${r.version}`, r]));
-        for (const i of together) {
-          const l = batch[i]!.line;
-          out[i] = written.get(`${l.institutionCode}|${l.subsidyRef}|${l.visitId}|${l.version}`) ?? null;
-        }
-      } catch (err) {
-        if (!lostRace(err)) throw err;
-        for (const i of together) out[i] = await writeOne(batch[i]!);
-      }
-      for (const i of alone) out[i] = await writeOne(batch[i]!);
-      return out;
-    },
-    { maxInFlight: 2 },
-  );
 
   return {
     /**
@@ -657,13 +541,19 @@ export function copaymentsRepository(pool: pg.Pool) {
      * first; read again and decide again. One statement, or one transaction for a move (months in order).
      */
     async writeVisit(key: VisitKey, months: MonthWrite[], line: NewVersion, createdAt: Date): Promise<LineRow | null> {
-      if (months.length === 1) return writeCoalesced({ key, month: months[0]!, line, createdAt });
+      const withLine = (q: Queryable, w: MonthWrite) =>
+        q.query<LineRow>({
+          name: 'copayments_cas_line',
+          text: CAS_MONTH_AND_ADD_VERSION,
+          values: [...casValues(w, key.subsidyRef), ...versionValues(line, createdAt)],
+        });
       try {
+        if (months.length === 1) return (await withLine(ledgerPool, months[0]!)).rows[0] ?? null;
         return await inTransaction(ledgerPool, async (c) => {
           let written: LineRow | null = null;
           for (const w of [...months].sort((x, y) => x.yearMonth.localeCompare(y.yearMonth))) {
             if (w.yearMonth === line.yearMonth) {
-              written = await writeOne({ key, month: w, line, createdAt }, c);
+              written = (await withLine(c, w)).rows[0] ?? null;
               if (!written) return rollback(null);
             } else if ((await c.query({ name: 'copayments_cas_month', text: CAS_MONTH, values: casValues(w, key.subsidyRef) })).rowCount === 0) {
               return rollback(null);

@@ -178,14 +178,14 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
       if (!c.ok) throw capExceeded(c.remaining);
       into = c;
       writes = [
-        { yearMonth: current.yearMonth, expected: old.month, expectedStored: old.monthStored, next: out.month },
-        { yearMonth: after.yearMonth, expected: state.month, expectedStored: state.monthStored, next: c.month },
+        { yearMonth: current.yearMonth, expected: old.month, next: out.month },
+        { yearMonth: after.yearMonth, expected: state.month, next: c.month },
       ];
     } else {
       const c = changeLine(state.month, cap, { ...stamp, before: current ? amounts(current) : undefined, after: amounts(after) });
       if (!c.ok) throw capExceeded(c.remaining);
       into = c;
-      writes = [{ yearMonth: after.yearMonth, expected: state.month, expectedStored: state.monthStored, next: c.month }];
+      writes = [{ yearMonth: after.yearMonth, expected: state.month, next: c.month }];
     }
     const line = await repo.writeVisit(
       key,

@@ -93,6 +93,35 @@ export const copaymentBenchmark = {
       const httpFloor = await phase('HTTP floor: 3 × GET /health', async (call) => {
         for (let i = 0; i < 3; i++) expectStatus('health', await call('health', 'GET', '/health'), 200);
       });
+      // Exploration (BENCH_COPAYMENT_EACH=1): a quote and a record each on their own, over one check per worker.
+      const each: Record<string, SequenceLoadResult> = {};
+      if (process.env.BENCH_COPAYMENT_EACH === '1') {
+        const answers = await Promise.all(
+          Array.from({ length: CONNECTIONS }, async (_, worker) => {
+            const res = await fetch(`${service.origin}/clinic/v1/eligibility-checks`, {
+              method: 'POST',
+              headers: { authorization: clinic.authorization!, 'content-type': 'application/json' },
+              body: JSON.stringify({ certificateSerialNumber: cardOf(worker, 0), serviceDate: SERVICE_DATE, consent: { medicalSubsidy: true } }),
+            });
+            return (await res.json()) as CheckAnswer;
+          }),
+        );
+        const visitLine = { serviceDate: SERVICE_DATE, setting: 'outpatient', totalMedicalCost: 4000 };
+        each.quote = await phase('quote alone', async (call, worker) => {
+          const got = await call('quote', 'POST', '/clinic/v1/copayment-quotes', { checkId: answers[worker]!.checkId, insuranceShare: 0.3, ...visitLine });
+          expectStatus('quote', got, 200);
+        });
+        each.record = await phase('record alone', async (call, worker, n) => {
+          const subsidyRef = answers[worker]!.medicalSubsidies[0]!.subsidyRef;
+          const got = await call('record', 'POST', '/clinic/v1/copayment-records', {
+            subsidyRef,
+            visitId: `alone-${run}-${worker}-${n}`,
+            copaymentCharged: 0,
+            ...visitLine,
+          });
+          expectStatus('record', got, 201);
+        });
+      }
       const ratio = visits.iterationsPerSec / checksAlone.iterationsPerSec;
       const goals = [
         goal('visits/s ÷ checks/s', ratio, '≥', TARGET_VISITS_VS_CHECKS, '×'),
@@ -109,6 +138,7 @@ export const copaymentBenchmark = {
         checksAlone,
         visits,
         httpFloor,
+        ...(Object.keys(each).length > 0 ? { each } : {}),
         ratio,
         goals,
       };

@@ -20,6 +20,15 @@ const SERVICE_DATE = '2026-06-01';
 const TARGET_CPU_VS_FLOOR = 2;
 const TARGET_RATE_VS_FLOOR = 0.5;
 const TARGET_P99_MS = 20;
+/** Alternating rounds of the floor and the check for the goals (BENCH_ELIGIBILITY_ROUNDS), seconds each. */
+const ROUNDS = Number(process.env.BENCH_ELIGIBILITY_ROUNDS ?? 4);
+const ROUND_SECONDS = 5;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
 /**
  * The clinic eligibility check (POST /clinic/v1/eligibility-checks) of the service as `npm start`
@@ -85,7 +94,29 @@ export const eligibilityBenchmark: Benchmark = {
         `  floors (bare POST + one PostgreSQL round trip, nothing else): ${perRequestFloor.ratioToBaseline.toFixed(3)}× the bare GET ` +
           `with a statement per request, ${batchedFloor.ratioToBaseline.toFixed(3)}× batched as the check's lookups are`,
       );
-      const vsFloor = relativeTo(check, perRequestFloor);
+      // The floor's own figures vary by a fifth from one run to the next on this machine: the goals compare the two in
+      // alternating rounds, after the sequence above, and take the medians of the rounds' ratios.
+      const cpuRatios: number[] = [];
+      const rateRatios: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        log(`  round ${round} of ${ROUNDS}: POST /bare/db, then the check, ${ROUND_SECONDS} s each`);
+        const pair = await compareTargets({
+          targets: [
+            { name: 'bare POST + SELECT $1 each', url: floors.perRequestUrl, requests: floorRequests('/bare/db') },
+            { name: 'eligibility check', url: `${origin}/clinic/v1/eligibility-checks`, requests, serverPid: service.pid },
+          ],
+          connections: CONNECTIONS,
+          durationSeconds: ROUND_SECONDS,
+          warmupSeconds: 1,
+          log: () => undefined,
+        });
+        const r = relativeTo(pair.targets[1]!, pair.targets[0]!);
+        cpuRatios.push(r.cpu);
+        rateRatios.push(r.rate);
+      }
+      const single = relativeTo(check, perRequestFloor);
+      log(`  the sequence above alone: machine CPU/req ${single.cpu.toFixed(2)}×, req/s ${single.rate.toFixed(2)}× the floor's`);
+      const vsFloor = { cpu: median(cpuRatios), rate: median(rateRatios) };
       const goals = [
         goal('machine CPU µs/req ÷ POST /bare/db', vsFloor.cpu, '≤', TARGET_CPU_VS_FLOOR, '×'),
         goal('req/s ÷ POST /bare/db', vsFloor.rate, '≥', TARGET_RATE_VS_FLOOR, '×'),
@@ -101,6 +132,7 @@ export const eligibilityBenchmark: Benchmark = {
           database: { kind: database.kind, description: database.description, serverVersion: database.serverVersion },
         },
         ...compared,
+        alternating: { reference: 'POST /bare/db', target: 'the check', secondsEach: ROUND_SECONDS, cpu: cpuRatios, rate: rateRatios },
         goals,
       };
     } finally {

@@ -151,6 +151,9 @@ function formatCopaymentReport(r: CopaymentReport): string {
     ...Object.entries(r.checksAlone.calls).map(([name, c]) => ['check alone', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
     ...Object.entries(r.visits.calls).map(([name, c]) => ['visit', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
     ...Object.entries(r.httpFloor?.calls ?? {}).map(([name, c]) => ['HTTP floor', name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
+    ...Object.entries(r.each ?? {}).flatMap(([phase, l]) =>
+      Object.entries(l.calls).map(([name, c]) => [`${phase} alone`, name, fmt(c.perSec, 0), fmt(c.p50, 1), fmt(c.p99, 1)]),
+    ),
   ];
   return [
     `== ${r.benchmark} — ${r.startedAt}`,
@@ -175,6 +178,11 @@ function formatCopaymentReport(r: CopaymentReport): string {
             `visit ${fmt(r.visits.cpu.machineMicrosPerIteration - r.httpFloor.cpu.machineMicrosPerIteration, 0)} µs`,
         ]
       : []),
+    ...Object.entries(r.each ?? {}).flatMap(([phase, l]) =>
+      l.cpu
+        ? [`   ${phase} alone: ${fmt(l.cpu.machineMicrosPerIteration, 0)} µs machine CPU per call, ${fmt(l.cpu.serverMicrosPerIteration, 0)} µs of the service`]
+        : [],
+    ),
     '',
     table(
       ['goal', 'wanted', 'actual', 'met'],
@@ -231,6 +239,13 @@ function formatThroughputReport(report: BenchmarkReport): string {
     '   CPU µs/req: busy CPU of the whole machine (server, PostgreSQL, load generator, kernel) per request;',
     '   loop µs/req: CPU of the event-loop thread serving the target, per request; proc µs/req: of the serving',
     "   process with all its threads (when it is not this one); PG µs/req: of PostgreSQL's processes.",
+    ...(report.alternating
+      ? [
+          '',
+          `   ${report.alternating.cpu.length} alternating rounds of ${report.alternating.secondsEach} s, ${report.alternating.target} ÷ ${report.alternating.reference}: ` +
+            `machine CPU/req ${report.alternating.cpu.map((r) => fmt(r, 2)).join(', ')}; req/s ${report.alternating.rate.map((r) => fmt(r, 2)).join(', ')} (goals: the medians)`,
+        ]
+      : []),
     ...(report.goals?.length
       ? [
           '',

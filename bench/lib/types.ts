@@ -45,6 +45,11 @@ export interface BenchmarkReport {
   targets: TargetResult[];
   /** What the benchmark must reach, as measured in this run (e.g. ratios to a database floor). */
   goals?: Goal[];
+  /**
+   * Rounds alternating a reference and a target after the main sequence (e.g. POST /bare/db and the check): each
+   * round's ratios of the target to the reference; the goals use their medians.
+   */
+  alternating?: { reference: string; target: string; secondsEach: number; cpu: number[]; rate: number[] };
 }
 
 /** One goal of a benchmark: what was wanted, what this run measured, whether it was met. */
@@ -172,6 +177,8 @@ export interface CopaymentReport {
   visits: SequenceLoadResult;
   /** Three GET /health per iteration: the HTTP exchanges of a visit without their work */
   httpFloor?: SequenceLoadResult;
+  /** Exploration: each call on its own (BENCH_COPAYMENT_EACH=1) */
+  each?: Record<string, SequenceLoadResult>;
   /** visits/s ÷ checks/s */
   ratio: number;
   goals: Goal[];

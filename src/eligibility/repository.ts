@@ -372,8 +372,14 @@ export function eligibilityRepository(db: Db, pool: pg.Pool) {
      * service answers the checks it has not stored yet itself (findCheck), so any other is stored or was never made.
      */
     async findResult(institutionCode: string, checkId: string): Promise<string | null> {
-      const row = await db.eligibilityCheck.findFirst({ where: { id: checkId, institutionCode }, select: { result: true } });
-      return row?.result ?? null;
+      // A prepared statement, not Prisma: a quote reads its check this way, and Prisma's query building cost more
+      // service CPU than the whole check did (bench/copayment.ts, BENCH_COPAYMENT_EACH=1).
+      const { rows } = await pool.query<{ result: string }>({
+        name: 'eligibility_check_result',
+        text: 'SELECT result FROM eligibility_check WHERE id = $1 AND institution_code = $2',
+        values: [checkId, institutionCode],
+      });
+      return rows[0]?.result ?? null;
     },
 
     async findExplanation(checkId: string) {

@@ -102,7 +102,7 @@ const MONTH_COLUMNS = `accumulated, total_medical_cost AS "totalMedicalCost", li
 const FOR_CHECK_SQL = `
   WITH input AS (
     SELECT i.n, i.municipality_code, i.certificate_type_id, i.certification_sub_key, i.institution_code, i.year_month, i.candidate, c.my_number
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+      FROM unnest($1::uuid[], $2::char(6)[], $3::text[], $4::text[], $5::char(10)[], $6::char(7)[], $7::text[]) WITH ORDINALITY
            AS i(card_id, municipality_code, certificate_type_id, certification_sub_key, institution_code, year_month, candidate, n)
       JOIN simulated_card c ON c.id = i.card_id
   ),
@@ -150,7 +150,7 @@ const READ_FOR_CHECK_SQL = `
          t.cap_reached_on::text AS cap_reached_on,
          to_char(t.cap_reached_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cap_reached_at, t.cap_reached_by,
          ct.definition->'incomeSegments' AS income_segments, ct.copayment_rules
-    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+    FROM unnest($1::uuid[], $2::char(6)[], $3::text[], $4::text[], $5::char(10)[], $6::char(7)[]) WITH ORDINALITY
          AS i(card_id, municipality_code, certificate_type_id, certification_sub_key, institution_code, year_month, n)
     JOIN simulated_card c ON c.id = i.card_id
     LEFT JOIN subsidy_ref s ON s.municipality_code = i.municipality_code AND s.certificate_type_id = i.certificate_type_id
@@ -313,7 +313,7 @@ export type NewVersion = Omit<LineRow, 'current' | 'createdAt'>;
  * its line, the certificate on the date asked (else the line's service date) and that date's month totals (stored,
  * else summed from the month's current lines), in one statement for concurrent changes.
  */
-const READ_VISITS_SQL = `
+export const READ_VISITS_SQL = `
   SELECT i.n::int AS n, c.current, a.ym AS year_month, sub.*,
          coalesce(
            (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = i.ref AND year_month = a.ym) m),
@@ -324,22 +324,22 @@ const READ_VISITS_SQL = `
                      'capReachedOn', null, 'capReachedAt', null, 'capReachedBy', null)
               FROM copayment_line WHERE subsidy_ref = i.ref AND year_month = a.ym AND current)
          ) AS month
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) WITH ORDINALITY AS i(institution_code, ref, visit_id, asked, n)
+    FROM unnest($1::char(10)[], $2::text[], $3::text[], $4::date[]) WITH ORDINALITY AS i(institution_code, ref, visit_id, asked, n)
     LEFT JOIN LATERAL (
       SELECT row_to_json(x) AS current, x."serviceDate"::date AS line_date
         FROM (SELECT ${LINE_COLUMNS} FROM copayment_line
                WHERE institution_code = i.institution_code AND subsidy_ref = i.ref AND visit_id = i.visit_id ORDER BY version DESC LIMIT 1) x
     ) c ON true
-    CROSS JOIN LATERAL (SELECT d, to_char(d, 'YYYY-MM') AS ym FROM (SELECT coalesce(i.asked, c.line_date) AS d) y) a
+    CROSS JOIN LATERAL (SELECT d, to_char(d, 'YYYY-MM')::char(7) AS ym FROM (SELECT coalesce(i.asked, c.line_date) AS d) y) a
     LEFT JOIN LATERAL (${subsidyOnSql('i.ref', 'i.institution_code', 'a.d')}) sub ON true`;
 
 /** For each subsidyRef and month asked ($1, $2), its certificate type and the month's current, not cancelled lines. */
-const FOR_QUOTES_SQL = `
+export const FOR_QUOTES_SQL = `
   SELECT i.n::int AS n, ct.definition, ct.copayment_rules,
          coalesce((SELECT json_agg(json_build_object('institutionCode', l.institution_code, 'serviceDate', l.service_date::text,
                      'setting', l.setting, 'visitId', l.visit_id, 'copaymentCharged', l.copayment_charged))
                      FROM copayment_line l WHERE l.subsidy_ref = i.ref AND l.year_month = i.ym AND l.current AND NOT l.cancelled), '[]') AS lines
-    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(ref, ym, n)
+    FROM unnest($1::text[], $2::char(7)[]) WITH ORDINALITY AS i(ref, ym, n)
     JOIN subsidy_ref s ON s.ref = i.ref
     JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id`;
 

@@ -99,7 +99,7 @@ export const CARD_LOOKUP_SQL = `
          ct.definition->>'kind' AS program_kind, ct.definition->>'lawCode' AS law_code,
          ct.definition->>'localCategory' AS local_category, ct.definition->>'name' AS type_name,
          ${CHECK_LOOKUP_LEDGER.columns}
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS s(serial, institution_code, year_month)
+    FROM unnest($1::text[], $2::char(10)[], $3::char(7)[]) AS s(serial, institution_code, year_month)
     JOIN LATERAL (SELECT * FROM simulated_card WHERE certificate_serial_number = s.serial LIMIT 1) AS c ON true
     LEFT JOIN LATERAL (SELECT * FROM recipient_certificate WHERE my_number = c.my_number OFFSET 0) AS r ON true
     LEFT JOIN certificate_type ct ON ct.municipality_code = r.municipality_code AND ct.id = r.certificate_type_id

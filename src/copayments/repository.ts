@@ -58,7 +58,13 @@ export interface QuoteLine {
 /** What a quote needs of one subsidyRef: its certificate type and the month's lines. */
 export interface QuoteInputs {
   type: StoredDefinition;
-  lines: QuoteLine[];
+  /** The month's accumulated amount (the totals row: the sum of its current lines' copaymentCharged) */
+  monthAccumulated: number;
+  /**
+   * The month's lines, for local programs only: their caps count per institution, day, visit and day or visit
+   * ordinal. A national program's cap counts the month's sum alone, so its lines are not read (null).
+   */
+  lines: QuoteLine[] | null;
 }
 
 /** One stored version of a line. */
@@ -335,13 +341,16 @@ export const READ_VISITS_SQL = `
 
 /** For each subsidyRef and month asked ($1, $2), its certificate type and the month's current, not cancelled lines. */
 export const FOR_QUOTES_SQL = `
-  SELECT i.n::int AS n, ct.definition, ct.copayment_rules,
-         coalesce((SELECT json_agg(json_build_object('institutionCode', l.institution_code, 'serviceDate', l.service_date::text,
-                     'setting', l.setting, 'visitId', l.visit_id, 'copaymentCharged', l.copayment_charged))
-                     FROM copayment_line l WHERE l.subsidy_ref = i.ref AND l.year_month = i.ym AND l.current AND NOT l.cancelled), '[]') AS lines
+  SELECT i.n::int AS n, ct.definition, ct.copayment_rules, coalesce(t.accumulated, 0) AS month_accumulated,
+         CASE WHEN ct.definition->>'kind' = 'local' THEN
+           coalesce((SELECT json_agg(json_build_object('institutionCode', l.institution_code, 'serviceDate', l.service_date::text,
+                       'setting', l.setting, 'visitId', l.visit_id, 'copaymentCharged', l.copayment_charged))
+                       FROM copayment_line l WHERE l.subsidy_ref = i.ref AND l.year_month = i.ym AND l.current AND NOT l.cancelled), '[]')
+         END AS lines
     FROM unnest($1::text[], $2::char(7)[]) WITH ORDINALITY AS i(ref, ym, n)
     JOIN subsidy_ref s ON s.ref = i.ref
-    JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id`;
+    JOIN certificate_type ct ON ct.municipality_code = s.municipality_code AND ct.id = s.certificate_type_id
+    LEFT JOIN copayment_month_total t ON t.subsidy_ref = i.ref AND t.year_month = i.ym`;
 
 /**
  * Upserts a month's totals ($1, $2; new values $3…$8) only if the stored ones are still $9…$14 (compare-and-set):
@@ -499,7 +508,7 @@ export function copaymentsRepository(pool: pg.Pool) {
     });
   });
 
-  type ForQuoteRow = { n: number; definition: Record<string, unknown>; copayment_rules: unknown; lines: QuoteLine[] };
+  type ForQuoteRow = { n: number; definition: Record<string, unknown>; copayment_rules: unknown; month_accumulated: number; lines: QuoteLine[] | null };
   /** Reads of concurrent quotes in one statement. */
   const forQuoteCoalesced = batcher<{ ref: string; yearMonth: string }, QuoteInputs | undefined>(async (batch) => {
     const { rows } = await ledgerPool.query<ForQuoteRow>({
@@ -511,7 +520,11 @@ export function copaymentsRepository(pool: pg.Pool) {
     return batch.map((_, i) => {
       const r = byN.get(i + 1);
       if (!r) return undefined;
-      return { type: { ...r.definition, ...(r.copayment_rules == null ? {} : { copaymentRules: r.copayment_rules }) } as StoredDefinition, lines: r.lines };
+      return {
+        type: { ...r.definition, ...(r.copayment_rules == null ? {} : { copaymentRules: r.copayment_rules }) } as StoredDefinition,
+        monthAccumulated: r.month_accumulated,
+        lines: r.lines,
+      };
     });
   });
 
@@ -572,9 +585,9 @@ export function copaymentsRepository(pool: pg.Pool) {
     },
 
     /**
-     * What a quote needs of each subsidyRef: its certificate type (definition with copaymentRules) and the month's
-     * current, not cancelled lines of every institution, in one statement for concurrent quotes. Refs without a type
-     * are left out.
+     * What a quote needs of each subsidyRef: its certificate type (definition with copaymentRules), the month's
+     * accumulated amount and, for a local program, the month's current, not cancelled lines of every institution; in
+     * one statement for concurrent quotes. Refs without a type are left out.
      */
     async forQuote(refs: string[], yearMonth: string): Promise<Map<string, QuoteInputs>> {
       const found = await Promise.all(refs.map((ref) => forQuoteCoalesced({ ref, yearMonth })));

@@ -69,15 +69,24 @@ export function quotesService(deps: { checks: StoredChecks; ledger: QuoteLedger 
         const rules =
           effective.kind === 'national' ? effective.rules : selectLocalRow(effective.rows, { age, setting: req.setting, incomeSegment: s.incomeSegment });
         if (!rules) return leave(`not applied: no rule row for age ${age}, ${req.setting}`, 'certificate type copaymentRules rows');
-        const entries = (inputs.get(s.subsidyRef)?.lines ?? []).map((l) =>
-          ledgerEntry(
-            s.subsidyRef!,
-            rules,
-            { institutionCode: l.institutionCode, serviceDate: l.serviceDate, setting: l.setting, visitId: l.visitId },
-            l.copaymentCharged,
-          ),
-        );
-        const accumulated = monthToDate(entries, s.subsidyRef, rules, visit);
+        const ledger = inputs.get(s.subsidyRef)!;
+        // A national cap counts the month's sum alone (copay.md §3); a local row's caps count by institution, day and visit.
+        const accumulated =
+          rules.kind === 'national' || ledger.lines === null
+            ? { month: ledger.monthAccumulated }
+            : monthToDate(
+                ledger.lines.map((l) =>
+                  ledgerEntry(
+                    s.subsidyRef!,
+                    rules,
+                    { institutionCode: l.institutionCode, serviceDate: l.serviceDate, setting: l.setting, visitId: l.visitId },
+                    l.copaymentCharged,
+                  ),
+                ),
+                s.subsidyRef,
+                rules,
+                visit,
+              );
         applicable.push({
           index,
           ref: s.subsidyRef,

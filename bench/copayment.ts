@@ -10,6 +10,8 @@ const CONNECTIONS = Number(process.env.BENCH_COPAYMENT_CONNECTIONS ?? 10);
 const DURATION_SECONDS = 10;
 const WARMUP_SECONDS = 3;
 const SERVICE_DATE = '2026-06-01';
+/** Every visit's line: 4,000 yen of 医療費総額 (2割 = 800 under the 54 cards' rules). */
+const VISIT_LINE = { serviceDate: SERVICE_DATE, setting: 'outpatient', totalMedicalCost: 4000 };
 /** A visit's three calls at ≥ 1/3 of the check's rate; p99 of each call under 20 ms. */
 const TARGET_VISITS_VS_CHECKS = 1 / 3;
 const TARGET_P99_MS = 20;
@@ -58,15 +60,14 @@ export const copaymentBenchmark = {
       const visit = async (call: SequenceCall, worker: number, n: number) => {
         const answer = await check(call, cardOf(worker, n));
         const subsidyRef = answer.medicalSubsidies[0]!.subsidyRef;
-        const visitLine = { serviceDate: SERVICE_DATE, setting: 'outpatient', totalMedicalCost: 4000 };
-        const quote = await call('quote', 'POST', '/clinic/v1/copayment-quotes', { checkId: answer.checkId, insuranceShare: 0.3, ...visitLine });
+        const quote = await call('quote', 'POST', '/clinic/v1/copayment-quotes', { checkId: answer.checkId, insuranceShare: 0.3, ...VISIT_LINE });
         expectStatus('quote', quote, 200);
         const patientPays = (quote.json as { patientPays: number }).patientPays;
         const recorded = await call('record', 'POST', '/clinic/v1/copayment-records', {
           subsidyRef,
           visitId: `bench-${run}-${worker}-${n}`,
           copaymentCharged: patientPays,
-          ...visitLine,
+          ...VISIT_LINE,
         });
         expectStatus('record', recorded, 201);
       };
@@ -106,9 +107,8 @@ export const copaymentBenchmark = {
             return (await res.json()) as CheckAnswer;
           }),
         );
-        const visitLine = { serviceDate: SERVICE_DATE, setting: 'outpatient', totalMedicalCost: 4000 };
         each.quote = await phase('quote alone', async (call, worker) => {
-          const got = await call('quote', 'POST', '/clinic/v1/copayment-quotes', { checkId: answers[worker]!.checkId, insuranceShare: 0.3, ...visitLine });
+          const got = await call('quote', 'POST', '/clinic/v1/copayment-quotes', { checkId: answers[worker]!.checkId, insuranceShare: 0.3, ...VISIT_LINE });
           expectStatus('quote', got, 200);
         });
         each.record = await phase('record alone', async (call, worker, n) => {
@@ -117,7 +117,7 @@ export const copaymentBenchmark = {
             subsidyRef,
             visitId: `alone-${run}-${worker}-${n}`,
             copaymentCharged: 0,
-            ...visitLine,
+            ...VISIT_LINE,
           });
           expectStatus('record', got, 201);
         });

@@ -296,8 +296,6 @@ async function subsidyOn(q: Queryable, subsidyRef: string, institutionCode: stri
 export interface VisitState {
   /** The line's latest version, or null when the visit was never recorded */
   current: LineRow | null;
-  /** The month (YYYY-MM) of the date asked: the one given, else the current line's; null when neither exists */
-  yearMonth: string | null;
   /** The certificate behind the subsidyRef on that date (null: no such ref) */
   subsidy: SubsidyOnDate | null;
   /** That month's totals as stored, or summed from its current lines when it has no totals row yet */
@@ -314,19 +312,23 @@ export interface MonthWrite {
 /** A new version of a line (the previous one, version − 1, stops being current). */
 export type NewVersion = Omit<LineRow, 'current' | 'createdAt'>;
 
+/** A month's sums over its current lines (the totals row's columns, rebuilt): accumulated, totalMedicalCost, lineCount. */
+const LINE_SUMS = [
+  'coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0)',
+  'coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0)',
+  'count(*) FILTER (WHERE NOT cancelled)',
+] as const;
+
 /**
  * For each visit asked (parallel arrays $1…$4: institution, subsidyRef, visitId, date or null), the latest version of
  * its line, the certificate on the date asked (else the line's service date) and that date's month totals (stored,
  * else summed from the month's current lines), in one statement for concurrent changes.
  */
 export const READ_VISITS_SQL = `
-  SELECT i.n::int AS n, c.current, a.ym AS year_month, sub.*,
+  SELECT i.n::int AS n, c.current, sub.*,
          coalesce(
            (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM copayment_month_total WHERE subsidy_ref = i.ref AND year_month = a.ym) m),
-           (SELECT json_build_object(
-                     'accumulated', coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
-                     'totalMedicalCost', coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
-                     'lineCount', count(*) FILTER (WHERE NOT cancelled),
+           (SELECT json_build_object('accumulated', ${LINE_SUMS[0]}, 'totalMedicalCost', ${LINE_SUMS[1]}, 'lineCount', ${LINE_SUMS[2]},
                      'capReachedOn', null, 'capReachedAt', null, 'capReachedBy', null)
               FROM copayment_line WHERE subsidy_ref = i.ref AND year_month = a.ym AND current)
          ) AS month
@@ -339,7 +341,10 @@ export const READ_VISITS_SQL = `
     CROSS JOIN LATERAL (SELECT d, to_char(d, 'YYYY-MM')::char(7) AS ym FROM (SELECT coalesce(i.asked, c.line_date) AS d) y) a
     LEFT JOIN LATERAL (${subsidyOnSql('i.ref', 'i.institution_code', 'a.d')}) sub ON true`;
 
-/** For each subsidyRef and month asked ($1, $2), its certificate type and the month's current, not cancelled lines. */
+/**
+ * For each subsidyRef and month asked ($1, $2): its certificate type, the month's accumulated amount and, for a local
+ * program only, the month's current, not cancelled lines.
+ */
 export const FOR_QUOTES_SQL = `
   SELECT i.n::int AS n, ct.definition, ct.copayment_rules, coalesce(t.accumulated, 0) AS month_accumulated,
          CASE WHEN ct.definition->>'kind' = 'local' THEN
@@ -486,7 +491,6 @@ export function copaymentsRepository(pool: pg.Pool) {
   type ReadVisitRow = SubsidyOnDateRow & {
     n: number;
     current: (Omit<LineRow, 'createdAt'> & { createdAt: string }) | null;
-    year_month: string | null;
     month: MonthTotals;
   };
   /** Reads of concurrent changes in one statement (src/db/batcher.ts). */
@@ -501,7 +505,6 @@ export function copaymentsRepository(pool: pg.Pool) {
       const r = byN.get(i + 1)!;
       return {
         current: r.current ? { ...r.current, createdAt: new Date(r.current.createdAt) } : null,
-        yearMonth: r.year_month,
         subsidy: r.ref === null ? null : toSubsidyOnDate(r),
         month: r.month,
       };
@@ -727,10 +730,7 @@ export function copaymentsRepository(pool: pg.Pool) {
     async rebuildMissingMonths(): Promise<void> {
       await pool.query(
         `INSERT INTO copayment_month_total (subsidy_ref, year_month, accumulated, total_medical_cost, line_count, updated_at)
-         SELECT subsidy_ref, year_month,
-                coalesce(sum(copayment_charged) FILTER (WHERE NOT cancelled), 0),
-                coalesce(sum(total_medical_cost) FILTER (WHERE NOT cancelled), 0),
-                count(*) FILTER (WHERE NOT cancelled), now()
+         SELECT subsidy_ref, year_month, ${LINE_SUMS.join(', ')}, now()
            FROM copayment_line l
           WHERE current AND NOT EXISTS (SELECT 1 FROM copayment_month_total t WHERE t.subsidy_ref = l.subsidy_ref AND t.year_month = l.year_month)
           GROUP BY subsidy_ref, year_month

@@ -297,7 +297,7 @@ export function copaymentsService(repo: CopaymentsRepository, deps: CopaymentsSe
     monthLines: async (subsidyRef: string, yearMonth: string): Promise<CopaymentLine[]> =>
       (await repo.lines({ subsidyRefs: [subsidyRef], yearMonth, limit: 10_000 })).map(toLine),
 
-    /** For quotes: each subsidyRef's certificate type and the month's current lines, in one statement. */
+    /** For quotes: each subsidyRef's certificate type, the month's accumulated amount and (local programs) its lines. */
     forQuote: (refs: string[], yearMonth: string) => repo.forQuote(refs, yearMonth),
 
     record: (institutionCode: string, body: CopaymentLineInput & { subsidyRef: string; visitId: string }) =>

@@ -51,3 +51,27 @@ export function emptyDatabase(prefix: string): TestDatabase & { create(): Promis
     drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/**
+ * A fresh test database on a connection whose plans are generic, as the hot paths' connections are
+ * (plan_cache_mode = force_generic_plan), and the plan PostgreSQL keeps for a statement there.
+ */
+export async function genericPlans() {
+  const database = await createTestDatabase();
+  const client = new pg.Client({ connectionString: database.url, options: '-c plan_cache_mode=force_generic_plan' });
+  await client.connect();
+  return {
+    client,
+    /** EXPLAIN of `sql` prepared with parameter `types` and executed with `args` (SQL literals). */
+    async plan(types: string, sql: string, args: string): Promise<string> {
+      await client.query('DEALLOCATE ALL');
+      await client.query(`PREPARE q(${types}) AS ${sql}`);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE q(${args})`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    },
+    async close(): Promise<void> {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
